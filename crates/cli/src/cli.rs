@@ -1,0 +1,189 @@
+//! The command line, parsed once into typed values.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use latchkey_core::{EnvironmentName, VariableName};
+
+/// latchkey: API keys and config for AI agents, in an age vault or the OS keychain.
+#[derive(Debug, Parser)]
+#[command(
+    name = "latchkey",
+    version,
+    about,
+    after_help = "Examples:
+  latchkey init                                  create a vault (identity in the OS keychain)
+  latchkey set OPENAI_API_KEY                    store a secret, typed with no echo
+  printf %s \"$KEY\" | latchkey set OPENAI_API_KEY --env prod
+  latchkey get OPENAI_API_KEY                    print it
+  latchkey list --env prod                       names and metadata, never values
+
+Environment:
+  LATCHKEY_HOME      the data directory (default: $XDG_DATA_HOME/latchkey)
+  LATCHKEY_IDENTITY  an identity file to use instead of the configured one
+  LATCHKEY_ENV       the environment used when --env is not given (default: default)"
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault and its identity.
+    #[command(after_help = "Examples:
+  latchkey init                                         identity in the OS keychain
+  latchkey init --identity-file ~/.config/latchkey/id.txt   plain identity file (automation)
+  printf %s \"$PASS\" | latchkey init --passphrase-stdin     identity protected by a passphrase
+
+Without flags, the identity goes into the OS keychain; when no keychain is reachable,
+an interactive init protects it with a passphrase instead.")]
+    Init(InitArgs),
+    /// Store a value (a secret from stdin or a no-echo prompt; never from argv).
+    #[command(after_help = "Examples:
+  latchkey set OPENAI_API_KEY                           prompt with no echo
+  printf %s \"$KEY\" | latchkey set OPENAI_API_KEY --env prod
+  latchkey set GITHUB_TOKEN --store keychain < token.txt
+  latchkey set OPENAI_BASE_URL --config --value https://api.openai.com/v1
+
+One trailing newline on stdin is removed.")]
+    Set(SetArgs),
+    /// Print a value on stdout (with a newline only on a terminal).
+    #[command(after_help = "Examples:
+  latchkey get OPENAI_API_KEY
+  curl -H \"Authorization: Bearer $(latchkey get OPENAI_API_KEY --env prod)\" ...")]
+    Get(NameArgs),
+    /// List the variables of an environment: names and metadata, never values.
+    #[command(after_help = "Examples:
+  latchkey list
+  latchkey list --env prod --json")]
+    List(ListArgs),
+    /// Remove a variable (and its keychain entry).
+    #[command(after_help = "Examples:
+  latchkey rm OLD_API_KEY
+  latchkey rm OLD_API_KEY --env staging")]
+    Rm(NameArgs),
+    /// List, add or remove environments.
+    #[command(subcommand)]
+    Env(EnvCommand),
+    /// Export the vault's identity, to open the vault with the plain `age` tool.
+    #[command(subcommand)]
+    Identity(IdentityCommand),
+}
+
+/// `latchkey init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Keep the identity in this file instead of the OS keychain (must not exist yet).
+    #[arg(long, value_name = "PATH")]
+    pub identity_file: Option<PathBuf>,
+    /// Protect the identity file with a passphrase read from stdin.
+    #[arg(long)]
+    pub passphrase_stdin: bool,
+}
+
+/// Where a value is kept, on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StoreArg {
+    /// In the age-encrypted vault file.
+    Vault,
+    /// In the OS keychain; the vault keeps only a reference.
+    Keychain,
+}
+
+/// The environment option shared by every verb that works in one.
+#[derive(Debug, Args)]
+pub struct EnvArg {
+    /// The environment.
+    #[arg(long = "env", short = 'e', value_name = "ENV", env = "LATCHKEY_ENV", default_value = "default")]
+    pub env: EnvironmentName,
+}
+
+/// `latchkey set`.
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The variable's name, like OPENAI_API_KEY.
+    pub name: VariableName,
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Where to keep the value.
+    #[arg(long, value_enum, default_value = "vault")]
+    pub store: StoreArg,
+    /// Store non-secret config (a base URL, a model name) rather than a secret.
+    #[arg(long)]
+    pub config: bool,
+    /// The value, for config only; secrets are read from stdin or a prompt.
+    #[arg(long, requires = "config", value_name = "VALUE")]
+    pub value: Option<String>,
+    /// The provider this key belongs to, like openai.
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+    /// Notes about the variable: where it came from, who owns it.
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+}
+
+/// A variable in an environment.
+#[derive(Debug, Args)]
+pub struct NameArgs {
+    /// The variable's name.
+    pub name: VariableName,
+    #[command(flatten)]
+    pub env: EnvArg,
+}
+
+/// `latchkey list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `latchkey env ...`.
+#[derive(Debug, Subcommand)]
+pub enum EnvCommand {
+    /// List environments and how many variables each has.
+    #[command(after_help = "Example:\n  latchkey env list")]
+    List,
+    /// Add an empty environment.
+    #[command(after_help = "Example:\n  latchkey env add prod")]
+    Add {
+        /// Its name: lowercase letters, digits, `-` and `_`.
+        name: EnvironmentName,
+    },
+    /// Remove an environment.
+    #[command(
+        after_help = "Examples:\n  latchkey env rm staging\n  latchkey env rm old --force    also remove its variables"
+    )]
+    Rm {
+        /// Its name.
+        name: EnvironmentName,
+        /// Remove it even though it still has variables.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// `latchkey identity ...`.
+#[derive(Debug, Subcommand)]
+pub enum IdentityCommand {
+    /// Write the identity as a plain age identity file.
+    #[command(after_help = "Example:
+  latchkey identity export --out identity.txt
+  age -d -i identity.txt ~/.local/share/latchkey/vault.age     # prints the vault as TOML
+
+Keep the file safe: anyone with it can read the vault.")]
+    Export {
+        /// Write to this file (created 0600; must not exist) instead of stdout.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// Show where the vault and its identity are, and the vault's public key.
+    #[command(after_help = "Example:\n  latchkey identity show")]
+    Show,
+}

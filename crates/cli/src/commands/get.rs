@@ -1,0 +1,24 @@
+//! `latchkey get`: print a value.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use latchkey_core::ExposeSecret;
+
+use crate::cli::NameArgs;
+
+pub fn run(args: NameArgs) -> Result<()> {
+    let vault = super::unlock()?;
+    let env = &args.env.env;
+    let value =
+        vault.get(env, &args.name).with_context(|| format!("cannot read {} from `{env}`", args.name))?;
+    let mut out = io::stdout().lock();
+    out.write_all(value.expose_secret().as_bytes())?;
+    // A newline only for a person reading a terminal: `$(latchkey get X)` and pipes get
+    // the exact value.
+    if out.is_terminal() {
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! `latchkey init`: a new vault and its identity.
+
+use std::io::IsTerminal;
+
+use anyhow::{Context, Result};
+use latchkey_core::{IdentityLocation, IdentitySetup, InitError, Vault, identity};
+
+use crate::cli::InitArgs;
+use crate::input;
+
+pub fn run(args: InitArgs) -> Result<()> {
+    let home = super::home()?;
+    let passphrase = if args.passphrase_stdin { Some(input::passphrase_from_stdin()?) } else { None };
+    let vault = match (args.identity_file, passphrase) {
+        (Some(path), passphrase) => Vault::init(&home, IdentitySetup::File { path, passphrase }),
+        (None, Some(passphrase)) => Vault::init(
+            &home,
+            IdentitySetup::File { path: home.default_identity_path(), passphrase: Some(passphrase) },
+        ),
+        (None, None) => match Vault::init(&home, IdentitySetup::Keychain) {
+            Err(InitError::Keychain(err)) if std::io::stdin().is_terminal() => {
+                eprintln!("{err}");
+                eprintln!("The identity will be kept in a file protected by a passphrase instead.");
+                let passphrase = input::new_passphrase()?;
+                Vault::init(
+                    &home,
+                    IdentitySetup::File { path: home.default_identity_path(), passphrase: Some(passphrase) },
+                )
+            }
+            other => other,
+        },
+    }
+    .context("cannot create the vault")?;
+
+    let settings = vault.settings();
+    eprintln!("Created a vault in {}", home.dir().display());
+    match &settings.identity {
+        IdentityLocation::Keychain => eprintln!("Its identity is in the OS keychain."),
+        IdentityLocation::File { path } => {
+            let protected = std::fs::read(path).map(|b| identity::is_encrypted(&b)).unwrap_or(false);
+            let how = if protected { "protected by your passphrase" } else { "a plain file: keep it safe" };
+            eprintln!("Its identity is in {} ({how}).", path.display());
+        }
+    }
+    eprintln!("Public key: {}", settings.recipient);
+    eprintln!("Next: latchkey set OPENAI_API_KEY");
+    Ok(())
+}

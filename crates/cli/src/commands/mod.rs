@@ -1,0 +1,43 @@
+//! One module per verb. Each takes its parsed arguments and returns what `main` prints
+//! as an error; none decides exit codes.
+
+mod env;
+mod get;
+mod identity;
+mod init;
+mod list;
+mod rm;
+mod set;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use latchkey_core::{Home, Vault};
+
+use crate::cli::Command;
+
+/// Runs one verb.
+pub fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Init(args) => init::run(args),
+        Command::Set(args) => set::run(args),
+        Command::Get(args) => get::run(args),
+        Command::List(args) => list::run(args),
+        Command::Rm(args) => rm::run(args),
+        Command::Env(command) => env::run(command),
+        Command::Identity(command) => identity::run(command),
+    }
+}
+
+/// The data directory from `LATCHKEY_HOME` or the platform default.
+fn home() -> Result<Home> {
+    Ok(Home::from_env()?)
+}
+
+/// Unlocks the vault, with the identity from `LATCHKEY_IDENTITY` or the settings.
+fn unlock() -> Result<Vault> {
+    let home = home()?;
+    let identity_file = std::env::var_os("LATCHKEY_IDENTITY").filter(|v| !v.is_empty()).map(PathBuf::from);
+    Vault::unlock(&home, identity_file.as_deref(), crate::input::existing_passphrase)
+        .context("cannot unlock the vault")
+}

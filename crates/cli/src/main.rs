@@ -1,0 +1,35 @@
+//! `latchkey`, the command-line interface.
+//!
+//! `main` owns two policies, and nothing else does:
+//! - exit codes: 0 for success, 1 for an error (printed on one line to stderr), 2 for a
+//!   usage error (clap prints it);
+//! - a closed stdout (`latchkey list | head -1`) is not an error: we exit 0 quietly.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod commands;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}` joins the context chain on one line: "cannot X: because Y: do Z".
+            let message = format!("{err:#}").replace('\n', " ");
+            eprintln!("latchkey: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

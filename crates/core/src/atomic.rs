@@ -1,0 +1,160 @@
+//! Durable file writes: private directories, and files replaced atomically.
+//!
+//! A write goes to a temporary file in the same directory, is flushed to disk, renamed
+//! over the old file, and then the directory itself is flushed, so that after a crash
+//! the path holds either the old content or the new, never a mix or nothing.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Creates `dir` and its missing parents; `dir` itself is made private (0700).
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
+    if let Some(parent) = dir.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        fs::create_dir_all(parent)?;
+    }
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    match builder.create(dir) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Options for a private (0600) file that must not exist yet.
+fn private_new_file() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+/// A temporary path beside `path`, unique to this process and call.
+fn temp_path(path: &Path) -> PathBuf {
+    let mut nonce = [0u8; 6];
+    // Uniqueness matters, not secrecy: fall back to the clock if the OS has no randomness.
+    if getrandom::fill(&mut nonce).is_err() {
+        let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+        nonce.copy_from_slice(&nanos.to_le_bytes()[..6]);
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let hex: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    path.with_file_name(format!(".{name}.tmp-{}-{hex}", std::process::id()))
+}
+
+/// Whether `name` is one of our temporary files, left behind by a crash.
+pub(crate) fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.') && name.contains(".tmp-")
+}
+
+/// Flushes a directory's entries (the renames in it) to disk.
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Replaces `path` with `bytes` atomically; the file is created 0600.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = temp_path(path);
+    let result = (|| {
+        let mut file = private_new_file().open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Makes `backup` a second name for the current content of `path`, atomically, without
+/// copying it. Does nothing when `path` does not exist.
+pub(crate) fn link_backup(path: &Path, backup: &Path) -> io::Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let temp = temp_path(backup);
+    if let Err(err) = fs::hard_link(path, &temp) {
+        // Some file systems have no hard links: copy instead.
+        if err.kind() == io::ErrorKind::Unsupported || err.raw_os_error().is_some() {
+            let bytes = fs::read(path)?;
+            let mut file = private_new_file().open(&temp)?;
+            file.write_all(&bytes)?;
+            file.sync_all()?;
+        } else {
+            return Err(err);
+        }
+    }
+    let renamed = fs::rename(&temp, backup);
+    if renamed.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    renamed
+}
+
+/// Removes temporary files that a crashed writer left in `dir`.
+pub(crate) fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_str().is_some_and(is_temp_name) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn atomic_write_replaces_content_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.age");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("vault.age")]);
+        #[cfg(unix)]
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn backup_keeps_the_previous_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.age");
+        let backup = dir.path().join("vault.age.bak");
+        write_atomic(&path, b"v1").unwrap();
+        link_backup(&path, &backup).unwrap();
+        write_atomic(&path, b"v2").unwrap();
+        assert_eq!(fs::read(&backup).unwrap(), b"v1");
+        assert_eq!(fs::read(&path).unwrap(), b"v2");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_dirs_are_0700() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("a/b/latchkey");
+        create_private_dir(&data).unwrap();
+        assert_eq!(mode(&data), 0o700);
+        create_private_dir(&data).unwrap();
+    }
+}

@@ -1,0 +1,355 @@
+//! The vault document: every environment and variable, and its TOML encoding.
+//!
+//! This is the plaintext that `vault.age` encrypts. It is a TOML document with a
+//! `format` version first, so that `age -d -i identity.txt vault.age` prints something a
+//! person can read and another program can parse:
+//!
+//! ```toml
+//! format = 1
+//! id = "lk-0f3a9c1e5b7d4a21"
+//!
+//! [environments.default.variables.OPENAI_API_KEY]
+//! kind = "secret"
+//! store = "vault"
+//! value = "sk-..."
+//! created = "2026-11-22T10:00:00Z"
+//! updated = "2026-11-22T10:00:00Z"
+//! ```
+//!
+//! A keychain-stored variable has `keychain_account` instead of `value`.
+
+use std::collections::BTreeMap;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize, Serializer};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::environment::Environment;
+use crate::name::{EnvironmentName, VariableName};
+use crate::variable::{Kind, Metadata, Store, Value, Variable};
+
+/// The document format this build writes, and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Why a document was refused when it was read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The document was written by a newer latchkey.
+    #[error(
+        "the vault was written by a newer latchkey (format {found}, this one reads up to {FORMAT_VERSION}): upgrade latchkey"
+    )]
+    NewerFormat {
+        /// The format version found in the document.
+        found: u32,
+    },
+    /// The document is not text, not TOML, or not shaped like a vault.
+    #[error("the vault document is not valid ({reason})")]
+    Malformed {
+        /// What was wrong, without any value from the document.
+        reason: String,
+    },
+}
+
+/// Every environment of a vault. Always has a `default` environment.
+#[derive(Debug, Clone)]
+pub struct Document {
+    id: String,
+    environments: BTreeMap<EnvironmentName, Environment>,
+}
+
+/// Why an environment could not be found, added or removed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvironmentError {
+    /// There is no environment of that name.
+    #[error("no environment named `{0}`: `latchkey env list` shows them, `latchkey env add {0}` creates it")]
+    Unknown(EnvironmentName),
+    /// An environment of that name exists already.
+    #[error("environment `{0}` already exists")]
+    Exists(EnvironmentName),
+    /// The `default` environment cannot be removed.
+    #[error("the `default` environment cannot be removed")]
+    RemoveDefault,
+}
+
+impl Document {
+    /// A new document with an empty `default` environment and the given vault id.
+    pub fn new(id: String) -> Self {
+        let mut environments = BTreeMap::new();
+        environments.insert(EnvironmentName::default_name(), Environment::new());
+        Self { id, environments }
+    }
+
+    /// The vault's id: random, fixed at `init`, used to name its keychain entries.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The environments, in name order.
+    pub fn environments(&self) -> impl Iterator<Item = (&EnvironmentName, &Environment)> {
+        self.environments.iter()
+    }
+
+    /// The environment called `name`.
+    pub fn environment(&self, name: &EnvironmentName) -> Result<&Environment, EnvironmentError> {
+        self.environments.get(name).ok_or_else(|| EnvironmentError::Unknown(name.clone()))
+    }
+
+    /// The environment called `name`, to change it.
+    pub fn environment_mut(&mut self, name: &EnvironmentName) -> Result<&mut Environment, EnvironmentError> {
+        self.environments.get_mut(name).ok_or_else(|| EnvironmentError::Unknown(name.clone()))
+    }
+
+    /// Adds an empty environment.
+    pub fn add_environment(&mut self, name: EnvironmentName) -> Result<(), EnvironmentError> {
+        if self.environments.contains_key(&name) {
+            return Err(EnvironmentError::Exists(name));
+        }
+        self.environments.insert(name, Environment::new());
+        Ok(())
+    }
+
+    /// Removes an environment and returns it, with its variables.
+    pub fn remove_environment(&mut self, name: &EnvironmentName) -> Result<Environment, EnvironmentError> {
+        if name.is_default() {
+            return Err(EnvironmentError::RemoveDefault);
+        }
+        self.environments.remove(name).ok_or_else(|| EnvironmentError::Unknown(name.clone()))
+    }
+
+    /// Encodes the document as TOML. The text holds secret values, so it is zeroized
+    /// when dropped.
+    pub fn encode(&self) -> Zeroizing<String> {
+        let raw = RawDocument {
+            format: FORMAT_VERSION,
+            id: self.id.clone(),
+            environments: self
+                .environments
+                .iter()
+                .map(|(name, env)| {
+                    let variables = env.variables().map(|v| (v.name.clone(), RawVariable::from(v))).collect();
+                    (name.clone(), RawEnvironment { variables })
+                })
+                .collect(),
+        };
+        // Serializing our own plain data types to TOML cannot fail: every map key is a
+        // string and every value is a string, table or datetime string.
+        Zeroizing::new(toml::to_string(&raw).expect("a vault document always encodes as TOML"))
+    }
+
+    /// Decodes a document from TOML text.
+    pub fn decode(text: &str) -> Result<Self, DecodeError> {
+        let raw: RawDocument = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(err) => {
+                // A newer format may be shaped differently: say so, rather than report
+                // the first field this build does not know.
+                if let Ok(probe) = toml::from_str::<FormatProbe>(text)
+                    && probe.format > FORMAT_VERSION
+                {
+                    return Err(DecodeError::NewerFormat { found: probe.format });
+                }
+                return Err(DecodeError::Malformed { reason: describe_toml_error(&err) });
+            }
+        };
+        if raw.format > FORMAT_VERSION {
+            return Err(DecodeError::NewerFormat { found: raw.format });
+        }
+        if raw.format == 0 {
+            return Err(DecodeError::Malformed { reason: "format version 0".into() });
+        }
+        let mut environments = BTreeMap::new();
+        for (env_name, raw_env) in raw.environments {
+            let mut env = Environment::new();
+            for (name, raw_var) in raw_env.variables {
+                let var = raw_var.into_variable(name, &env_name)?;
+                env.insert(var);
+            }
+            environments.insert(env_name, env);
+        }
+        if !environments.contains_key(&EnvironmentName::default_name()) {
+            return Err(DecodeError::Malformed { reason: "it has no `default` environment".into() });
+        }
+        Ok(Self { id: raw.id, environments })
+    }
+}
+
+/// The TOML error's message without the excerpt of the document it quotes, which could
+/// hold a secret value.
+fn describe_toml_error(err: &toml::de::Error) -> String {
+    let message = err.message().lines().next().unwrap_or("unreadable").trim();
+    match err.span() {
+        Some(span) => format!("{message}, at byte {}", span.start),
+        None => message.to_owned(),
+    }
+}
+
+#[derive(Deserialize)]
+struct FormatProbe {
+    format: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    format: u32,
+    id: String,
+    #[serde(default)]
+    environments: BTreeMap<EnvironmentName, RawEnvironment>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawEnvironment {
+    #[serde(default)]
+    variables: BTreeMap<VariableName, RawVariable>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVariable {
+    kind: Kind,
+    store: Store,
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "expose")]
+    value: Option<SecretString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    keychain_account: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    created: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    updated: OffsetDateTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provider: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    notes: String,
+}
+
+fn expose<S: Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(secret) => s.serialize_str(secret.expose_secret()),
+        None => s.serialize_none(),
+    }
+}
+
+impl From<&Variable> for RawVariable {
+    fn from(v: &Variable) -> Self {
+        let (value, keychain_account) = match &v.value {
+            Value::InVault(secret) => (Some(secret.clone()), None),
+            Value::Keychain { account } => (None, Some(account.clone())),
+        };
+        RawVariable {
+            kind: v.kind,
+            store: v.store(),
+            value,
+            keychain_account,
+            created: v.meta.created,
+            updated: v.meta.updated,
+            provider: v.meta.provider.clone(),
+            notes: v.meta.notes.clone(),
+        }
+    }
+}
+
+impl RawVariable {
+    fn into_variable(self, name: VariableName, env: &EnvironmentName) -> Result<Variable, DecodeError> {
+        let value = match (self.store, self.value, self.keychain_account) {
+            (Store::Vault, Some(secret), None) => Value::InVault(secret),
+            (Store::Keychain, None, Some(account)) => Value::Keychain { account },
+            _ => {
+                return Err(DecodeError::Malformed {
+                    reason: format!(
+                        "variable `{name}` of environment `{env}` needs `value` when stored in the vault, or `keychain_account` when stored in the keychain"
+                    ),
+                });
+            }
+        };
+        Ok(Variable {
+            name,
+            kind: self.kind,
+            value,
+            meta: Metadata {
+                created: self.created,
+                updated: self.updated,
+                provider: self.provider,
+                notes: self.notes,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn var(name: &str, value: Value) -> Variable {
+        Variable {
+            name: VariableName::new(name).unwrap(),
+            kind: Kind::Secret,
+            value,
+            meta: Metadata::new(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()),
+        }
+    }
+
+    #[test]
+    fn a_document_round_trips_through_toml() {
+        let mut doc = Document::new("lk-test".into());
+        let prod = EnvironmentName::new("prod").unwrap();
+        doc.add_environment(prod.clone()).unwrap();
+        let mut secret =
+            var("OPENAI_API_KEY", Value::InVault(SecretString::from("sk-\"quoted\"\nline2 ünï")));
+        secret.meta.provider = Some("openai".into());
+        secret.meta.notes = "from the team account".into();
+        doc.environment_mut(&prod).unwrap().insert(secret);
+        doc.environment_mut(&prod)
+            .unwrap()
+            .insert(var("GH_TOKEN", Value::Keychain { account: "lk-test/prod/GH_TOKEN".into() }));
+
+        let text = doc.encode();
+        assert!(text.starts_with("format = 1\n"), "format must come first: {}", &text[..20]);
+        let back = Document::decode(&text).unwrap();
+        let env = back.environment(&prod).unwrap();
+        assert_eq!(env.len(), 2);
+        let key = env.get(&VariableName::new("OPENAI_API_KEY").unwrap()).unwrap();
+        match &key.value {
+            Value::InVault(s) => assert_eq!(s.expose_secret(), "sk-\"quoted\"\nline2 ünï"),
+            other => panic!("expected a vault value, got {other:?}"),
+        }
+        assert_eq!(key.meta.provider.as_deref(), Some("openai"));
+        assert_eq!(key.meta.notes, "from the team account");
+        let gh = env.get(&VariableName::new("GH_TOKEN").unwrap()).unwrap();
+        assert_eq!(gh.store(), Store::Keychain);
+        assert!(back.environment(&EnvironmentName::default_name()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_with_an_upgrade_hint() {
+        let err = Document::decode("format = 2\nid = \"x\"\nnew_field = 1\n").unwrap_err();
+        assert!(matches!(err, DecodeError::NewerFormat { found: 2 }), "{err}");
+        assert!(err.to_string().contains("upgrade latchkey"));
+        let err = Document::decode("format = 9\nid = \"x\"\n[environments.default]\n").unwrap_err();
+        assert!(matches!(err, DecodeError::NewerFormat { found: 9 }), "{err}");
+    }
+
+    #[test]
+    fn malformed_documents_are_refused_without_quoting_values() {
+        let leaky = "format = 1\nid = \"x\"\n[environments.default.variables.K]\nkind = \"secret\"\nstore = \"vault\"\nvalue = \"sk-topsecret\"\ncreated = 5\n";
+        let err = Document::decode(leaky).unwrap_err().to_string();
+        assert!(!err.contains("topsecret"), "error quoted a value: {err}");
+        assert!(!err.contains('\n'), "error must be one line: {err}");
+        assert!(Document::decode("format = 1\nid = \"x\"\n").is_err(), "no default environment");
+        assert!(Document::decode("garbage").is_err());
+    }
+
+    #[test]
+    fn the_default_environment_cannot_be_removed() {
+        let mut doc = Document::new("x".into());
+        assert_eq!(
+            doc.remove_environment(&EnvironmentName::default_name()).unwrap_err(),
+            EnvironmentError::RemoveDefault
+        );
+        let missing = EnvironmentName::new("nope").unwrap();
+        assert!(matches!(doc.environment(&missing), Err(EnvironmentError::Unknown(_))));
+    }
+}

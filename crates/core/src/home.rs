@@ -1,0 +1,175 @@
+//! The data directory: where the vault, its backup, its lock and its settings live.
+//!
+//! ```text
+//! $LATCHKEY_HOME (default: $XDG_DATA_HOME/latchkey, ~/.local/share/latchkey)  0700
+//! ├── latchkey.toml    settings: the vault id and where its identity is    0600
+//! ├── vault.age        the age-encrypted vault document                   0600
+//! ├── vault.age.bak    the previous version of vault.age                  0600
+//! ├── vault.lock       held by writers, so writes never lose each other   0600
+//! └── identity.age     the passphrase-protected identity, when chosen     0600
+//! ```
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::atomic;
+
+/// The environment variable that overrides the data directory.
+pub const HOME_ENV: &str = "LATCHKEY_HOME";
+
+/// Why the data directory could not be found or its settings read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HomeError {
+    /// No home directory is known to place the data directory under.
+    #[error("cannot find a data directory: set LATCHKEY_HOME to the directory latchkey should use")]
+    NoHome,
+    /// There is no vault in the data directory yet.
+    #[error("no vault in {0}: run `latchkey init` to create one")]
+    NotInitialized(PathBuf),
+    /// The settings file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The settings file is not valid.
+    #[error("{path} is not valid ({reason}): restore it, or set LATCHKEY_IDENTITY to your identity file")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// The data directory of one vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Home {
+    dir: PathBuf,
+}
+
+impl Home {
+    /// The data directory named by `LATCHKEY_HOME`, or the platform's default.
+    pub fn from_env() -> Result<Self, HomeError> {
+        if let Some(dir) = std::env::var_os(HOME_ENV).filter(|d| !d.is_empty()) {
+            return Ok(Self::at(dir));
+        }
+        default_data_dir().map(|d| Self::at(d.join("latchkey"))).ok_or(HomeError::NoHome)
+    }
+
+    /// The data directory at `dir`.
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The directory itself.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// `vault.age`.
+    pub fn vault_path(&self) -> PathBuf {
+        self.dir.join("vault.age")
+    }
+
+    /// `vault.age.bak`, the previous version.
+    pub fn backup_path(&self) -> PathBuf {
+        self.dir.join("vault.age.bak")
+    }
+
+    /// `vault.lock`.
+    pub fn lock_path(&self) -> PathBuf {
+        self.dir.join("vault.lock")
+    }
+
+    /// `latchkey.toml`.
+    pub fn settings_path(&self) -> PathBuf {
+        self.dir.join("latchkey.toml")
+    }
+
+    /// Where a passphrase-protected identity goes when no path is given.
+    pub fn default_identity_path(&self) -> PathBuf {
+        self.dir.join("identity.age")
+    }
+
+    /// Creates the directory, private (0700), if it is missing.
+    pub(crate) fn create(&self) -> io::Result<()> {
+        atomic::create_private_dir(&self.dir)
+    }
+
+    /// Reads `latchkey.toml`.
+    pub fn settings(&self) -> Result<Settings, HomeError> {
+        let path = self.settings_path();
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                return Err(HomeError::NotInitialized(self.dir.clone()));
+            }
+            Err(source) => return Err(HomeError::Io { path, source }),
+        };
+        toml::from_str(&text).map_err(|e| HomeError::Invalid {
+            path,
+            reason: e.message().lines().next().unwrap_or_default().to_owned(),
+        })
+    }
+
+    /// Writes `latchkey.toml` atomically.
+    pub(crate) fn write_settings(&self, settings: &Settings) -> io::Result<()> {
+        let text = toml::to_string(settings).expect("settings always encode as TOML");
+        atomic::write_atomic(&self.settings_path(), text.as_bytes())
+    }
+}
+
+/// Where the vault's identity is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "store", rename_all = "lowercase")]
+pub enum IdentityLocation {
+    /// In the OS keychain, under account `VAULT_ID/identity`.
+    Keychain,
+    /// In an identity file, plain or passphrase-protected.
+    File {
+        /// The file's path.
+        path: PathBuf,
+    },
+}
+
+/// The contents of `latchkey.toml`: nothing secret, just what is needed to find the
+/// identity before the vault can be decrypted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The vault's id, also stored inside the vault.
+    pub vault_id: String,
+    /// The vault's public key (`age1...`), to tell a wrong identity from a damaged vault.
+    pub recipient: String,
+    /// Where the identity is.
+    pub identity: IdentityLocation,
+}
+
+impl Settings {
+    /// The keychain account of the identity of this vault.
+    pub fn identity_account(&self) -> String {
+        format!("{}/identity", self.vault_id)
+    }
+}
+
+#[cfg(unix)]
+fn default_data_dir() -> Option<PathBuf> {
+    let from_env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if cfg!(target_os = "macos") {
+        return from_env("HOME").map(|h| h.join("Library/Application Support"));
+    }
+    from_env("XDG_DATA_HOME")
+        .filter(|p| p.is_absolute())
+        .or_else(|| from_env("HOME").map(|h| h.join(".local/share")))
+}
+
+#[cfg(windows)]
+fn default_data_dir() -> Option<PathBuf> {
+    std::env::var_os("APPDATA").filter(|v| !v.is_empty()).map(PathBuf::from)
+}

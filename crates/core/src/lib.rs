@@ -1,0 +1,37 @@
+//! latchkey's core: the domain and storage of a secrets and config manager for people
+//! who run AI agents.
+//!
+//! A [`Vault`] holds [`Environment`]s (there is always a `default` one), and an
+//! environment holds [`Variable`]s: secrets and config, each stored in the age-encrypted
+//! vault file or in the OS [`Keychain`]. Values are [`SecretString`]s everywhere: they are
+//! zeroized on drop and never printed by `Debug`.
+//!
+//! This crate does no printing and knows nothing of the CLI or the desktop app; both
+//! stand on it.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+mod atomic;
+pub mod document;
+pub mod environment;
+pub mod home;
+pub mod identity;
+pub mod keychain;
+pub mod name;
+pub mod value;
+pub mod variable;
+pub mod vault;
+
+pub use document::{DecodeError, Document, EnvironmentError, FORMAT_VERSION};
+pub use environment::Environment;
+pub use home::{HOME_ENV, Home, HomeError, IdentityLocation, Settings};
+pub use identity::{Identity, IdentityError};
+pub use keychain::{Keychain, KeychainError};
+pub use name::{EnvironmentName, NameError, VariableName};
+pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_text_value, parse_value};
+pub use variable::{Kind, Metadata, Store, Value, Variable, VariableSummary};
+pub use vault::{
+    EnvironmentChangeError, GetError, IdentitySetup, InitError, NewValue, OpenError, RemoveError, Removed,
+    SaveError, SetError, SetOutcome, UnlockError, Vault,
+};

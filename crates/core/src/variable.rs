@@ -1,0 +1,176 @@
+//! Variables: a named value with its kind, where it is stored, and its metadata.
+
+use std::fmt;
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::name::VariableName;
+
+/// What a variable is for. Secrets and config are stored the same way; the kind decides
+/// how a variable is shown and, later, checked, masked and exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A credential: an API key, a token, a password.
+    Secret,
+    /// A setting that is not secret: a base URL, a model name, a log level.
+    Config,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Secret => "secret",
+            Kind::Config => "config",
+        })
+    }
+}
+
+/// Where a variable's value lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Store {
+    /// Inside the age-encrypted vault file.
+    #[default]
+    Vault,
+    /// In the OS keychain; the vault keeps only the entry's account name.
+    Keychain,
+}
+
+impl fmt::Display for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Store::Vault => "vault",
+            Store::Keychain => "keychain",
+        })
+    }
+}
+
+/// Where the value of a variable is, as recorded in the vault.
+#[derive(Clone)]
+pub enum Value {
+    /// The value itself, held in the encrypted vault.
+    InVault(SecretString),
+    /// A reference to an OS keychain entry (service `latchkey`, this account).
+    Keychain {
+        /// The keychain entry's account name: `VAULT_ID/ENV/NAME`.
+        account: String,
+    },
+}
+
+impl Value {
+    /// The store this value lives in.
+    pub fn store(&self) -> Store {
+        match self {
+            Value::InVault(_) => Store::Vault,
+            Value::Keychain { .. } => Store::Keychain,
+        }
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::InVault(_) => f.write_str("InVault(<redacted>)"),
+            Value::Keychain { account } => f.debug_struct("Keychain").field("account", account).finish(),
+        }
+    }
+}
+
+/// Facts about a variable that are not its value. Safe to show anywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// When the variable was first stored.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// When its value or metadata last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated: OffsetDateTime,
+    /// The provider this key belongs to (`openai`, `github`, ...), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Free-form notes: where the key came from, who owns it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+}
+
+impl Metadata {
+    /// Metadata for a variable created at `now`.
+    pub fn new(now: OffsetDateTime) -> Self {
+        Self { created: now, updated: now, provider: None, notes: String::new() }
+    }
+}
+
+/// A variable of an environment.
+#[derive(Debug, Clone)]
+pub struct Variable {
+    /// Its name, unique within its environment.
+    pub name: VariableName,
+    /// Secret or config.
+    pub kind: Kind,
+    /// Where its value is.
+    pub value: Value,
+    /// Created and updated times, provider, notes.
+    pub meta: Metadata,
+}
+
+impl Variable {
+    /// Where its value is stored.
+    pub fn store(&self) -> Store {
+        self.value.store()
+    }
+
+    /// What may be shown about this variable: everything but its value.
+    pub fn summary(&self) -> VariableSummary {
+        VariableSummary {
+            name: self.name.clone(),
+            kind: self.kind,
+            store: self.store(),
+            provider: self.meta.provider.clone(),
+            notes: self.meta.notes.clone(),
+            created: self.meta.created,
+            updated: self.meta.updated,
+        }
+    }
+}
+
+/// A variable without its value, for listings (`latchkey list`, the desktop table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VariableSummary {
+    /// Its name.
+    pub name: VariableName,
+    /// Secret or config.
+    pub kind: Kind,
+    /// Where its value is stored.
+    pub store: Store,
+    /// The provider, when known.
+    pub provider: Option<String>,
+    /// Notes.
+    pub notes: String,
+    /// When it was created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// When it was last updated.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated: OffsetDateTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_variable_never_prints_its_value() {
+        let var = Variable {
+            name: VariableName::new("OPENAI_API_KEY").unwrap(),
+            kind: Kind::Secret,
+            value: Value::InVault(SecretString::from("sk-proj-hunter2-hunter2")),
+            meta: Metadata::new(OffsetDateTime::UNIX_EPOCH),
+        };
+        let shown = format!("{var:?} {var:#?} {:?}", var.value);
+        assert!(!shown.contains("hunter2"), "Debug leaked the value: {shown}");
+        assert!(shown.contains("OPENAI_API_KEY"));
+    }
+}

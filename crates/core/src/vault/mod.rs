@@ -1,0 +1,328 @@
+//! The vault: an unlocked handle on `vault.age`, and every read and write of it.
+//!
+//! A [`Vault`] is made by [`Vault::init`] (a new vault) or [`Vault::unlock`] (an existing
+//! one); either way it holds the identity that decrypts the file. Reads decrypt the
+//! latest file. Writes go through [`Vault::update`], which takes the writer lock, applies
+//! the change to the latest state on disk, and replaces the file atomically while keeping
+//! the previous version as `vault.age.bak`. So two processes writing at once never lose
+//! each other's changes, and a crash at any moment leaves a complete vault.
+
+mod file;
+mod variables;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use crate::document::{DecodeError, Document};
+use crate::home::{Home, HomeError, IdentityLocation, Settings};
+use crate::identity::{Identity, IdentityError};
+use crate::keychain::{Keychain, KeychainError};
+
+pub use variables::{EnvironmentChangeError, GetError, NewValue, RemoveError, Removed, SetError, SetOutcome};
+
+/// How a new vault's identity is kept.
+#[derive(Debug)]
+pub enum IdentitySetup {
+    /// In the OS keychain.
+    Keychain,
+    /// In an identity file at `path`, which must not exist yet. With a passphrase, the
+    /// file is age-encrypted with it (scrypt); without, it is a plain 0600 file for
+    /// automation.
+    File {
+        /// Where to write the identity file.
+        path: PathBuf,
+        /// The passphrase that protects it, if any.
+        passphrase: Option<SecretString>,
+    },
+}
+
+/// Why a new vault could not be created. Nothing is left half-created.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InitError {
+    /// A vault exists in the data directory already.
+    #[error(
+        "a vault already exists at {0}: nothing was changed (use it, or set LATCHKEY_HOME to another directory)"
+    )]
+    Exists(PathBuf),
+    /// The identity file exists already; latchkey never overwrites one.
+    #[error("{0} already exists: latchkey never overwrites an identity file; choose another path")]
+    IdentityFileExists(PathBuf),
+    /// The identity could not be stored in the OS keychain.
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+}
+
+/// Why a vault could not be unlocked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnlockError {
+    /// The data directory or its settings.
+    #[error(transparent)]
+    Home(#[from] HomeError),
+    /// The identity could not be read from the OS keychain.
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    /// The identity file could not be read.
+    #[error("cannot read the identity file {path}: {source}")]
+    IdentityFile {
+        /// The identity file.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The identity file's content is not a usable identity.
+    #[error("{path}: {source}")]
+    Identity {
+        /// Where the identity came from.
+        path: String,
+        /// What is wrong with it.
+        source: IdentityError,
+    },
+    /// The identity is valid but belongs to another vault.
+    #[error(
+        "the identity from {from} does not open this vault (its public key is {found}, the vault's is {expected}): check LATCHKEY_IDENTITY"
+    )]
+    WrongIdentity {
+        /// Where the identity came from.
+        from: String,
+        /// The identity's public key.
+        found: String,
+        /// The vault's public key.
+        expected: String,
+    },
+}
+
+/// Why the vault file could not be read. Nothing on disk is changed by a failed read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// `vault.age` is missing.
+    #[error(
+        "{0} is missing: restore it from vault.age.bak, or run `latchkey init` in an empty LATCHKEY_HOME"
+    )]
+    Missing(PathBuf),
+    /// `vault.age` could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The vault file.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The identity does not decrypt the file.
+    #[error(
+        "{0} cannot be decrypted with this identity: check LATCHKEY_IDENTITY, or the keychain entry of this vault"
+    )]
+    WrongIdentity(PathBuf),
+    /// The file is truncated, corrupted, or not an age file.
+    #[error(
+        "{path} is damaged ({reason}): nothing was changed; the previous version is in {path}.bak, copy it over to restore"
+    )]
+    Damaged {
+        /// The vault file.
+        path: PathBuf,
+        /// What is wrong, without any content of the file.
+        reason: String,
+    },
+    /// The decrypted document is not one this build can use.
+    #[error("{path}: {source}")]
+    Document {
+        /// The vault file.
+        path: PathBuf,
+        /// What is wrong with the document.
+        source: DecodeError,
+    },
+}
+
+/// Why a change could not be saved. When this is returned, the vault on disk is
+/// unchanged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SaveError {
+    /// The latest state could not be read.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// The writer lock could not be taken.
+    #[error("cannot lock {path}: {source}")]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The new version could not be written.
+    #[error("cannot write {path}: {source}; nothing was changed")]
+    Write {
+        /// The file being written.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+}
+
+/// An unlocked vault: its data directory, settings and identity.
+#[derive(Debug)]
+pub struct Vault {
+    home: Home,
+    settings: Settings,
+    identity: Identity,
+}
+
+impl Vault {
+    /// Creates a new vault in `home`, with a new identity kept as `setup` says.
+    ///
+    /// Refuses when `home` already has a vault. The vault file is written last, so an
+    /// interrupted `init` leaves no vault and can simply be run again.
+    pub fn init(home: &Home, setup: IdentitySetup) -> Result<Self, InitError> {
+        let io_err = |path: &Path| {
+            let path = path.to_owned();
+            move |source| InitError::Io { path, source }
+        };
+        home.create().map_err(io_err(home.dir()))?;
+        let _lock = file::lock(home).map_err(io_err(&home.lock_path()))?;
+        if home.vault_path().exists() {
+            return Err(InitError::Exists(home.dir().to_owned()));
+        }
+        let identity = Identity::generate();
+        let settings_for = |identity_location| Settings {
+            vault_id: new_vault_id(),
+            recipient: identity.recipient().to_string(),
+            identity: identity_location,
+        };
+        let settings = match setup {
+            IdentitySetup::Keychain => {
+                let settings = settings_for(IdentityLocation::Keychain);
+                Keychain::open()?.store(&settings.identity_account(), &identity.to_secret_line())?;
+                settings
+            }
+            IdentitySetup::File { path, passphrase } => {
+                let path = std::path::absolute(&path).unwrap_or(path);
+                if path.exists() {
+                    return Err(InitError::IdentityFileExists(path));
+                }
+                let bytes = match passphrase {
+                    Some(passphrase) => Zeroizing::new(identity.to_protected_file(passphrase)),
+                    None => Zeroizing::new(identity.to_file_text().as_bytes().to_vec()),
+                };
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(io_err(parent))?;
+                }
+                crate::atomic::write_atomic(&path, &bytes).map_err(io_err(&path))?;
+                settings_for(IdentityLocation::File { path })
+            }
+        };
+        home.write_settings(&settings).map_err(io_err(&home.settings_path()))?;
+        let vault = Vault { home: home.clone(), settings, identity };
+        let doc = Document::new(vault.settings.vault_id.clone());
+        vault.write(&doc).map_err(|e| match e {
+            SaveError::Write { path, source } | SaveError::Lock { path, source } => {
+                InitError::Io { path, source }
+            }
+            SaveError::Open(_) => unreachable!("init does not read the vault"),
+        })?;
+        Ok(vault)
+    }
+
+    /// Unlocks the vault in `home`.
+    ///
+    /// The identity comes from `identity_file` when given (`LATCHKEY_IDENTITY`), else
+    /// from where `latchkey.toml` says. `passphrase` is asked only when the identity file
+    /// is passphrase-protected.
+    pub fn unlock(
+        home: &Home,
+        identity_file: Option<&Path>,
+        passphrase: impl FnOnce(&Path) -> Option<SecretString>,
+    ) -> Result<Self, UnlockError> {
+        let settings = home.settings()?;
+        let file = match (identity_file, &settings.identity) {
+            (Some(path), _) => Some(path.to_owned()),
+            (None, IdentityLocation::File { path }) => Some(path.clone()),
+            (None, IdentityLocation::Keychain) => None,
+        };
+        let (identity, from) = match file {
+            Some(path) => {
+                let bytes = Zeroizing::new(
+                    fs::read(&path)
+                        .map_err(|source| UnlockError::IdentityFile { path: path.clone(), source })?,
+                );
+                let identity = Identity::from_file_bytes(&bytes, || passphrase(&path))
+                    .map_err(|source| UnlockError::Identity { path: path.display().to_string(), source })?;
+                (identity, path.display().to_string())
+            }
+            None => {
+                let line = Keychain::open()?.load(&settings.identity_account())?;
+                let from = "the OS keychain".to_owned();
+                let identity = Identity::parse(secrecy::ExposeSecret::expose_secret(&line))
+                    .map_err(|source| UnlockError::Identity { path: from.clone(), source })?;
+                (identity, from)
+            }
+        };
+        let found = identity.recipient().to_string();
+        if found != settings.recipient {
+            return Err(UnlockError::WrongIdentity { from, found, expected: settings.recipient });
+        }
+        Ok(Vault { home: home.clone(), settings, identity })
+    }
+
+    /// The data directory.
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    /// The settings: vault id, public key, where the identity is.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The identity as the text of a plain identity file, for `latchkey identity export`.
+    /// With it, `age -d -i FILE vault.age` prints the vault document.
+    pub fn export_identity(&self) -> Zeroizing<String> {
+        self.identity.to_file_text()
+    }
+
+    /// Reads and decrypts the latest vault document.
+    pub fn read(&self) -> Result<Document, OpenError> {
+        file::read(&self.home, &self.identity)
+    }
+
+    /// Applies `change` to the latest vault document and saves the result.
+    ///
+    /// Holds the writer lock from reading to saving, so a concurrent writer's change is
+    /// never lost. When `change` fails, nothing is written.
+    pub fn update<T, E: From<SaveError>>(
+        &self,
+        change: impl FnOnce(&mut Document) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let lock_path = self.home.lock_path();
+        let _lock = file::lock(&self.home).map_err(|source| SaveError::Lock { path: lock_path, source })?;
+        let mut doc = self.read().map_err(SaveError::Open)?;
+        let out = change(&mut doc)?;
+        self.write(&doc)?;
+        Ok(out)
+    }
+
+    fn write(&self, doc: &Document) -> Result<(), SaveError> {
+        file::write(&self.home, &self.identity.recipient(), doc)
+    }
+}
+
+/// A random vault id: `lk-` and 16 hex digits.
+fn new_vault_id() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the OS provides randomness");
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("lk-{hex}")
+}

@@ -1,0 +1,225 @@
+//! Changing and reading variables and environments of an unlocked vault.
+
+use secrecy::SecretString;
+use time::OffsetDateTime;
+
+use super::{OpenError, SaveError, Vault};
+use crate::document::EnvironmentError;
+use crate::keychain::{Keychain, KeychainError};
+use crate::name::{EnvironmentName, VariableName};
+use crate::variable::{Kind, Metadata, Store, Value, Variable, VariableSummary};
+
+/// A value to store, with what is known about it.
+#[derive(Debug)]
+pub struct NewValue {
+    /// Secret or config.
+    pub kind: Kind,
+    /// Where to keep the value.
+    pub store: Store,
+    /// The value.
+    pub value: SecretString,
+    /// The provider, when known. `None` keeps the provider an existing variable has.
+    pub provider: Option<String>,
+    /// Notes. `None` keeps the notes an existing variable has.
+    pub notes: Option<String>,
+}
+
+/// What `set` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOutcome {
+    /// A new variable was created.
+    Created,
+    /// An existing variable was given a new value.
+    Updated,
+}
+
+/// Why a value could not be stored. When this is returned, the vault is unchanged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SetError {
+    /// The environment does not exist.
+    #[error(transparent)]
+    Environment(#[from] EnvironmentError),
+    /// The keychain could not store the value.
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    /// The vault could not be saved.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+/// Why a value could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GetError {
+    /// The vault could not be read.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// The environment does not exist.
+    #[error(transparent)]
+    Environment(#[from] EnvironmentError),
+    /// The variable does not exist.
+    #[error("no variable `{name}` in environment `{env}`: `latchkey list --env {env}` shows what there is")]
+    NotFound {
+        /// The variable asked for.
+        name: VariableName,
+        /// The environment searched.
+        env: EnvironmentName,
+    },
+    /// The value is in the keychain, and the keychain could not give it.
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+}
+
+/// Why a variable could not be removed. When this is returned, the vault is unchanged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RemoveError {
+    /// The environment does not exist.
+    #[error(transparent)]
+    Environment(#[from] EnvironmentError),
+    /// The variable does not exist.
+    #[error("no variable `{name}` in environment `{env}`: nothing was removed")]
+    NotFound {
+        /// The variable asked for.
+        name: VariableName,
+        /// The environment searched.
+        env: EnvironmentName,
+    },
+    /// The vault could not be saved.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+/// Why an environment could not be added or removed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvironmentChangeError {
+    /// The change is not allowed (unknown, exists, `default`).
+    #[error(transparent)]
+    Environment(#[from] EnvironmentError),
+    /// The vault could not be saved.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+/// What a removal left behind: keychain entries that could not be deleted. The vault no
+/// longer refers to them.
+#[derive(Debug, Default)]
+pub struct Removed {
+    /// Keychain entries left in place, with the reason.
+    pub orphaned: Vec<(String, KeychainError)>,
+}
+
+impl Vault {
+    /// The keychain account of variable `name` of environment `env`.
+    pub fn keychain_account(&self, env: &EnvironmentName, name: &VariableName) -> String {
+        format!("{}/{env}/{name}", self.settings.vault_id)
+    }
+
+    /// Stores a value for `name` in `env`, creating or replacing the variable.
+    ///
+    /// A keychain value is written to the keychain before the vault records the
+    /// reference. A replaced variable keeps its creation time, and its provider and
+    /// notes unless new ones are given.
+    pub fn set(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        new: NewValue,
+    ) -> Result<SetOutcome, SetError> {
+        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let account = self.keychain_account(env, name);
+        let previous_store = self.update(|doc| -> Result<_, SetError> {
+            let environment = doc.environment_mut(env)?;
+            let previous = environment.get(name).cloned();
+            let value = match new.store {
+                Store::Vault => Value::InVault(new.value),
+                Store::Keychain => {
+                    Keychain::open()?.store(&account, &new.value)?;
+                    Value::Keychain { account: account.clone() }
+                }
+            };
+            let mut meta = previous.as_ref().map_or_else(|| Metadata::new(now), |p| p.meta.clone());
+            meta.updated = now;
+            if let Some(provider) = new.provider {
+                meta.provider = Some(provider).filter(|p| !p.is_empty());
+            }
+            if let Some(notes) = new.notes {
+                meta.notes = notes;
+            }
+            environment.insert(Variable { name: name.clone(), kind: new.kind, value, meta });
+            Ok(previous.map(|p| p.store()))
+        })?;
+        if previous_store == Some(Store::Keychain) && new.store == Store::Vault {
+            // The vault no longer refers to the old entry; a failure here only leaves an
+            // unused entry behind.
+            let _ = Keychain::open().and_then(|k| k.delete(&account));
+        }
+        Ok(if previous_store.is_some() { SetOutcome::Updated } else { SetOutcome::Created })
+    }
+
+    /// Reads the value of `name` in `env`, from the vault or the keychain.
+    pub fn get(&self, env: &EnvironmentName, name: &VariableName) -> Result<SecretString, GetError> {
+        let doc = self.read()?;
+        let variable = doc
+            .environment(env)?
+            .get(name)
+            .ok_or_else(|| GetError::NotFound { name: name.clone(), env: env.clone() })?;
+        match &variable.value {
+            Value::InVault(secret) => Ok(secret.clone()),
+            Value::Keychain { account } => Ok(Keychain::open()?.load(account)?),
+        }
+    }
+
+    /// The variables of `env`, without their values.
+    pub fn list(&self, env: &EnvironmentName) -> Result<Vec<VariableSummary>, GetError> {
+        let doc = self.read()?;
+        Ok(doc.environment(env)?.variables().map(Variable::summary).collect())
+    }
+
+    /// Removes `name` from `env`, and its keychain entry if it has one.
+    pub fn remove(&self, env: &EnvironmentName, name: &VariableName) -> Result<Removed, RemoveError> {
+        let removed = self.update(|doc| -> Result<_, RemoveError> {
+            doc.environment_mut(env)?
+                .remove(name)
+                .ok_or_else(|| RemoveError::NotFound { name: name.clone(), env: env.clone() })
+        })?;
+        Ok(delete_keychain_values([removed].iter()))
+    }
+
+    /// Adds an empty environment.
+    pub fn add_environment(&self, name: EnvironmentName) -> Result<(), EnvironmentChangeError> {
+        self.update(|doc| Ok(doc.add_environment(name)?))
+    }
+
+    /// Removes an environment with all its variables, and their keychain entries.
+    pub fn remove_environment(&self, name: &EnvironmentName) -> Result<Removed, EnvironmentChangeError> {
+        let removed = self.update(|doc| Ok::<_, EnvironmentChangeError>(doc.remove_environment(name)?))?;
+        Ok(delete_keychain_values(removed.variables()))
+    }
+}
+
+fn delete_keychain_values<'a>(variables: impl Iterator<Item = &'a Variable>) -> Removed {
+    let mut removed = Removed::default();
+    let accounts: Vec<&str> = variables
+        .filter_map(|v| match &v.value {
+            Value::Keychain { account } => Some(account.as_str()),
+            Value::InVault(_) => None,
+        })
+        .collect();
+    if accounts.is_empty() {
+        return removed;
+    }
+    match Keychain::open() {
+        Ok(keychain) => {
+            for account in accounts {
+                if let Err(err) = keychain.delete(account) {
+                    removed.orphaned.push((account.to_owned(), err));
+                }
+            }
+        }
+        Err(err) => removed.orphaned.extend(accounts.into_iter().map(|a| (a.to_owned(), err.clone()))),
+    }
+    removed
+}

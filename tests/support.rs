@@ -1,0 +1,116 @@
+//! Shared by the cross-component suites: the built `latchkey` binary, run in a
+//! temporary data directory, and the rule for suites that need a real system component.
+//!
+//! These suites run the binary that `cargo build -p latchkey-cli` made (`make test` builds
+//! it first), found at `$CARGO_TARGET_DIR/debug/latchkey` or `target/debug/latchkey`, or at
+//! `LATCHKEY_BIN`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use std::io::Write;
+
+/// The `latchkey` binary under test.
+pub fn latchkey_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("LATCHKEY_BIN") {
+        return PathBuf::from(bin);
+    }
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace.join("target"), PathBuf::from);
+    let bin = target.join("debug").join(format!("latchkey{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} is missing: run `cargo build -p latchkey-cli` (make test does)", bin.display());
+    bin
+}
+
+/// Whether a suite that needs `component` may run. In CI (`CI` set) a missing
+/// component fails the run; elsewhere the test prints why it skips.
+pub fn require(available: bool, component: &str, how: &str) -> bool {
+    if available {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{component} is required in CI but is not available: {how}");
+    }
+    eprintln!("SKIPPED: {component} is not available ({how})");
+    false
+}
+
+/// Whether a command is on PATH.
+pub fn have(tool: &str) -> bool {
+    Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
+}
+
+/// A temporary data directory for one test.
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+    /// `LATCHKEY_HOME`.
+    pub home: PathBuf,
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    /// An empty sandbox: no vault yet.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let home = dir.path().join("home");
+        Sandbox { dir, home }
+    }
+
+    /// A sandbox with a vault whose identity is a plain file, returned too.
+    pub fn with_identity_file() -> (Self, PathBuf) {
+        let sandbox = Self::new();
+        let identity = sandbox.path("identity.txt");
+        sandbox.ok(&["init", "--identity-file", identity.to_str().unwrap()], b"");
+        (sandbox, identity)
+    }
+
+    /// A path inside the sandbox's temporary directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `latchkey ARGS` with this sandbox's LATCHKEY_HOME.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(latchkey_bin());
+        cmd.env("LATCHKEY_HOME", &self.home)
+            .env_remove("LATCHKEY_IDENTITY")
+            .env_remove("LATCHKEY_ENV")
+            .args(args);
+        cmd
+    }
+
+    /// Runs `latchkey ARGS` with `stdin`, and returns its output.
+    pub fn run(&self, args: &[&str], stdin: &[u8]) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("latchkey starts");
+        child.stdin.take().unwrap().write_all(stdin).expect("stdin is written");
+        child.wait_with_output().expect("latchkey finishes")
+    }
+
+    /// Runs `latchkey ARGS`, asserts success and returns stdout.
+    pub fn ok(&self, args: &[&str], stdin: &[u8]) -> Vec<u8> {
+        let out = self.run(args, stdin);
+        assert!(out.status.success(), "latchkey {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    }
+
+    /// The variables of `env` as `latchkey list --json` reports them.
+    pub fn list(&self, env: &str) -> Vec<serde_json::Value> {
+        let out = self.ok(&["list", "--json", "--env", env], b"");
+        serde_json::from_slice::<serde_json::Value>(&out)
+            .expect("list --json is JSON")
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs a command inside a private D-Bus session with a throwaway gnome-keyring whose
+# default collection is unlocked: the real Secret Service, never the user's own keyring.
+#
+#   tests/with-keyring.sh cargo test -p latchkey-tests --test keychain
+set -euo pipefail
+
+if [ -z "${LATCHKEY_KEYRING_DIR:-}" ]; then
+  for tool in dbus-run-session gnome-keyring-daemon secret-tool gdbus; do
+    command -v "$tool" >/dev/null || {
+      echo "with-keyring: $tool is missing: run 'make deps' (apt-get install dbus gnome-keyring libsecret-tools libglib2.0-bin)" >&2
+      exit 1
+    }
+  done
+  dir=$(mktemp -d)
+  # Everything in the session, the keyring daemon D-Bus may start included, keeps its
+  # keyrings under this throwaway XDG_DATA_HOME.
+  status=0
+  dbus-run-session -- env LATCHKEY_KEYRING_DIR="$dir" XDG_DATA_HOME="$dir/data" "$0" "$@" || status=$?
+  rm -rf "$dir"
+  exit "$status"
+fi
+
+printf %s "latchkey-throwaway-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+
+# A wrong password still exits 0 and leaves the collection locked: prove it is usable.
+probe="probe-$$"
+printf %s "$probe" | secret-tool store --label=latchkey-probe service latchkey-probe username probe
+if [ "$(secret-tool lookup service latchkey-probe username probe)" != "$probe" ]; then
+  echo "with-keyring: the throwaway keyring is not unlocked" >&2
+  exit 1
+fi
+secret-tool clear service latchkey-probe username probe
+
+export LATCHKEY_TEST_KEYRING=1
+exec "$@"
