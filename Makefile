@@ -1,16 +1,20 @@
-# latchkey: `make run` starts latchkey with its default local vault, `make test` runs
-# every test. Both install what they need first (`make deps`).
+# latchkey: `make run` starts the desktop app on the default local vault, `make test`
+# runs every test. Both install what they need first (`make deps`).
 SHELL := /bin/bash
 CARGO ?= cargo
+NPM ?= npm
 
 # Debian/Ubuntu packages the build and the tests need.
-APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools \
-	libglib2.0-bin age bsdutils hyperfine
+APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools libglib2.0-bin \
+	age bsdutils hyperfine \
+	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev \
+	webkit2gtk-driver xvfb xauth xclip nodejs npm
 
-.PHONY: deps build run test lint bench clean
+.PHONY: deps tools ui bindings build run test lint test-ui test-rust test-desktop bench clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ "$$missing" = "nodejs npm" ] || [ "$$missing" = "npm" ]; then command -v $(NPM) >/dev/null && missing=""; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing: $$missing"; \
@@ -19,31 +23,52 @@ deps:
 	    echo "Missing packages. Run:"; echo "  sudo apt-get install -y" $$missing; exit 1; \
 	  fi; \
 	fi
-	@command -v $(CARGO) >/dev/null || { echo "cargo is missing. Install Rust: https://rustup.rs (curl https://sh.rustup.rs -sSf | sh)"; exit 1; }
+	@command -v $(CARGO) >/dev/null || { echo "cargo is missing. Install Rust: curl https://sh.rustup.rs -sSf | sh"; exit 1; }
 
-build: deps
+# tauri-driver bridges WebDriver to the app for the end-to-end tests.
+tools: deps
+	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version ^2 --locked
+
+ui: deps
+	cd ui && $(NPM) ci --no-audit --no-fund && $(NPM) run build
+
+# Regenerates ui/src/lib/bindings from the Rust IPC types (commit the result).
+bindings: ui
+	LATCHKEY_WRITE_BINDINGS=1 $(CARGO) test -p latchkey-desktop --test bindings
+
+build: ui
 	$(CARGO) build --workspace --locked
 
-# Until the desktop app lands: the CLI's first-run flow on the default vault.
-run: deps
-	$(CARGO) build --release -p latchkey-cli --locked
-	@bin=target/release/latchkey; \
-	if ! $$bin identity show >/dev/null 2>&1; then $$bin init || exit 1; fi; \
-	$$bin --help
+run: ui
+	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
+	target/release/latchkey-desktop
 
-lint: deps
+lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-# Every test, the real Secret Service included: the whole run happens inside a private
-# D-Bus session with a throwaway, unlocked gnome-keyring (tests/with-keyring.sh).
-test: lint
-	$(CARGO) build --workspace --bins --locked
+test-ui: ui
+	cd ui && $(NPM) run check && $(NPM) test
+
+# Every Rust test, the real Secret Service included: inside a private D-Bus session with
+# a throwaway, unlocked gnome-keyring (tests/with-keyring.sh).
+test-rust: ui
+	$(CARGO) test --workspace --locked --no-run
 	tests/with-keyring.sh $(CARGO) test --workspace --locked
 
-bench: deps
+# The real app under Xvfb, driven through tauri-driver and WebKitWebDriver.
+test-desktop: tools test-rust
+	rm -rf target/screenshots
+	xvfb-run -a -s "-screen 0 1280x800x24" tests/with-keyring.sh node --test tests/desktop/
+
+test: lint test-ui test-rust test-desktop
+
+bench: tools ui
 	$(CARGO) bench -p latchkey-core --bench vault --locked
 	crates/cli/benches/get.sh
+	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
+	xvfb-run -a -s "-screen 0 1280x800x24" node src-tauri/benches/desktop.mjs
 
 clean:
 	$(CARGO) clean
+	rm -rf ui/dist ui/node_modules

@@ -85,16 +85,12 @@ pub(crate) fn link_backup(path: &Path, backup: &Path) -> io::Result<()> {
         return Ok(());
     }
     let temp = temp_path(backup);
-    if let Err(err) = fs::hard_link(path, &temp) {
+    if fs::hard_link(path, &temp).is_err() {
         // Some file systems have no hard links: copy instead.
-        if err.kind() == io::ErrorKind::Unsupported || err.raw_os_error().is_some() {
-            let bytes = fs::read(path)?;
-            let mut file = private_new_file().open(&temp)?;
-            file.write_all(&bytes)?;
-            file.sync_all()?;
-        } else {
-            return Err(err);
-        }
+        let bytes = fs::read(path)?;
+        let mut file = private_new_file().open(&temp)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
     }
     let renamed = fs::rename(&temp, backup);
     if renamed.is_err() {

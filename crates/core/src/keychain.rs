@@ -66,6 +66,16 @@ impl Keychain {
             .map_err(|reason| KeychainError::Unreachable { reason })
     }
 
+    /// Whether the keychain answers: connects, and looks up an account that does not
+    /// exist. A keychain that is locked but present counts as reachable.
+    pub fn probe() -> Result<Self, KeychainError> {
+        let keychain = Self::open()?;
+        match keychain.load("latchkey-probe/none") {
+            Ok(_) | Err(KeychainError::Missing { .. }) | Err(KeychainError::Locked { .. }) => Ok(keychain),
+            Err(err) => Err(err),
+        }
+    }
+
     /// Stores `value` under `account`, replacing any previous value.
     pub fn store(&self, account: &str, value: &SecretString) -> Result<(), KeychainError> {
         entry(account)?.set_secret(value.expose_secret().as_bytes()).map_err(|e| classify(e, account))

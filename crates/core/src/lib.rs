@@ -32,6 +32,6 @@ pub use name::{EnvironmentName, NameError, VariableName};
 pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_text_value, parse_value};
 pub use variable::{Kind, Metadata, Store, Value, Variable, VariableSummary};
 pub use vault::{
-    EnvironmentChangeError, GetError, IdentitySetup, InitError, NewValue, OpenError, RemoveError, Removed,
-    SaveError, SetError, SetOutcome, UnlockError, Vault,
+    EditError, EnvironmentChangeError, GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError,
+    RemoveError, Removed, SaveError, SetError, SetOutcome, UnlockError, Vault,
 };

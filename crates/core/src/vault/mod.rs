@@ -22,7 +22,10 @@ use crate::home::{Home, HomeError, IdentityLocation, Settings};
 use crate::identity::{Identity, IdentityError};
 use crate::keychain::{Keychain, KeychainError};
 
-pub use variables::{EnvironmentChangeError, GetError, NewValue, RemoveError, Removed, SetError, SetOutcome};
+pub use variables::{
+    EditError, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed, SetError,
+    SetOutcome,
+};
 
 /// How a new vault's identity is kept.
 #[derive(Debug)]

@@ -71,6 +71,38 @@ pub enum GetError {
     Keychain(#[from] KeychainError),
 }
 
+/// A change to what is known about a variable, leaving its value alone.
+#[derive(Debug, Clone)]
+pub struct MetadataEdit {
+    /// Secret or config.
+    pub kind: Kind,
+    /// The provider; `None` or empty clears it.
+    pub provider: Option<String>,
+    /// Notes.
+    pub notes: String,
+}
+
+/// Why a variable's metadata could not be changed. When this is returned, the vault is
+/// unchanged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EditError {
+    /// The environment does not exist.
+    #[error(transparent)]
+    Environment(#[from] EnvironmentError),
+    /// The variable does not exist.
+    #[error("no variable `{name}` in environment `{env}`: nothing was changed")]
+    NotFound {
+        /// The variable asked for.
+        name: VariableName,
+        /// The environment searched.
+        env: EnvironmentName,
+    },
+    /// The vault could not be saved.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
 /// Why a variable could not be removed. When this is returned, the vault is unchanged.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -157,6 +189,30 @@ impl Vault {
             let _ = Keychain::open().and_then(|k| k.delete(&account));
         }
         Ok(if previous_store.is_some() { SetOutcome::Updated } else { SetOutcome::Created })
+    }
+
+    /// Changes the kind, provider and notes of `name` in `env`, keeping its value.
+    pub fn edit(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        edit: MetadataEdit,
+    ) -> Result<VariableSummary, EditError> {
+        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        self.update(|doc| -> Result<_, EditError> {
+            let environment = doc.environment_mut(env)?;
+            let mut variable = environment
+                .get(name)
+                .cloned()
+                .ok_or_else(|| EditError::NotFound { name: name.clone(), env: env.clone() })?;
+            variable.kind = edit.kind;
+            variable.meta.provider = edit.provider.filter(|p| !p.is_empty());
+            variable.meta.notes = edit.notes;
+            variable.meta.updated = now;
+            let summary = variable.summary();
+            environment.insert(variable);
+            Ok(summary)
+        })
     }
 
     /// Reads the value of `name` in `env`, from the vault or the keychain.

@@ -1,0 +1,73 @@
+// Desktop performance, on the release build under Xvfb (`make bench`):
+// - cold start to an interactive unlock screen (target: under 1.5 s), measured from the
+//   WebDriver new-session request (which launches the app) to the #unlock button being
+//   found, so it includes WebKitWebDriver's own start-up: an upper bound;
+// - resident memory of the idle app with 1,000 variables loaded (target: under 150 MB),
+//   the app process and its WebKit web and network processes together.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startDriver, Session } from '../../tests/desktop/webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const app = join(root, 'target/release/latchkey-desktop');
+const cli = join(root, 'target/release/latchkey');
+const work = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
+const env = { ...process.env, LATCHKEY_HOME: join(work, 'home'), LATCHKEY_IDENTITY: join(work, 'id.txt') };
+
+execFileSync(cli, ['init', '--identity-file', env.LATCHKEY_IDENTITY], { env, stdio: 'ignore' });
+for (let i = 0; i < 1000; i++) {
+  const value = `sk-bench-${String(i).padStart(4, '0')}-aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF`;
+  execFileSync(cli, ['set', `VAR_${String(i).padStart(4, '0')}`, '--provider', 'openai'], { env, input: value, stdio: ['pipe', 'ignore', 'ignore'] });
+}
+
+function treeRssKb(pid) {
+  const parents = new Map();
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      parents.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {}
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, pp] of parents) if (tree.has(pp) && !tree.has(p)) (tree.add(p), (grew = true));
+  }
+  let kb = 0;
+  for (const p of tree) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {}
+  }
+  return kb;
+}
+
+const { driver, base } = await startDriver(env);
+const starts = [];
+let rssMb = 0;
+try {
+  for (let run = 0; run < 5; run++) {
+    const t0 = performance.now();
+    const s = await Session.create(base, app);
+    await s.find('#unlock', { timeout: 20000 });
+    starts.push(performance.now() - t0);
+    if (run === 4) {
+      await s.click('#unlock');
+      await s.find('tr[data-name="VAR_0999"]', { timeout: 20000 });
+      await sleep(5000);
+      const pid = Number(execFileSync('pgrep', ['-n', '-f', app]).toString().trim());
+      rssMb = treeRssKb(pid) / 1024;
+    }
+    await s.close();
+    await sleep(500);
+  }
+} finally {
+  driver.kill();
+  rmSync(work, { recursive: true, force: true });
+}
+starts.sort((a, b) => a - b);
+console.log(`cold start to unlock screen: median ${starts[2].toFixed(0)} ms (runs: ${starts.map((t) => t.toFixed(0)).join(', ')})`);
+console.log(`idle resident memory with 1,000 variables: ${rssMb.toFixed(0)} MB (app + WebKit processes)`);

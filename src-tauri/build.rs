@@ -1,0 +1,24 @@
+//! Generates one permission per app command (the app manifest), so the capability in
+//! `capabilities/default.json` can allow exactly the app's own commands.
+
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "create_vault",
+    "unlock",
+    "lock",
+    "set_auto_lock",
+    "activity",
+    "list_environments",
+    "list_variables",
+    "check_name",
+    "set_variable",
+    "delete_variable",
+    "reveal_value",
+    "copy_value",
+];
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("the Tauri build step succeeds");
+}

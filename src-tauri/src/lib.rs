@@ -1,0 +1,68 @@
+//! The latchkey desktop app: a Tauri 2 shell whose commands are a few lines each over
+//! latchkey-core. Business logic lives in core; this crate holds the session (unlocked
+//! or not, auto-lock) and the IPC types.
+#![forbid(unsafe_code)]
+
+pub mod commands;
+pub mod ipc;
+pub mod session;
+
+use std::time::{Duration, Instant};
+
+use latchkey_core::Home;
+use tauri::{Emitter, Manager, Runtime};
+
+pub use session::AppState;
+
+/// The event the UI receives when the vault locks itself after inactivity.
+pub const VAULT_LOCKED_EVENT: &str = "vault-locked";
+
+/// `base` with the app's plugins, state and commands, for any runtime (the real one, or
+/// `tauri::test::mock_builder()` in tests).
+pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home) -> tauri::Builder<R> {
+    base.plugin(tauri_plugin_clipboard_manager::init())
+        .manage(AppState::new(home))
+        // Keep in step with COMMANDS in build.rs, which grants them to the window.
+        .invoke_handler(tauri::generate_handler![
+            commands::vault::app_status,
+            commands::vault::create_vault,
+            commands::vault::unlock,
+            commands::vault::lock,
+            commands::vault::set_auto_lock,
+            commands::vault::activity,
+            commands::variables::list_environments,
+            commands::variables::list_variables,
+            commands::variables::check_name,
+            commands::variables::set_variable,
+            commands::variables::delete_variable,
+            commands::variables::reveal_value,
+            commands::variables::copy_value,
+        ])
+}
+
+/// The app's configuration, capabilities and assets, from `tauri.conf.json`.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Starts the app on the vault in `LATCHKEY_HOME` or the default data directory.
+pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let home = Home::from_env()?;
+    builder(tauri::Builder::default(), home)
+        .setup(|app| {
+            let handle = app.handle().clone();
+            std::thread::spawn(move || auto_lock_loop(handle));
+            Ok(())
+        })
+        .run(context())?;
+    Ok(())
+}
+
+fn auto_lock_loop<R: Runtime>(app: tauri::AppHandle<R>) {
+    loop {
+        std::thread::sleep(Duration::from_secs(5));
+        if app.state::<AppState>().lock_if_idle(Instant::now()) {
+            let _ = app.emit(VAULT_LOCKED_EVENT, ());
+        }
+    }
+}

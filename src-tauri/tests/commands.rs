@@ -1,0 +1,185 @@
+//! The app's commands through Tauri's mock runtime: the IPC contract the UI relies on.
+
+use latchkey_core::Home;
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+struct Desktop {
+    _dir: tempfile::TempDir,
+    _app: App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
+}
+
+impl Desktop {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let app = latchkey_desktop::builder(mock_builder(), Home::at(dir.path().join("home")))
+            // The real configuration, so the real capability (the ACL) is enforced.
+            .build(latchkey_desktop::context())
+            .unwrap();
+        let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+        Desktop { _dir: dir, _app: app, webview }
+    }
+
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.call(cmd, args) {
+            Ok(v) => panic!("{cmd} should fail, answered {v}"),
+            Err(e) => e,
+        }
+    }
+
+    fn unlocked_with_secret(value: &str) -> Self {
+        let d = Desktop::new();
+        d.ok("create_vault", json!({"request": {"passphrase": "correct horse"}}));
+        d.ok(
+            "set_variable",
+            json!({"request": {
+            "env": "default", "name": "OPENAI_API_KEY", "kind": "secret", "store": "vault",
+            "value": value, "provider": "openai", "notes": null}}),
+        );
+        d
+    }
+}
+
+const SECRET: &str = "sk-proj-mock-runtime-secret-0123456789";
+
+#[test]
+fn first_run_creates_an_unlocked_vault_behind_a_passphrase() {
+    let d = Desktop::new();
+    let status = d.ok("app_status", json!({}));
+    assert_eq!(status["initialized"], false);
+    assert_eq!(status["unlocked"], false);
+    assert_eq!(status["autoLockMinutes"], 10);
+    let status = d.ok("create_vault", json!({"request": {"passphrase": "correct horse"}}));
+    assert_eq!(status["initialized"], true);
+    assert_eq!(status["unlocked"], true);
+    assert_eq!(status["identity"], "passphrase");
+    let envs = d.ok("list_environments", json!({}));
+    assert_eq!(envs, json!([{"name": "default", "variables": 0}]));
+    let again = d.err("create_vault", json!({"request": {"passphrase": "x"}}));
+    assert_eq!(again["code"], "exists");
+}
+
+#[test]
+fn listing_never_carries_a_value_and_reveal_does() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let rows = d.ok("list_variables", json!({"env": "default"}));
+    assert!(!rows.to_string().contains(SECRET), "the list leaked the value: {rows}");
+    assert_eq!(rows[0]["name"], "OPENAI_API_KEY");
+    assert_eq!(rows[0]["kind"], "secret");
+    assert_eq!(rows[0]["store"], "vault");
+    assert_eq!(rows[0]["provider"], "openai");
+    assert_eq!(rows[0]["status"], Value::Null);
+    assert!(rows[0].get("value").is_none());
+    let revealed = d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}));
+    assert_eq!(revealed, json!({"value": SECRET, "hideAfterMs": 30000}));
+}
+
+#[test]
+fn locking_hides_everything_until_the_right_passphrase_unlocks() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let status = d.ok("lock", json!({}));
+    assert_eq!(status["unlocked"], false);
+    for (cmd, args) in [
+        ("list_variables", json!({"env": "default"})),
+        ("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"})),
+        ("list_environments", json!({})),
+    ] {
+        let err = d.err(cmd, args);
+        assert_eq!(err["code"], "locked", "{cmd}: {err}");
+        assert!(!err.to_string().contains(SECRET));
+    }
+    let err = d.err("unlock", json!({"passphrase": "wrong"}));
+    assert_eq!(err["code"], "wrong_passphrase");
+    assert!(err["message"].as_str().unwrap().contains("passphrase"));
+    let err = d.err("unlock", json!({"passphrase": null}));
+    assert_eq!(err["code"], "passphrase_required");
+    d.ok("unlock", json!({"passphrase": "correct horse"}));
+    let revealed = d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}));
+    assert_eq!(revealed["value"], SECRET);
+}
+
+#[test]
+fn editing_without_a_value_keeps_the_value() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let row = d.ok(
+        "set_variable",
+        json!({"request": {
+        "env": "default", "name": "OPENAI_API_KEY", "kind": "secret", "store": "vault",
+        "value": null, "provider": "openai", "notes": "rotated by ops"}}),
+    );
+    assert_eq!(row["notes"], "rotated by ops");
+    let revealed = d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}));
+    assert_eq!(revealed["value"], SECRET);
+}
+
+#[test]
+fn errors_cross_as_code_and_message() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let set = |name: &str, env: &str, value: Value| {
+        d.err(
+            "set_variable",
+            json!({"request": {
+            "env": env, "name": name, "kind": "secret", "store": "vault",
+            "value": value, "provider": null, "notes": null}}),
+        )
+    };
+    assert_eq!(set("BAD-NAME", "default", json!("value-123"))["code"], "invalid_name");
+    assert_eq!(set("OK_NAME", "default", json!(""))["code"], "invalid_value");
+    let err = set("OK_NAME", "prod", json!("value-123"));
+    assert_eq!(err["code"], "unknown_environment");
+    assert!(err["message"].as_str().unwrap().contains("latchkey env add prod"));
+    let err = d.err("reveal_value", json!({"env": "default", "name": "MISSING"}));
+    assert_eq!(err["code"], "not_found");
+    assert_eq!(err.as_object().unwrap().len(), 2, "errors are exactly {{code, message}}: {err}");
+}
+
+#[test]
+fn names_are_checked_as_they_are_typed() {
+    let d = Desktop::new();
+    assert_eq!(d.ok("check_name", json!({"name": "OPENAI_API_KEY"})), json!({"ok": true, "message": null}));
+    let bad = d.ok("check_name", json!({"name": "openai-key"}));
+    assert_eq!(bad["ok"], false);
+    assert!(bad["message"].as_str().unwrap().contains("letters, digits and `_`"));
+}
+
+#[test]
+fn deleting_removes_the_variable() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    d.ok("delete_variable", json!({"env": "default", "name": "OPENAI_API_KEY"}));
+    assert_eq!(d.ok("list_variables", json!({"env": "default"})), json!([]));
+    assert_eq!(
+        d.err("delete_variable", json!({"env": "default", "name": "OPENAI_API_KEY"}))["code"],
+        "not_found"
+    );
+}
+
+#[test]
+fn auto_lock_time_is_configurable_within_bounds() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    assert_eq!(d.ok("set_auto_lock", json!({"minutes": 3}))["autoLockMinutes"], 3);
+    assert_eq!(d.err("set_auto_lock", json!({"minutes": 0}))["code"], "invalid_value");
+}

@@ -1,0 +1,109 @@
+// End to end against the real built app, under Xvfb, through tauri-driver and
+// WebKitWebDriver, with the real Secret Service (run by `make test-desktop` inside
+// xvfb-run and tests/with-keyring.sh).
+//
+// Walks the flow a user takes, asserting throughout that the page never holds a
+// secret's value except while it is revealed, and saves a screenshot of each screen
+// under target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startDriver, Session } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const app = process.env.LATCHKEY_DESKTOP_BIN ?? join(root, 'target/debug/latchkey-desktop');
+const cli = process.env.LATCHKEY_BIN ?? join(root, 'target/debug/latchkey');
+const shots = join(root, 'target/screenshots');
+const SECRET = 'sk-proj-e2eSecretValue0123456789abcdefXYZ';
+const CLI_SECRET = 'ghp_fromTheCommandLine0123456789abcdefgh';
+
+let home, driver, s;
+
+before(async () => {
+  home = mkdtempSync(join(tmpdir(), 'latchkey-e2e-'));
+  const env = { ...process.env, LATCHKEY_HOME: join(home, 'data'), LATCHKEY_CLIPBOARD_CLEAR_SECONDS: '3' };
+  process.env.LATCHKEY_HOME = env.LATCHKEY_HOME;
+  const started = await startDriver(env);
+  driver = started.driver;
+  s = await Session.create(started.base, app);
+});
+
+after(async () => {
+  await s?.close();
+  driver?.kill();
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function noSecretInPage(value, when) {
+  const html = await s.source();
+  assert.ok(!html.includes(value), `the page holds the secret ${when}`);
+}
+
+function clipboard() {
+  try {
+    return execFileSync('xclip', ['-selection', 'clipboard', '-o'], { timeout: 2000 }).toString();
+  } catch {
+    return '';
+  }
+}
+
+test('a user creates a vault, adds, reveals, copies, locks and unlocks, and sees CLI changes', async () => {
+  // 1. Create a vault (identity in the OS keychain).
+  await s.find('#create-vault');
+  await s.screenshot(shots, '1-first-run');
+  await s.click('#create-vault');
+  await s.find('#add-variable');
+  await s.screenshot(shots, '2-empty-vault');
+
+  // 2. Add a secret and see it listed.
+  await s.click('#add-variable');
+  await s.type('#var-name', 'OPENAI_API_KEY');
+  await s.type('#var-value', SECRET);
+  await s.type('#var-provider', 'openai');
+  await s.screenshot(shots, '3-add-dialog');
+  // Save is enabled once the name has been checked.
+  await s.until(async () => s.cmd('GET', `/element/${await s.find('#var-save')}/enabled`), (on) => on === true, 'Save to be enabled');
+  await s.click('#var-save');
+  await s.find('tr[data-name="OPENAI_API_KEY"]');
+  await noSecretInPage(SECRET, 'after adding it');
+  await s.screenshot(shots, '4-listed');
+
+  // 3. Reveal it and see the value.
+  await s.click('tr[data-name="OPENAI_API_KEY"] button.reveal');
+  const shown = await s.until(() => s.text('tr[data-name="OPENAI_API_KEY"] .revealed-value'), (t) => t === SECRET, 'the revealed value');
+  assert.equal(shown, SECRET);
+  await s.screenshot(shots, '5-revealed');
+  await s.click('tr[data-name="OPENAI_API_KEY"] button.reveal'); // Hide
+  await s.until(() => s.source(), (html) => !html.includes(SECRET), 'the value to be hidden');
+
+  // 4. Copy it: the value is on the clipboard, and later it is cleared.
+  await s.click('tr[data-name="OPENAI_API_KEY"] button.copy');
+  await s.until(async () => clipboard(), (c) => c === SECRET, 'the value on the clipboard', 5000);
+  await noSecretInPage(SECRET, 'after copying it');
+  await s.screenshot(shots, '6-copied');
+  await s.until(async () => clipboard(), (c) => c !== SECRET, 'the clipboard to be cleared', 10000);
+
+  // 5. Lock: nothing is shown.
+  await s.click('#lock');
+  await s.find('#unlock');
+  const locked = await s.source();
+  assert.ok(!locked.includes('OPENAI_API_KEY'), 'a locked app still shows variable names');
+  await noSecretInPage(SECRET, 'when locked');
+  await s.screenshot(shots, '7-locked');
+
+  // 6. Unlock: everything is back.
+  await s.click('#unlock');
+  await s.find('tr[data-name="OPENAI_API_KEY"]');
+  await noSecretInPage(SECRET, 'after unlocking');
+
+  // 7. Add a variable with the CLI: it appears in the app.
+  execFileSync(cli, ['set', 'GITHUB_TOKEN'], { input: CLI_SECRET, env: process.env });
+  await s.click('#refresh');
+  await s.find('tr[data-name="GITHUB_TOKEN"]');
+  await noSecretInPage(CLI_SECRET, 'after the CLI added it');
+  await s.screenshot(shots, '8-cli-change');
+});

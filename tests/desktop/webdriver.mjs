@@ -1,0 +1,115 @@
+// A small WebDriver client over fetch, and a tauri-driver launcher, for the desktop
+// end-to-end tests. Plain WebDriver endpoints; no dependency.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+
+const ELEMENT = 'element-6066-11e4-a6c7-4a6aee1e6996';
+
+export async function startDriver(env, port = 4444) {
+  const driver = spawn('tauri-driver', ['--port', String(port)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) return { driver, base };
+    } catch {}
+    await sleep(100);
+  }
+  driver.kill();
+  throw new Error('tauri-driver did not start: is it installed (cargo install tauri-driver)?');
+}
+
+export class Session {
+  static async create(base, application) {
+    const r = await fetch(`${base}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ capabilities: { alwaysMatch: { 'tauri:options': { application } } } }),
+    });
+    const body = await r.json();
+    if (!r.ok) throw new Error(`cannot start the app: ${JSON.stringify(body)}`);
+    return new Session(base, body.value.sessionId);
+  }
+
+  constructor(base, id) {
+    this.url = `${base}/session/${id}`;
+  }
+
+  async cmd(method, path, body) {
+    const r = await fetch(this.url + path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await r.json();
+    if (!r.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+    return json.value;
+  }
+
+  async find(css, { timeout = 10000 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      try {
+        const el = await this.cmd('POST', '/element', { using: 'css selector', value: css });
+        const id = el?.[ELEMENT] ?? (el && Object.values(el)[0]);
+        if (!id) throw new Error(`no element ${css}`);
+        return id;
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`no element ${css}: ${e.message}`);
+        await sleep(100);
+      }
+    }
+  }
+
+  async findAll(css) {
+    const els = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    return els.map((e) => e[ELEMENT] ?? Object.values(e)[0]);
+  }
+
+  async click(css) {
+    await this.cmd('POST', `/element/${await this.find(css)}/click`, {});
+  }
+
+  async type(css, text) {
+    const el = await this.find(css);
+    await this.cmd('POST', `/element/${el}/clear`, {});
+    await this.cmd('POST', `/element/${el}/value`, { text });
+  }
+
+  async text(css) {
+    return this.cmd('GET', `/element/${await this.find(css)}/text`);
+  }
+
+  async source() {
+    return this.cmd('GET', '/source');
+  }
+
+  // Waits until `predicate(await probe())` holds.
+  async until(probe, predicate, what, timeout = 10000) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try {
+        last = await probe();
+        if (predicate(last)) return last;
+      } catch (e) {
+        last = e.message;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last saw: ${String(last).slice(0, 300)}`);
+      await sleep(100);
+    }
+  }
+
+  async screenshot(dir, name) {
+    mkdirSync(dir, { recursive: true });
+    const png = await this.cmd('GET', '/screenshot');
+    writeFileSync(`${dir}/${name}.png`, Buffer.from(png, 'base64'));
+  }
+
+  async close() {
+    try {
+      await fetch(this.url, { method: 'DELETE' });
+    } catch {}
+  }
+}

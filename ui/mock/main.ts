@@ -1,0 +1,80 @@
+// The app in a plain browser over a fake vault, to work on the UI without the Rust side:
+// `npm run dev`, then open http://localhost:5173/mock/?screen=main (first-run,
+// first-run-no-keychain, unlock, unlock-passphrase, main, empty) and optionally
+// &then=reveal|add|edit|delete|settings|error|copy. Never part of the build.
+import { mount, tick } from 'svelte';
+import '../src/app.css';
+import App from '../src/App.svelte';
+import { FakeBackend } from '../src/test/fakeBackend';
+
+const params = new URLSearchParams(location.search);
+const screen = params.get('screen') ?? 'main';
+const then = params.get('then');
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+const rust = new FakeBackend().install();
+if (screen === 'first-run') rust.with({ initialized: false, unlocked: false, identity: null });
+if (screen === 'first-run-no-keychain') rust.with({ initialized: false, unlocked: false, identity: null, keychainAvailable: false });
+if (screen === 'unlock') rust.with({ unlocked: false });
+if (screen === 'unlock-passphrase') rust.with({ unlocked: false, identity: 'passphrase' });
+if (screen !== 'empty') {
+  rust
+    .seed('default', [
+      { name: 'OPENAI_API_KEY', value: 'sk-proj-4dF9xQ2mLr8TzV1wYb6NcKe3HuJ0pAsG', provider: 'openai', notes: 'agents in the lab', updated: ago(3) },
+      { name: 'ANTHROPIC_API_KEY', value: 'sk-ant-api03-Xy7', provider: 'anthropic', notes: 'eval harness; rotate quarterly', updated: ago(62), status: 'valid' },
+      { name: 'GITHUB_TOKEN', value: 'ghp_abc', store: 'keychain', provider: 'github', notes: 'CI bot', updated: ago(60 * 26) },
+      { name: 'OPENAI_BASE_URL', value: 'https://api.openai.com/v1', kind: 'config', provider: 'openai', updated: ago(60 * 24 * 9) },
+      { name: 'HF_TOKEN', value: 'hf_xyz', provider: 'huggingface', updated: ago(60 * 24 * 50), status: 'expires in 5 days' },
+      { name: 'LOG_LEVEL', value: 'debug', kind: 'config', notes: '', updated: ago(1) },
+    ])
+    .seed('prod', [{ name: 'OPENAI_API_KEY', value: 'sk-prod', provider: 'openai' }])
+    .seed('dev', []);
+} else {
+  rust.seed('prod', []);
+}
+
+const target = document.getElementById('app')!;
+mount(App, { target });
+
+async function settle(ms = 150) {
+  await new Promise((r) => setTimeout(r, ms));
+  await tick();
+}
+
+function click(selector: string) {
+  document.querySelector<HTMLElement>(selector)?.click();
+}
+
+async function act() {
+  await settle();
+  switch (then) {
+    case 'reveal':
+      click('tr[data-name="OPENAI_API_KEY"] button.reveal');
+      break;
+    case 'copy':
+      click('tr[data-name="GITHUB_TOKEN"] button.copy');
+      break;
+    case 'add': {
+      click('#add-variable');
+      await settle();
+      const name = document.querySelector<HTMLInputElement>('#var-name')!;
+      name.value = '2FA-SEED';
+      name.dispatchEvent(new Event('input', { bubbles: true }));
+      break;
+    }
+    case 'edit':
+      click('tr[data-name="ANTHROPIC_API_KEY"] button.edit');
+      break;
+    case 'delete':
+      click('tr[data-name="GITHUB_TOKEN"] button.delete');
+      break;
+    case 'settings':
+      click('#settings');
+      break;
+    case 'error':
+      rust.failNext('reveal_value', { code: 'keychain', message: 'The OS keychain did not answer: unlock your keyring, then try again.' });
+      click('tr[data-name="GITHUB_TOKEN"] button.reveal');
+      break;
+  }
+}
+act();

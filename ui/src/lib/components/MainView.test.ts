@@ -1,0 +1,255 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { SECRET, backend, button, el, pageHolds, renderApp, renderUnlocked, row, seeded } from '../../test/render';
+
+const names = () => [...document.querySelectorAll('#variables tbody tr')].map((tr) => tr.getAttribute('data-name'));
+
+describe('the variables table', () => {
+  it('lists the rows from list_variables, with metadata and never a value', async () => {
+    const rust = seeded();
+    const table = await renderUnlocked();
+    expect(table.id).toBe('variables');
+    expect(names()).toEqual(['GITHUB_TOKEN', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']);
+    expect(rust.callsOf('list_variables')).toEqual([{ env: 'default' }]);
+    expect([...table.querySelectorAll('th')].map((th) => th.textContent?.trim())).toEqual([
+      'Name',
+      'Kind',
+      'Store',
+      'Provider',
+      'Updated',
+      'Status',
+      'Actions',
+    ]);
+
+    const openai = within(row('OPENAI_API_KEY'));
+    expect(openai.getByText('Secret')).toBeInTheDocument();
+    expect(openai.getByText('Vault')).toBeInTheDocument();
+    expect(openai.getByText('openai')).toBeInTheDocument();
+    expect(openai.getByText('3 min ago')).toHaveAttribute('title', rust.envs.get('default')!.get('OPENAI_API_KEY')!.row.updated);
+    expect(openai.getByText('—')).toBeInTheDocument(); // no status
+    expect(within(row('GITHUB_TOKEN')).getByText('valid')).toBeInTheDocument();
+    expect(within(row('OPENAI_BASE_URL')).getByText('Config')).toBeInTheDocument();
+
+    expect(pageHolds(SECRET)).toBe(false);
+    expect(document.querySelector('.revealed-value')).toBeNull();
+    expect(rust.callsOf('reveal_value')).toEqual([]);
+  });
+
+  it('lists the environments with their counts and switches between them', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    const switcher = el<HTMLSelectElement>('#env-switcher');
+    expect([...switcher.options].map((o) => o.textContent)).toEqual(['default (3)', 'prod (1)']);
+    expect(switcher.value).toBe('default');
+
+    await fireEvent.click(button(row('OPENAI_API_KEY'), 'reveal'));
+    await screen.findByText(SECRET);
+
+    await fireEvent.change(switcher, { target: { value: 'prod' } });
+    await waitFor(() => expect(names()).toEqual(['ANTHROPIC_API_KEY']));
+    expect(pageHolds(SECRET)).toBe(false);
+    expect(rust.callsOf('list_variables').at(-1)).toEqual({ env: 'prod' });
+
+    // Back again: the value stays hidden.
+    await fireEvent.change(switcher, { target: { value: 'default' } });
+    await waitFor(() => expect(names()).toHaveLength(3));
+    expect(document.querySelector('.revealed-value')).toBeNull();
+  });
+
+  it('says what to do next in an empty environment', async () => {
+    backend().seed('prod', []);
+    renderApp();
+    const empty = await screen.findByText(/No variables in/);
+    expect(empty).toHaveTextContent('No variables in default yet.');
+    await fireEvent.change(el('#env-switcher'), { target: { value: 'prod' } });
+    await screen.findByText((_, node) => node?.textContent === 'No variables in prod yet.');
+    expect(document.body).toHaveTextContent('Add your first API key with Add variable, or from a terminal:');
+    expect(screen.getByText('latchkey set OPENAI_API_KEY --env prod')).toBeInTheDocument();
+
+    await fireEvent.click(el('.state .link-btn'));
+    expect(document.querySelector('#variable-dialog')).toBeInTheDocument();
+  });
+
+  it('filters by name, provider and notes, and says when nothing matches', async () => {
+    seeded();
+    await renderUnlocked();
+    const search = el<HTMLInputElement>('#search');
+    await fireEvent.input(search, { target: { value: 'github' } });
+    expect(names()).toEqual(['GITHUB_TOKEN']);
+    await fireEvent.input(search, { target: { value: 'LAB' } });
+    expect(names()).toEqual(['OPENAI_API_KEY']);
+    await fireEvent.input(search, { target: { value: 'openai' } });
+    expect(names()).toEqual(['OPENAI_API_KEY', 'OPENAI_BASE_URL']);
+
+    await fireEvent.change(el('#kind-filter'), { target: { value: 'config' } });
+    expect(names()).toEqual(['OPENAI_BASE_URL']);
+
+    await fireEvent.input(search, { target: { value: 'stripe' } });
+    expect(document.querySelector('#variables')).toBeNull();
+    expect(screen.getByText((_, node) => node?.tagName === 'H2' && node.textContent === 'Nothing in default matches “stripe”.')).toBeInTheDocument();
+    expect(screen.queryByText(/No variables in/)).toBeNull();
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Clear search and filter' }));
+    expect(names()).toHaveLength(3);
+    expect(search.value).toBe('');
+  });
+});
+
+describe('revealing and copying', () => {
+  it('reveals a value in its row, then hides it after hideAfterMs', async () => {
+    const rust = seeded();
+    rust.hideAfterMs = 5_000;
+    await renderUnlocked();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+
+    const reveal = button(row('OPENAI_API_KEY'), 'reveal');
+    expect(reveal).toHaveTextContent('Reveal');
+    await fireEvent.click(reveal);
+    await waitFor(() => expect(row('OPENAI_API_KEY').querySelector('code.revealed-value')).toHaveTextContent(SECRET));
+    expect(reveal).toHaveTextContent('Hide');
+    expect(rust.callsOf('reveal_value')).toEqual([{ env: 'default', name: 'OPENAI_API_KEY' }]);
+    expect(row('GITHUB_TOKEN').querySelector('.revealed-value')).toBeNull();
+
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(pageHolds(SECRET)).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(pageHolds(SECRET)).toBe(false);
+    expect(reveal).toHaveTextContent('Reveal');
+  });
+
+  it('hides the value at once on Hide', async () => {
+    seeded();
+    await renderUnlocked();
+    const reveal = button(row('OPENAI_API_KEY'), 'reveal');
+    await fireEvent.click(reveal);
+    await screen.findByText(SECRET);
+    await fireEvent.click(reveal);
+    expect(pageHolds(SECRET)).toBe(false);
+  });
+
+  it('drops the value of a variable that changed while revealed', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await fireEvent.click(button(row('OPENAI_API_KEY'), 'reveal'));
+    await screen.findByText(SECRET);
+    rust.seed('default', [{ name: 'OPENAI_API_KEY', value: 'sk-new', updated: new Date().toISOString() }]);
+    await fireEvent.click(el('#refresh'));
+    await waitFor(() => expect(pageHolds(SECRET)).toBe(false));
+    expect(pageHolds('sk-new')).toBe(false);
+  });
+
+  it('copies through Rust and says when the clipboard clears, without the value', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await fireEvent.click(button(row('GITHUB_TOKEN'), 'copy'));
+    expect(await screen.findByText('Copied GITHUB_TOKEN — clipboard clears in 30 s')).toBeInTheDocument();
+    expect(rust.callsOf('copy_value')).toEqual([{ env: 'default', name: 'GITHUB_TOKEN' }]);
+    expect(pageHolds('ghp_tokenValue123')).toBe(false);
+  });
+
+  it('shows the message of a failed command in #error', async () => {
+    const message = 'The OS keychain did not answer: unlock your keyring, then try again.';
+    seeded().failNext('reveal_value', { code: 'keychain', message });
+    await renderUnlocked();
+    await fireEvent.click(button(row('OPENAI_API_KEY'), 'reveal'));
+    const error = await screen.findByRole('alert');
+    expect(error.id).toBe('error');
+    expect(error).toHaveTextContent(message);
+    expect(document.querySelector('.revealed-value')).toBeNull();
+    await fireEvent.click(within(error).getByRole('button', { name: 'Dismiss' }));
+    expect(document.querySelector('#error')).toBeNull();
+  });
+});
+
+describe('deleting', () => {
+  it('asks first, and deletes only after the confirmation', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await fireEvent.click(button(row('GITHUB_TOKEN'), 'delete'));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Delete GITHUB_TOKEN from the default environment?');
+    expect(rust.callsOf('delete_variable')).toEqual([]);
+
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(rust.callsOf('delete_variable')).toEqual([]);
+    expect(names()).toContain('GITHUB_TOKEN');
+
+    await fireEvent.click(button(row('GITHUB_TOKEN'), 'delete'));
+    await fireEvent.click(el('#confirm-delete'));
+    await waitFor(() => expect(names()).toEqual(['OPENAI_API_KEY', 'OPENAI_BASE_URL']));
+    expect(rust.callsOf('delete_variable')).toEqual([{ env: 'default', name: 'GITHUB_TOKEN' }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await waitFor(() => expect(el('#env-switcher')).toHaveTextContent('default (2)'));
+  });
+});
+
+describe('keyboard, focus and activity', () => {
+  it('has shortcuts: Ctrl+N adds, / and Ctrl+F search, Escape closes, Ctrl+L locks', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    expect(document.querySelector('#variable-dialog')).toBeInTheDocument();
+    expect(document.activeElement?.id).toBe('var-name');
+    await fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(document.querySelector('#variable-dialog')).toBeNull();
+
+    await fireEvent.keyDown(document.body, { key: '/' });
+    expect(document.activeElement?.id).toBe('search');
+    (document.activeElement as HTMLElement).blur();
+    await fireEvent.keyDown(window, { key: 'f', metaKey: true });
+    expect(document.activeElement?.id).toBe('search');
+
+    expect(el('#add-variable').title).toMatch(/(Ctrl\+|⌘)N/);
+    await fireEvent.keyDown(window, { key: 'l', ctrlKey: true });
+    await screen.findByRole('button', { name: 'Unlock' });
+    expect(rust.callsOf('lock')).toHaveLength(1);
+  });
+
+  it('reloads environments and variables when the window regains focus', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    rust.seed('default', [{ name: 'FROM_THE_CLI', value: 'x' }]);
+    rust.emit('tauri://focus');
+    await waitFor(() => expect(names()).toContain('FROM_THE_CLI'));
+    expect(el('#env-switcher')).toHaveTextContent('default (4)');
+  });
+
+  it('pings activity at most once per 20 s while the user works', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    const now = vi.spyOn(Date, 'now');
+    const t0 = Date.now();
+    now.mockReturnValue(t0);
+    await fireEvent.keyDown(window, { key: 'a' });
+    await fireEvent.mouseMove(window);
+    await fireEvent.mouseDown(window);
+    now.mockReturnValue(t0 + 19_000);
+    await fireEvent.mouseMove(window);
+    await waitFor(() => expect(rust.callsOf('activity')).toHaveLength(1));
+    now.mockReturnValue(t0 + 20_000);
+    await fireEvent.mouseMove(window);
+    await waitFor(() => expect(rust.callsOf('activity')).toHaveLength(2));
+  });
+});
+
+describe('settings', () => {
+  it('sets the auto-lock minutes through set_auto_lock, within 1 to 1440', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    const minutes = el<HTMLInputElement>('#auto-lock-minutes');
+    expect(minutes.value).toBe('15');
+
+    await fireEvent.input(minutes, { target: { value: '0' } });
+    await fireEvent.change(minutes);
+    expect(screen.getByText('Enter a whole number of minutes from 1 to 1440.')).toBeInTheDocument();
+    expect(rust.callsOf('set_auto_lock')).toEqual([]);
+
+    await fireEvent.input(minutes, { target: { value: '45' } });
+    await fireEvent.change(minutes);
+    await waitFor(() => expect(rust.callsOf('set_auto_lock')).toEqual([{ minutes: 45 }]));
+    expect(await screen.findByText('latchkey now locks after 45 min without activity')).toBeInTheDocument();
+    expect(rust.status.autoLockMinutes).toBe(45);
+  });
+});

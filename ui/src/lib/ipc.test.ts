@@ -1,0 +1,114 @@
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeBackend } from '../test/fakeBackend';
+import * as ipc from './ipc';
+
+describe('ipc', () => {
+  it('passes an IpcError rejection through unchanged', async () => {
+    mockIPC(() => {
+      throw { code: 'wrong_passphrase', message: 'That passphrase does not open this vault.' };
+    });
+    await expect(ipc.unlock('nope')).rejects.toEqual({
+      code: 'wrong_passphrase',
+      message: 'That passphrase does not open this vault.',
+    });
+  });
+
+  it('wraps a string rejection as an internal IpcError', async () => {
+    mockIPC(() => {
+      throw 'command list_variables not allowed';
+    });
+    await expect(ipc.listVariables('default')).rejects.toEqual({
+      code: 'internal',
+      message: 'command list_variables not allowed',
+    });
+  });
+
+  it('wraps an Error or a half-shaped object as an internal IpcError', async () => {
+    mockIPC(() => {
+      throw new Error('boom');
+    });
+    await expect(ipc.appStatus()).rejects.toEqual({ code: 'internal', message: 'Error: boom' });
+
+    mockIPC(() => {
+      throw { code: 42 };
+    });
+    await expect(ipc.lock()).rejects.toMatchObject({ code: 'internal' });
+  });
+
+  it('normalises with toIpcError outside of invoke too', () => {
+    expect(ipc.toIpcError({ code: 'x', message: 'y', extra: 1 })).toEqual({ code: 'x', message: 'y' });
+    expect(ipc.toIpcError(undefined)).toEqual({ code: 'internal', message: 'undefined' });
+    expect(ipc.isIpcError({ code: 'a', message: 'b' })).toBe(true);
+    expect(ipc.isIpcError('a')).toBe(false);
+  });
+
+  it('sends each command its arguments in camelCase, as Rust expects', async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return null;
+    });
+    const request = {
+      env: 'prod',
+      name: 'OPENAI_API_KEY',
+      kind: 'secret' as const,
+      store: 'vault' as const,
+      value: null,
+      provider: 'openai',
+      notes: null,
+    };
+    await ipc.appStatus();
+    await ipc.createVault({ passphrase: null });
+    await ipc.unlock(null);
+    await ipc.lock();
+    await ipc.setAutoLock(20);
+    await ipc.activity();
+    await ipc.listEnvironments();
+    await ipc.listVariables('prod');
+    await ipc.checkName('A_B');
+    await ipc.setVariable(request);
+    await ipc.deleteVariable('prod', 'OLD');
+    await ipc.revealValue('prod', 'OPENAI_API_KEY');
+    await ipc.copyValue('prod', 'OPENAI_API_KEY');
+    const args = (a: unknown) => (a === undefined ? {} : a);
+    expect(seen.map(([c, a]) => [c, args(a)])).toEqual([
+      ['app_status', {}],
+      ['create_vault', { request: { passphrase: null } }],
+      ['unlock', { passphrase: null }],
+      ['lock', {}],
+      ['set_auto_lock', { minutes: 20 }],
+      ['activity', {}],
+      ['list_environments', {}],
+      ['list_variables', { env: 'prod' }],
+      ['check_name', { name: 'A_B' }],
+      ['set_variable', { request }],
+      ['delete_variable', { env: 'prod', name: 'OLD' }],
+      ['reveal_value', { env: 'prod', name: 'OPENAI_API_KEY' }],
+      ['copy_value', { env: 'prod', name: 'OPENAI_API_KEY' }],
+    ]);
+  });
+
+  it('calls back on "vault-locked" until unlistened', async () => {
+    const rust = new FakeBackend().install();
+    const cb = vi.fn();
+    const unlisten = await ipc.onVaultLocked(cb);
+    expect(rust.listening('vault-locked')).toBe(true);
+    rust.emit('vault-locked');
+    expect(cb).toHaveBeenCalledTimes(1);
+    await unlisten();
+    rust.emit('vault-locked');
+    expect(cb).toHaveBeenCalledTimes(1);
+  });
+
+  it('calls back when the window gains focus, not when it loses it', async () => {
+    const rust = new FakeBackend().install();
+    const cb = vi.fn();
+    const unlisten = await ipc.onWindowFocus(cb);
+    rust.emit('tauri://blur');
+    expect(cb).not.toHaveBeenCalled();
+    rust.emit('tauri://focus');
+    expect(cb).toHaveBeenCalledTimes(1);
+    unlisten();
+  });
+});

@@ -1,0 +1,153 @@
+// The one door to the Rust side. Nothing else in the UI imports `invoke` or `listen`:
+// every command has a typed function here, and every rejection comes out as an IpcError.
+import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { getCurrentWindow } from '@tauri-apps/api/window';
+
+import type { AppStatus } from './bindings/AppStatus';
+import type { Copied } from './bindings/Copied';
+import type { CreateVaultRequest } from './bindings/CreateVaultRequest';
+import type { EnvironmentInfo } from './bindings/EnvironmentInfo';
+import type { IpcError } from './bindings/IpcError';
+import type { NameCheck } from './bindings/NameCheck';
+import type { Revealed } from './bindings/Revealed';
+import type { SetVariableRequest } from './bindings/SetVariableRequest';
+import type { VariableRow } from './bindings/VariableRow';
+
+export type { UnlistenFn };
+
+/** The event Rust emits (no payload) when the vault locks itself after inactivity. */
+export const VAULT_LOCKED_EVENT = 'vault-locked';
+
+/** Whether `e` already has the IpcError shape `{ code, message }`. */
+export function isIpcError(e: unknown): e is IpcError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    typeof (e as { message?: unknown }).message === 'string'
+  );
+}
+
+/** Any rejection as an IpcError: kept when it is one, else `{ code: "internal" }`. */
+export function toIpcError(e: unknown): IpcError {
+  if (isIpcError(e)) return { code: e.code, message: e.message };
+  return { code: 'internal', message: String(e) };
+}
+
+/** Whether this page runs in latchkey's Tauri window (not in a plain browser). */
+export function insideTauri(): boolean {
+  const internals = typeof window === 'undefined' ? undefined : (window as { __TAURI_INTERNALS__?: { invoke?: unknown } }).__TAURI_INTERNALS__;
+  return typeof internals?.invoke === 'function';
+}
+
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+export function appStatus(): Promise<AppStatus> {
+  return call('app_status');
+}
+
+export function createVault(request: CreateVaultRequest): Promise<AppStatus> {
+  return call('create_vault', { request });
+}
+
+/** `passphrase` is needed only when the identity is "passphrase". */
+export function unlock(passphrase: string | null): Promise<AppStatus> {
+  return call('unlock', { passphrase });
+}
+
+export function lock(): Promise<AppStatus> {
+  return call('lock');
+}
+
+export function setAutoLock(minutes: number): Promise<AppStatus> {
+  return call('set_auto_lock', { minutes });
+}
+
+/** Tells Rust the user is active, postponing the auto-lock. Throttle the calls. */
+export function activity(): Promise<void> {
+  return call('activity');
+}
+
+export function listEnvironments(): Promise<EnvironmentInfo[]> {
+  return call('list_environments');
+}
+
+export function listVariables(env: string): Promise<VariableRow[]> {
+  return call('list_variables', { env });
+}
+
+export function checkName(name: string): Promise<NameCheck> {
+  return call('check_name', { name });
+}
+
+/** Creates or changes a variable; `request.value === null` keeps the current value. */
+export function setVariable(request: SetVariableRequest): Promise<VariableRow> {
+  return call('set_variable', { request });
+}
+
+export function deleteVariable(env: string, name: string): Promise<void> {
+  return call('delete_variable', { env, name });
+}
+
+/** The only call whose answer holds a value: show it, then drop it after `hideAfterMs`. */
+export function revealValue(env: string, name: string): Promise<Revealed> {
+  return call('reveal_value', { env, name });
+}
+
+/** Rust puts the value on the clipboard; it never comes back to the UI. */
+export function copyValue(env: string, name: string): Promise<Copied> {
+  return call('copy_value', { env, name });
+}
+
+// Tauri's unlisten functions are async underneath: never let one reject unhandled (the
+// window may already be going away when a component stops listening).
+function quiet(unlisten: UnlistenFn): UnlistenFn {
+  return () => {
+    try {
+      const done: unknown = unlisten();
+      if (done instanceof Promise) done.catch(() => {});
+    } catch {
+      // already gone
+    }
+  };
+}
+
+/** Calls `cb` whenever Rust locks the vault by itself. */
+export async function onVaultLocked(cb: () => void): Promise<UnlistenFn> {
+  try {
+    return quiet(await listen(VAULT_LOCKED_EVENT, () => cb()));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+/**
+ * Calls `cb` each time the window gains focus (the CLI may have changed the vault
+ * meanwhile). Outside Tauri (a plain browser), falls back to the DOM's focus event.
+ */
+export async function onWindowFocus(cb: () => void): Promise<UnlistenFn> {
+  let win;
+  try {
+    win = getCurrentWindow();
+  } catch {
+    const handler = () => cb();
+    window.addEventListener('focus', handler);
+    return () => window.removeEventListener('focus', handler);
+  }
+  try {
+    return quiet(
+      await win.onFocusChanged(({ payload: focused }) => {
+        if (focused) cb();
+      }),
+    );
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}

@@ -1,0 +1,15 @@
+import '@testing-library/jest-dom/vitest';
+import { clearMocks } from '@tauri-apps/api/mocks';
+import { cleanup } from '@testing-library/svelte';
+import { afterEach, vi } from 'vitest';
+import { notices } from '../lib/notices.svelte';
+
+afterEach(async () => {
+  // Unmount while the IPC mocks still answer: components stop listening on unmount, and a
+  // listener registered just before may only be dropped a moment later.
+  cleanup();
+  vi.useRealTimers();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  clearMocks();
+  notices.reset();
+});
