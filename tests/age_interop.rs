@@ -22,8 +22,7 @@ fn age(args: &[&str], stdin: &[u8]) -> std::process::Output {
 }
 
 fn recipient(s: &Sandbox) -> String {
-    let settings = std::fs::read_to_string(s.home.join("latchkey.toml")).unwrap();
-    settings.lines().find_map(|l| l.strip_prefix("recipient = ")).unwrap().trim_matches('"').to_owned()
+    s.setting("recipient")
 }
 
 #[test]

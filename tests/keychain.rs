@@ -27,9 +27,17 @@ fn secret_tool_search(args: &[&str]) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
+/// The vault document, as the stock `age` tool decrypts it with `identity`.
+fn decrypt_with_age(s: &Sandbox, identity: &std::path::Path) -> String {
+    let out = Command::new("age")
+        .args(["-d", "-i", identity.to_str().unwrap(), s.home.join("vault.age").to_str().unwrap()])
+        .output()
+        .expect("age runs");
+    String::from_utf8(out.stdout).expect("the vault document is UTF-8")
+}
+
 fn vault_id(s: &Sandbox) -> String {
-    let settings = std::fs::read_to_string(s.home.join("latchkey.toml")).unwrap();
-    settings.lines().find_map(|l| l.strip_prefix("vault_id = ")).unwrap().trim_matches('"').to_owned()
+    s.setting("vault_id")
 }
 
 #[test]
@@ -48,11 +56,7 @@ fn a_keychain_secret_lives_in_the_secret_service_and_never_in_the_vault() {
     assert_eq!(secret_tool(&["lookup", "service", "latchkey", "username", &account]), value);
 
     // The vault records only the reference.
-    let plain = Command::new("age")
-        .args(["-d", "-i", identity.to_str().unwrap(), s.home.join("vault.age").to_str().unwrap()])
-        .output()
-        .unwrap();
-    let doc = String::from_utf8(plain.stdout).unwrap();
+    let doc = decrypt_with_age(&s, &identity);
     assert!(doc.contains(&format!("keychain_account = \"{account}\"")), "{doc}");
     assert!(!doc.contains(value), "the vault holds the keychain value");
 
@@ -102,11 +106,7 @@ fn init_keeps_the_identity_in_the_keychain_by_default() {
     // The exported identity opens the vault with the plain `age` tool.
     let exported = s.path("exported.txt");
     s.ok(&["identity", "export", "--out", exported.to_str().unwrap()], b"");
-    let plain = Command::new("age")
-        .args(["-d", "-i", exported.to_str().unwrap(), s.home.join("vault.age").to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&plain.stdout).contains("sk-test-value-kept-in-vault"));
+    assert!(decrypt_with_age(&s, &exported).contains("sk-test-value-kept-in-vault"));
 }
 
 #[test]

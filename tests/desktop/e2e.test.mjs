@@ -45,7 +45,7 @@ async function noSecretInPage(value, when) {
 
 function clipboard() {
   try {
-    return execFileSync('xclip', ['-selection', 'clipboard', '-o'], { timeout: 2000 }).toString();
+    return execFileSync('xclip', ['-selection', 'clipboard', '-o'], { timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
   } catch {
     return '';
   }
