@@ -2,8 +2,8 @@
 // - cold start to an interactive unlock screen (target: under 1.5 s), measured from the
 //   WebDriver new-session request (which launches the app) to the #unlock button being
 //   found, so it includes WebKitWebDriver's own start-up: an upper bound;
-// - resident memory of the idle app with 1,000 variables loaded (target: under 150 MB),
-//   the app process and its WebKit web and network processes together.
+// - memory of the idle app with 1,000 variables loaded (target: under 150 MB), for the
+//   app process and each WebKit process it starts, RSS and PSS.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,9 @@ for (let i = 0; i < 1000; i++) {
   execFileSync(cli, ['set', `VAR_${String(i).padStart(4, '0')}`, '--provider', 'openai'], { env, input: value, stdio: ['pipe', 'ignore', 'ignore'] });
 }
 
-function treeRssKb(pid) {
+// The app process and its descendants (WebKit's web and network processes), each
+// with its resident (RSS) and proportional (PSS: shared libraries split) memory.
+function processTree(pid) {
   const parents = new Map();
   for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
@@ -36,18 +38,22 @@ function treeRssKb(pid) {
     grew = false;
     for (const [p, pp] of parents) if (tree.has(pp) && !tree.has(p)) (tree.add(p), (grew = true));
   }
-  let kb = 0;
-  for (const p of tree) {
+  const kb = (text, key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+  return [...tree].flatMap((p) => {
     try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {}
-  }
-  return kb;
+      const name = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      const rss = kb(readFileSync(`/proc/${p}/status`, 'utf8'), 'VmRSS');
+      const pss = kb(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'), 'Pss');
+      return [{ name, rssMb: rss / 1024, pssMb: pss / 1024 }];
+    } catch {
+      return [];
+    }
+  });
 }
 
 const { driver, base } = await startDriver(env);
 const starts = [];
-let rssMb = 0;
+let memory = [];
 try {
   for (let run = 0; run < 5; run++) {
     const t0 = performance.now();
@@ -59,7 +65,7 @@ try {
       await s.find('tr[data-name="VAR_0999"]', { timeout: 20000 });
       await sleep(5000);
       const pid = Number(execFileSync('pgrep', ['-n', '-f', app]).toString().trim());
-      rssMb = treeRssKb(pid) / 1024;
+      memory = processTree(pid);
     }
     await s.close();
     await sleep(500);
@@ -70,4 +76,6 @@ try {
 }
 starts.sort((a, b) => a - b);
 console.log(`cold start to unlock screen: median ${starts[2].toFixed(0)} ms (runs: ${starts.map((t) => t.toFixed(0)).join(', ')})`);
-console.log(`idle resident memory with 1,000 variables: ${rssMb.toFixed(0)} MB (app + WebKit processes)`);
+const total = (k) => memory.reduce((sum, m) => sum + m[k], 0).toFixed(0);
+console.log(`idle memory with 1,000 variables (target: under 150 MB): RSS ${total('rssMb')} MB, PSS ${total('pssMb')} MB in all`);
+for (const m of memory) console.log(`  ${m.name.padEnd(16)} RSS ${m.rssMb.toFixed(0).padStart(4)} MB  PSS ${m.pssMb.toFixed(0).padStart(4)} MB`);
