@@ -220,6 +220,16 @@ fn expose<S: Serializer>(value: &SecretString, s: S) -> Result<S::Ok, S::Error> 
     s.serialize_str(value.expose_secret())
 }
 
+impl From<core::IdentityKind> for IdentityKind {
+    fn from(kind: core::IdentityKind) -> Self {
+        match kind {
+            core::IdentityKind::Keychain => IdentityKind::Keychain,
+            core::IdentityKind::Passphrase => IdentityKind::Passphrase,
+            core::IdentityKind::File => IdentityKind::File,
+        }
+    }
+}
+
 impl From<Kind> for core::Kind {
     fn from(kind: Kind) -> Self {
         match kind {

@@ -6,7 +6,7 @@
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use latchkey_core::{Home, IdentityLocation, IdentitySetup, Keychain, SecretString, Vault, identity};
+use latchkey_core::{Home, IdentitySetup, Keychain, SecretString, Vault};
 
 use crate::ipc::{AppStatus, IdentityKind, IpcError};
 
@@ -47,13 +47,7 @@ impl AppState {
     /// What the first screen needs to know.
     pub fn status(&self) -> AppStatus {
         let settings = self.home.settings().ok();
-        let identity = settings.as_ref().map(|s| match &s.identity {
-            IdentityLocation::Keychain => IdentityKind::Keychain,
-            IdentityLocation::File { path } => match std::fs::read(path) {
-                Ok(bytes) if identity::is_encrypted(&bytes) => IdentityKind::Passphrase,
-                _ => IdentityKind::File,
-            },
-        });
+        let identity = settings.as_ref().map(|s| IdentityKind::from(s.identity_kind()));
         let session = self.session();
         AppStatus {
             initialized: settings.is_some() && self.home.vault_path().exists(),

@@ -183,3 +183,13 @@ fn auto_lock_time_is_configurable_within_bounds() {
     assert_eq!(d.ok("set_auto_lock", json!({"minutes": 3}))["autoLockMinutes"], 3);
     assert_eq!(d.err("set_auto_lock", json!({"minutes": 0}))["code"], "invalid_value");
 }
+
+#[test]
+fn the_webview_cannot_reach_the_clipboard() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    // Rust copies values to the clipboard; the page has no permission to read it back.
+    for cmd in ["plugin:clipboard-manager|read_text", "plugin:clipboard-manager|write_text"] {
+        let err = d.err(cmd, json!({"text": "x"}));
+        assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
+    }
+}

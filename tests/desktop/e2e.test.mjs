@@ -43,6 +43,11 @@ async function noSecretInPage(value, when) {
   assert.ok(!html.includes(value), `the page holds the secret ${when}`);
 }
 
+function setClipboard(text) {
+  // xclip keeps serving the selection from the background until another owner takes it.
+  execFileSync('xclip', ['-selection', 'clipboard', '-i'], { input: text, stdio: ['pipe', 'ignore', 'ignore'] });
+}
+
 function clipboard() {
   try {
     return execFileSync('xclip', ['-selection', 'clipboard', '-o'], { timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
@@ -86,6 +91,13 @@ test('a user creates a vault, adds, reveals, copies, locks and unlocks, and sees
   await noSecretInPage(SECRET, 'after copying it');
   await s.screenshot(shots, '6-copied');
   await s.until(async () => clipboard(), (c) => c !== SECRET, 'the clipboard to be cleared', 10000);
+
+  //    ...unless the user copied something else meanwhile: that is left alone.
+  await s.click('tr[data-name="OPENAI_API_KEY"] button.copy');
+  await s.until(async () => clipboard(), (c) => c === SECRET, 'the value on the clipboard again', 5000);
+  setClipboard('something the user copied');
+  await sleep(4500); // past the 3 s clear delay this test runs with
+  assert.equal(clipboard(), 'something the user copied');
 
   // 5. Lock: nothing is shown.
   await s.click('#lock');

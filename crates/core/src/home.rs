@@ -139,6 +139,17 @@ pub enum IdentityLocation {
     },
 }
 
+/// How a vault's identity is kept, as a person would describe it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityKind {
+    /// In the OS keychain.
+    Keychain,
+    /// In an identity file protected by a passphrase.
+    Passphrase,
+    /// In a plain identity file.
+    File,
+}
+
 /// The contents of `latchkey.toml`: nothing secret, just what is needed to find the
 /// identity before the vault can be decrypted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +167,20 @@ impl Settings {
     pub fn identity_account(&self) -> String {
         format!("{}/identity", self.vault_id)
     }
+
+    /// How the identity is kept. For a file, only its first bytes are read, to tell a
+    /// passphrase-protected file from a plain one; an unreadable file counts as plain.
+    pub fn identity_kind(&self) -> IdentityKind {
+        let IdentityLocation::File { path } = &self.identity else {
+            return IdentityKind::Keychain;
+        };
+        let mut head = [0u8; 64];
+        let read = fs::File::open(path).and_then(|mut f| io::Read::read(&mut f, &mut head));
+        match read {
+            Ok(n) if crate::identity::is_encrypted(&head[..n]) => IdentityKind::Passphrase,
+            _ => IdentityKind::File,
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -172,4 +197,29 @@ fn default_data_dir() -> Option<PathBuf> {
 #[cfg(windows)]
 fn default_data_dir() -> Option<PathBuf> {
     std::env::var_os("APPDATA").filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::Identity;
+
+    #[test]
+    fn identity_kind_tells_a_protected_file_from_a_plain_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = |path: &Path| Settings {
+            vault_id: "lk-test".into(),
+            recipient: "age1test".into(),
+            identity: IdentityLocation::File { path: path.to_owned() },
+        };
+        let identity = Identity::generate();
+        let plain = dir.path().join("plain.txt");
+        fs::write(&plain, identity.to_file_text().as_bytes()).unwrap();
+        assert_eq!(settings(&plain).identity_kind(), IdentityKind::File);
+        let protected = dir.path().join("protected.age");
+        fs::write(&protected, identity.to_protected_file(secrecy::SecretString::from("pw"))).unwrap();
+        assert_eq!(settings(&protected).identity_kind(), IdentityKind::Passphrase);
+        let keychain = Settings { identity: IdentityLocation::Keychain, ..settings(&plain) };
+        assert_eq!(keychain.identity_kind(), IdentityKind::Keychain);
+    }
 }

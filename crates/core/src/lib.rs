@@ -25,7 +25,7 @@ pub mod vault;
 
 pub use document::{DecodeError, Document, EnvironmentError, FORMAT_VERSION};
 pub use environment::Environment;
-pub use home::{HOME_ENV, Home, HomeError, IdentityLocation, Settings};
+pub use home::{HOME_ENV, Home, HomeError, IdentityKind, IdentityLocation, Settings};
 pub use identity::{Identity, IdentityError};
 pub use keychain::{Keychain, KeychainError};
 pub use name::{EnvironmentName, NameError, VariableName};
@@ -33,5 +33,5 @@ pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_tex
 pub use variable::{Kind, Metadata, Store, Value, Variable, VariableSummary};
 pub use vault::{
     EditError, EnvironmentChangeError, GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError,
-    RemoveError, Removed, SaveError, SetError, SetOutcome, UnlockError, Vault,
+    RemoveError, Removed, SaveError, SetError, SetOutcome, Stored, UnlockError, Vault,
 };

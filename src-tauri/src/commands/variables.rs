@@ -49,29 +49,23 @@ pub async fn set_variable(
 ) -> Result<VariableRow, IpcError> {
     let (env, name) = (env_name(&request.env)?, var_name(&request.name)?);
     state.with_vault(|vault| {
-        match request.value {
+        let variable = match request.value {
             Some(value) => {
                 let value = latchkey_core::parse_text_value(value.expose_secret())?;
                 let (kind, store) = (request.kind.into(), request.store.into());
-                vault.set(
-                    &env,
-                    &name,
-                    NewValue { kind, store, value, provider: request.provider, notes: request.notes },
-                )?;
+                let new = NewValue { kind, store, value, provider: request.provider, notes: request.notes };
+                vault.set(&env, &name, new)?.variable
             }
             None => {
-                let edit = MetadataEdit {
-                    kind: request.kind.into(),
-                    provider: request.provider,
-                    notes: request.notes.unwrap_or_default(),
-                };
-                vault.edit(&env, &name, edit)?;
+                let notes = request.notes.unwrap_or_default();
+                vault.edit(
+                    &env,
+                    &name,
+                    MetadataEdit { kind: request.kind.into(), provider: request.provider, notes },
+                )?
             }
-        }
-        let row = vault.list(&env)?.into_iter().find(|v| v.name == name).map(VariableRow::from);
-        row.ok_or_else(|| {
-            IpcError::new("not_found", format!("{name} disappeared while it was saved: try again."))
-        })
+        };
+        Ok(VariableRow::from(variable))
     })
 }
 

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
-use latchkey_core::{IdentityLocation, IdentitySetup, InitError, Vault, identity};
+use latchkey_core::{IdentityKind, IdentityLocation, IdentitySetup, InitError, Vault};
 
 use crate::cli::InitArgs;
 use crate::input;
@@ -34,13 +34,15 @@ pub fn run(args: InitArgs) -> Result<()> {
 
     let settings = vault.settings();
     eprintln!("Created a vault in {}", home.dir().display());
-    match &settings.identity {
-        IdentityLocation::Keychain => eprintln!("Its identity is in the OS keychain."),
-        IdentityLocation::File { path } => {
-            let protected = std::fs::read(path).map(|b| identity::is_encrypted(&b)).unwrap_or(false);
-            let how = if protected { "protected by your passphrase" } else { "a plain file: keep it safe" };
+    match (&settings.identity, settings.identity_kind()) {
+        (IdentityLocation::File { path }, kind) => {
+            let how = match kind {
+                IdentityKind::Passphrase => "protected by your passphrase",
+                _ => "a plain file: keep it safe",
+            };
             eprintln!("Its identity is in {} ({how}).", path.display());
         }
+        (IdentityLocation::Keychain, _) => eprintln!("Its identity is in the OS keychain."),
     }
     eprintln!("Public key: {}", settings.recipient);
     eprintln!("Next: latchkey set OPENAI_API_KEY");

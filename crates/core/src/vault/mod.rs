@@ -24,7 +24,7 @@ use crate::keychain::{Keychain, KeychainError};
 
 pub use variables::{
     EditError, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed, SetError,
-    SetOutcome,
+    SetOutcome, Stored,
 };
 
 /// How a new vault's identity is kept.

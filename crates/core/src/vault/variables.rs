@@ -24,7 +24,17 @@ pub struct NewValue {
     pub notes: Option<String>,
 }
 
-/// What `set` did.
+/// What `set` stored: whether it created or updated the variable, and the variable as
+/// it now is (without its value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// Created or updated.
+    pub outcome: SetOutcome,
+    /// The variable as stored.
+    pub variable: VariableSummary,
+}
+
+/// Whether `set` created a variable or changed one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetOutcome {
     /// A new variable was created.
@@ -154,15 +164,10 @@ impl Vault {
     /// A keychain value is written to the keychain before the vault records the
     /// reference. A replaced variable keeps its creation time, and its provider and
     /// notes unless new ones are given.
-    pub fn set(
-        &self,
-        env: &EnvironmentName,
-        name: &VariableName,
-        new: NewValue,
-    ) -> Result<SetOutcome, SetError> {
+    pub fn set(&self, env: &EnvironmentName, name: &VariableName, new: NewValue) -> Result<Stored, SetError> {
         let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
         let account = self.keychain_account(env, name);
-        let previous_store = self.update(|doc| -> Result<_, SetError> {
+        let (previous_store, variable) = self.update(|doc| -> Result<_, SetError> {
             let environment = doc.environment_mut(env)?;
             let previous = environment.get(name).cloned();
             let value = match new.store {
@@ -180,15 +185,18 @@ impl Vault {
             if let Some(notes) = new.notes {
                 meta.notes = notes;
             }
-            environment.insert(Variable { name: name.clone(), kind: new.kind, value, meta });
-            Ok(previous.map(|p| p.store()))
+            let variable = Variable { name: name.clone(), kind: new.kind, value, meta };
+            let summary = variable.summary();
+            environment.insert(variable);
+            Ok((previous.map(|p| p.store()), summary))
         })?;
         if previous_store == Some(Store::Keychain) && new.store == Store::Vault {
             // The vault no longer refers to the old entry; a failure here only leaves an
             // unused entry behind.
             let _ = Keychain::open().and_then(|k| k.delete(&account));
         }
-        Ok(if previous_store.is_some() { SetOutcome::Updated } else { SetOutcome::Created })
+        let outcome = if previous_store.is_some() { SetOutcome::Updated } else { SetOutcome::Created };
+        Ok(Stored { outcome, variable })
     }
 
     /// Changes the kind, provider and notes of `name` in `env`, keeping its value.
