@@ -4,7 +4,8 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-# Debian/Ubuntu packages the build and the tests need.
+# Debian/Ubuntu packages the build and the tests need. A Node.js that is already there
+# (with its npm, say from NodeSource) is kept: Debian's npm would conflict with it.
 APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools libglib2.0-bin \
 	age bsdutils hyperfine \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev \
@@ -14,7 +15,8 @@ APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-t
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
-	if [ "$$missing" = "nodejs npm" ] || [ "$$missing" = "npm" ]; then command -v $(NPM) >/dev/null && missing=""; fi; \
+	if command -v $(NPM) >/dev/null; then missing=$$(echo $$missing | tr ' ' '\n' | grep -vxE 'nodejs|npm' | tr '\n' ' '); fi; \
+	missing=$$(echo $$missing); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing: $$missing"; \
