@@ -27,7 +27,7 @@ use zeroize::Zeroizing;
 
 use crate::environment::Environment;
 use crate::name::{EnvironmentName, VariableName};
-use crate::variable::{Kind, Metadata, Store, Value, Variable};
+use crate::variable::{Kind, Metadata, Store, Validation, Value, Variable};
 
 /// The document format this build writes, and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -224,6 +224,8 @@ struct RawVariable {
     provider: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     notes: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    validation: Option<Validation>,
 }
 
 fn expose<S: Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -248,6 +250,7 @@ impl From<&Variable> for RawVariable {
             updated: v.meta.updated,
             provider: v.meta.provider.clone(),
             notes: v.meta.notes.clone(),
+            validation: v.meta.validation.clone(),
         }
     }
 }
@@ -274,6 +277,7 @@ impl RawVariable {
                 updated: self.updated,
                 provider: self.provider,
                 notes: self.notes,
+                validation: self.validation,
             },
         })
     }

@@ -19,6 +19,7 @@ pub mod home;
 pub mod identity;
 pub mod keychain;
 pub mod name;
+pub mod validate;
 pub mod value;
 pub mod variable;
 pub mod vault;
@@ -29,9 +30,11 @@ pub use home::{HOME_ENV, Home, HomeError, IdentityKind, IdentityLocation, Settin
 pub use identity::{Identity, IdentityError};
 pub use keychain::{Keychain, KeychainError};
 pub use name::{EnvironmentName, NameError, VariableName};
+pub use validate::{Catalog, CatalogError, Finding, FormatVerdict, Problem, ProblemCode};
 pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_text_value, parse_value};
-pub use variable::{Kind, Metadata, Store, Value, Variable, VariableSummary};
+pub use variable::{Kind, Metadata, OnlineCheck, Store, Validation, Value, Variable, VariableSummary};
 pub use vault::{
-    EditError, EnvironmentChangeError, GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError,
-    RemoveError, Removed, SaveError, SetError, SetOutcome, Stored, UnlockError, Vault,
+    Checked, EditError, EnforceChecks, EnvironmentChangeError, GetError, IdentitySetup, InitError,
+    MetadataEdit, NewValue, OpenError, RemoveError, Removed, SaveError, SetError, SetOutcome, Stored,
+    UnlockError, Vault, verify_checked,
 };

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::name::VariableName;
+use crate::validate::verify::Online;
+use crate::validate::{FormatVerdict, ProblemCode};
 
 /// What a variable is for. Secrets and config are stored the same way; the kind decides
 /// how a variable is shown and, later, checked, masked and exported.
@@ -94,13 +96,49 @@ pub struct Metadata {
     /// Free-form notes: where the key came from, who owns it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// The latest validation of its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
 }
 
 impl Metadata {
     /// Metadata for a variable created at `now`.
     pub fn new(now: OffsetDateTime) -> Self {
-        Self { created: now, updated: now, provider: None, notes: String::new() }
+        Self { created: now, updated: now, provider: None, notes: String::new(), validation: None }
     }
+}
+
+/// The latest validation of a variable's value, kept in the vault beside it: the format
+/// checks from when it was stored or last checked, and the latest online check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validation {
+    /// When the format was checked.
+    #[serde(with = "time::serde::rfc3339")]
+    pub checked: OffsetDateTime,
+    /// The provider detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The format verdict.
+    pub format: FormatVerdict,
+    /// The problems found, by code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<ProblemCode>,
+    /// The latest online check, if one was made since the value last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<OnlineCheck>,
+}
+
+/// An online check's result, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlineCheck {
+    /// When it was made.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// What the provider said.
+    pub result: Online,
+    /// The HTTP status, when there was an answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
 }
 
 /// A variable of an environment.
@@ -132,6 +170,7 @@ impl Variable {
             notes: self.meta.notes.clone(),
             created: self.meta.created,
             updated: self.meta.updated,
+            validation: self.meta.validation.clone(),
         }
     }
 }
@@ -155,6 +194,9 @@ pub struct VariableSummary {
     /// When it was last updated.
     #[serde(with = "time::serde::rfc3339")]
     pub updated: OffsetDateTime,
+    /// The latest validation, when it was checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
 }
 
 #[cfg(test)]

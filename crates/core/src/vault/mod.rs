@@ -7,6 +7,7 @@
 //! the previous version as `vault.age.bak`. So two processes writing at once never lose
 //! each other's changes, and a crash at any moment leaves a complete vault.
 
+mod checks;
 mod file;
 mod variables;
 
@@ -22,9 +23,10 @@ use crate::home::{Home, HomeError, IdentityLocation, Settings};
 use crate::identity::{Identity, IdentityError};
 use crate::keychain::{Keychain, KeychainError};
 
+pub use checks::{Checked, verify_checked};
 pub use variables::{
-    EditError, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed, SetError,
-    SetOutcome, Stored,
+    EditError, EnforceChecks, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed,
+    SetError, SetOutcome, Stored,
 };
 
 /// How a new vault's identity is kept.

@@ -3,10 +3,12 @@
 use secrecy::SecretString;
 use time::OffsetDateTime;
 
+use super::checks::{check_new, now, validation_of};
 use super::{OpenError, SaveError, Vault};
 use crate::document::EnvironmentError;
 use crate::keychain::{Keychain, KeychainError};
 use crate::name::{EnvironmentName, VariableName};
+use crate::validate::{Catalog, Finding};
 use crate::variable::{Kind, Metadata, Store, Value, Variable, VariableSummary};
 
 /// A value to store, with what is known about it.
@@ -56,6 +58,25 @@ pub enum SetError {
     /// The vault could not be saved.
     #[error(transparent)]
     Save(#[from] SaveError),
+    /// The format checks found a value that cannot be a working key.
+    #[error("{name} was not stored: {reason}")]
+    Refused {
+        /// The variable.
+        name: VariableName,
+        /// The first refusing problem's message (never the value).
+        reason: String,
+        /// Everything the checks found.
+        finding: Box<Finding>,
+    },
+}
+
+/// Whether [`Vault::set_checked`] stores a value whose checks refuse it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnforceChecks {
+    /// Refuse placeholders and failed checksums.
+    Refusals,
+    /// Store it anyway, with the findings recorded.
+    Force,
 }
 
 /// Why a value could not be read.
@@ -159,16 +180,56 @@ impl Vault {
         format!("{}/{env}/{name}", self.settings.vault_id)
     }
 
-    /// Stores a value for `name` in `env`, creating or replacing the variable.
+    /// Stores a value for `name` in `env`, creating or replacing the variable, without
+    /// checking it.
     ///
     /// A keychain value is written to the keychain before the vault records the
     /// reference. A replaced variable keeps its creation time, and its provider and
     /// notes unless new ones are given.
     pub fn set(&self, env: &EnvironmentName, name: &VariableName, new: NewValue) -> Result<Stored, SetError> {
-        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        self.store(env, name, new, None).map(|(stored, _)| stored)
+    }
+
+    /// [`Vault::set`], after the format checks of the catalog: refuses a placeholder or
+    /// a failed checksum unless `enforce` is [`EnforceChecks::Force`], and records what the
+    /// checks found beside the variable. The provider, unless given, is the one the
+    /// checks detected.
+    pub fn set_checked(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        new: NewValue,
+        catalog: &Catalog,
+        enforce: EnforceChecks,
+    ) -> Result<(Stored, Finding), SetError> {
+        let (stored, finding) = self.store(env, name, new, Some((catalog, enforce)))?;
+        Ok((stored, finding.expect("a checked store returns its finding")))
+    }
+
+    fn store(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        mut new: NewValue,
+        checks: Option<(&Catalog, EnforceChecks)>,
+    ) -> Result<(Stored, Option<Finding>), SetError> {
+        let now = now();
         let account = self.keychain_account(env, name);
-        let (previous_store, variable) = self.update(|doc| -> Result<_, SetError> {
+        let (previous_store, variable, finding) = self.update(|doc| -> Result<_, SetError> {
             let environment = doc.environment_mut(env)?;
+            let finding = checks.map(|(catalog, _)| check_new(catalog, environment, name, &new.value));
+            if let (Some(finding), Some((_, EnforceChecks::Refusals))) = (&finding, checks)
+                && let Some(refusal) = finding.refusals().next()
+            {
+                return Err(SetError::Refused {
+                    name: name.clone(),
+                    reason: refusal.message.clone(),
+                    finding: Box::new(finding.clone()),
+                });
+            }
+            if new.provider.is_none() && new.kind == Kind::Secret {
+                new.provider = finding.as_ref().and_then(|f| f.provider.clone());
+            }
             let previous = environment.get(name).cloned();
             let value = match new.store {
                 Store::Vault => Value::InVault(new.value),
@@ -185,10 +246,12 @@ impl Vault {
             if let Some(notes) = new.notes {
                 meta.notes = notes;
             }
+            // A new value makes the previous results meaningless.
+            meta.validation = finding.as_ref().map(|f| validation_of(f, now, None));
             let variable = Variable { name: name.clone(), kind: new.kind, value, meta };
             let summary = variable.summary();
             environment.insert(variable);
-            Ok((previous.map(|p| p.store()), summary))
+            Ok((previous.map(|p| p.store()), summary, finding))
         })?;
         if previous_store == Some(Store::Keychain) && new.store == Store::Vault {
             // The vault no longer refers to the old entry; a failure here only leaves an
@@ -196,7 +259,7 @@ impl Vault {
             let _ = Keychain::open().and_then(|k| k.delete(&account));
         }
         let outcome = if previous_store.is_some() { SetOutcome::Updated } else { SetOutcome::Created };
-        Ok(Stored { outcome, variable })
+        Ok((Stored { outcome, variable }, finding))
     }
 
     /// Changes the kind, provider and notes of `name` in `env`, keeping its value.

@@ -1,0 +1,414 @@
+//! The provider catalog: what each provider's keys look like, where its API lives, and
+//! how to ask it, without side effects, whether a key works.
+//!
+//! The catalog is data: `catalog.toml` beside this file is compiled in, and a user's
+//! `providers.toml` in the config directory adds providers or replaces built-in ones of
+//! the same `id`. It is not the checks themselves: those are in the sibling modules.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+
+/// The built-in catalog.
+const BUILT_IN: &str = include_str!("catalog.toml");
+
+/// The file, in the config directory, where a user adds or replaces providers.
+pub const USER_CATALOG_FILE: &str = "providers.toml";
+
+/// Why a catalog could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    /// The user's catalog could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A catalog is not valid TOML of the expected shape, or a pattern does not compile.
+    #[error("{origin} is not a valid provider catalog ({reason}): fix it, or move it aside")]
+    Invalid {
+        /// The file, or `the built-in catalog`.
+        origin: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// A checksum embedded in a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Checksum {
+    /// The last 6 characters are the CRC32 of the 30 characters after the prefix's `_`,
+    /// in base62 (GitHub classic tokens, npm tokens).
+    Crc32Base62,
+    /// Characters 78 to 85 are base32 of SHA-256 of the first 77 (GitHub fine-grained).
+    Sha256Base32,
+}
+
+/// One shape a provider's keys take.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    /// A regex matched against the whole value.
+    pub pattern: String,
+    /// Variable names under which this shape counts; empty means it counts anywhere.
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// The checksum keys of this shape carry.
+    #[serde(default)]
+    pub checksum: Option<Checksum>,
+    /// Whether keys of this shape can be verified online (a webhook URL cannot).
+    #[serde(default = "yes")]
+    pub verify: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How to ask a provider whether a key works.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    /// `false` when every known check has a side effect: such keys are never sent.
+    #[serde(default = "yes")]
+    pub safe: bool,
+    /// Set when a safe check exists but latchkey cannot make it; says why.
+    #[serde(default)]
+    pub unsupported: Option<String>,
+    /// `GET` or `POST`.
+    #[serde(default)]
+    pub method: String,
+    /// Appended to the base URL; may carry a query.
+    #[serde(default)]
+    pub path: String,
+    /// The header that carries the key.
+    #[serde(default)]
+    pub auth: String,
+    /// What goes before the key in that header (`Bearer `).
+    #[serde(default)]
+    pub prefix: String,
+    /// Extra headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// A request body (JSON).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Statuses that mean the key was rejected.
+    #[serde(default)]
+    pub invalid: Vec<u16>,
+    /// Non-2xx statuses that still prove the key exists (a restricted key's 403).
+    #[serde(default)]
+    pub valid: Vec<u16>,
+    /// A boolean field of a 2xx JSON answer that says whether the key is valid.
+    #[serde(default)]
+    pub json_flag: Option<String>,
+}
+
+/// A provider: its keys, endpoints and verification request.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    /// A stable id: `openai`, `github`, ...
+    pub id: String,
+    /// The name people know it by.
+    pub name: String,
+    /// Where the facts of this entry come from.
+    #[serde(default)]
+    pub source: String,
+    /// The conventional variable names for its keys.
+    #[serde(default)]
+    pub variables: Vec<String>,
+    /// The shapes of its keys.
+    #[serde(default)]
+    pub formats: Vec<Format>,
+    /// Its API's base URL, when it has a fixed one.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Config variables that point its clients at another base URL.
+    #[serde(default)]
+    pub base_url_variables: Vec<String>,
+    /// The hosts its API lives on.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Regexes for hosts that vary per customer (Azure resource hosts).
+    #[serde(default)]
+    pub host_patterns: Vec<String>,
+    /// Whether other servers speak its API (OpenAI-compatible servers): then any https
+    /// host is a legitimate base URL.
+    #[serde(default)]
+    pub compatible: bool,
+    /// The page where its keys are created and revoked.
+    #[serde(default)]
+    pub keys_page: Option<String>,
+    /// How to check a key online.
+    #[serde(default)]
+    pub verify: VerifyRequest,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    #[serde(default)]
+    provider: Vec<Provider>,
+}
+
+/// The providers, with their key patterns compiled for fast matching.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    providers: Vec<Provider>,
+    /// Every format of every provider, anchored, in one set: one pass per value.
+    patterns: RegexSet,
+    /// For each pattern of `patterns`: (provider index, format index).
+    owners: Vec<(usize, usize)>,
+    host_patterns: Vec<Vec<Regex>>,
+}
+
+impl Catalog {
+    /// The built-in catalog.
+    pub fn built_in() -> Self {
+        Self::from_providers(parse(BUILT_IN, "the built-in catalog").expect("the built-in catalog parses"))
+            .expect("the built-in catalog compiles")
+    }
+
+    /// The built-in catalog with the user's `providers.toml` from `config_dir` applied:
+    /// new ids are added, known ids replaced. A missing file is not an error.
+    pub fn load(config_dir: Option<&Path>) -> Result<Self, CatalogError> {
+        let mut providers = parse(BUILT_IN, "the built-in catalog")?;
+        if let Some(path) = config_dir.map(|d| d.join(USER_CATALOG_FILE)) {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    for extra in parse(&text, &path.display().to_string())? {
+                        match providers.iter_mut().find(|p| p.id == extra.id) {
+                            Some(known) => *known = extra,
+                            None => providers.push(extra),
+                        }
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(CatalogError::Io { path, source }),
+            }
+        }
+        Self::from_providers(providers)
+    }
+
+    fn from_providers(providers: Vec<Provider>) -> Result<Self, CatalogError> {
+        let invalid = |id: &str, e: regex::Error| CatalogError::Invalid {
+            origin: format!("provider `{id}`"),
+            reason: e.to_string().lines().last().unwrap_or("bad pattern").trim().to_owned(),
+        };
+        let mut anchored = Vec::new();
+        let mut owners = Vec::new();
+        let mut host_patterns = Vec::new();
+        for (p, provider) in providers.iter().enumerate() {
+            for (f, format) in provider.formats.iter().enumerate() {
+                // Validate each pattern alone, so an error names its provider.
+                let one = format!("^(?:{})$", format.pattern);
+                Regex::new(&one).map_err(|e| invalid(&provider.id, e))?;
+                anchored.push(one);
+                owners.push((p, f));
+            }
+            let hosts = provider
+                .host_patterns
+                .iter()
+                .map(|h| Regex::new(&format!("^(?:{h})$")).map_err(|e| invalid(&provider.id, e)))
+                .collect::<Result<_, _>>()?;
+            host_patterns.push(hosts);
+        }
+        let patterns = RegexSet::new(&anchored).map_err(|e| invalid("catalog", e))?;
+        Ok(Self { providers, patterns, owners, host_patterns })
+    }
+
+    /// Every provider, in catalog order.
+    pub fn providers(&self) -> &[Provider] {
+        &self.providers
+    }
+
+    /// The provider with this id.
+    pub fn provider(&self, id: &str) -> Option<&Provider> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+
+    /// The formats whose pattern matches `value` whole, as (provider, format).
+    pub(crate) fn matches<'a>(
+        &'a self,
+        value: &str,
+    ) -> impl Iterator<Item = (&'a Provider, &'a Format)> + 'a {
+        self.patterns.matches(value).into_iter().map(move |i| {
+            let (p, f) = self.owners[i];
+            (&self.providers[p], &self.providers[p].formats[f])
+        })
+    }
+
+    /// Whether no format `value` has is marked as impossible to verify (a webhook URL).
+    pub fn verifiable(&self, value: &str) -> bool {
+        self.matches(value).all(|(_, format)| format.verify)
+    }
+
+    /// The provider a variable name suggests: the one with the longest conventional name
+    /// that the name is, or holds between underscores (`PROD_OPENAI_API_KEY`).
+    pub fn provider_for_name(&self, name: &str) -> Option<&Provider> {
+        self.best_by_name(name, |p| &p.variables)
+    }
+
+    /// The provider whose base URL variable this is (`OPENAI_BASE_URL`).
+    pub fn provider_for_url_variable(&self, name: &str) -> Option<&Provider> {
+        self.best_by_name(name, |p| &p.base_url_variables)
+    }
+
+    fn best_by_name(&self, name: &str, names: impl Fn(&Provider) -> &Vec<String>) -> Option<&Provider> {
+        self.providers
+            .iter()
+            .flat_map(|p| names(p).iter().map(move |n| (p, n)))
+            .filter(|(_, n)| holds_name(name, n))
+            .max_by_key(|(_, n)| n.len())
+            .map(|(p, _)| p)
+    }
+
+    /// Whether `host` is one of the provider's API hosts.
+    pub fn host_allowed(&self, provider: &Provider, host: &str) -> bool {
+        let index = self.providers.iter().position(|p| std::ptr::eq(p, provider));
+        provider.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+            || index.is_some_and(|i| self.host_patterns[i].iter().any(|r| r.is_match(host)))
+    }
+
+    /// The provider that owns `host`, if any.
+    pub fn provider_for_host(&self, host: &str) -> Option<&Provider> {
+        self.providers.iter().find(|p| self.host_allowed(p, host))
+    }
+}
+
+/// Whether `name` is `conventional`, or holds it between `_` boundaries.
+fn holds_name(name: &str, conventional: &str) -> bool {
+    name.match_indices(conventional).any(|(at, _)| {
+        let end = at + conventional.len();
+        (at == 0 || name.as_bytes()[at - 1] == b'_') && (end == name.len() || name.as_bytes()[end] == b'_')
+    })
+}
+
+fn parse(text: &str, origin: &str) -> Result<Vec<Provider>, CatalogError> {
+    let file: CatalogFile = toml::from_str(text).map_err(|e| CatalogError::Invalid {
+        origin: origin.to_owned(),
+        reason: e.message().lines().next().unwrap_or("unreadable").to_owned(),
+    })?;
+    Ok(file.provider)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDS: &[&str] = &[
+        "openai",
+        "anthropic",
+        "azure-openai",
+        "gemini",
+        "mistral",
+        "groq",
+        "cohere",
+        "huggingface",
+        "replicate",
+        "together",
+        "perplexity",
+        "deepseek",
+        "xai",
+        "openrouter",
+        "fireworks",
+        "langsmith",
+        "tavily",
+        "pinecone",
+        "aws",
+        "github",
+        "gitlab",
+        "stripe",
+        "slack",
+        "sendgrid",
+        "npm",
+        "pypi",
+    ];
+
+    #[test]
+    fn the_built_in_catalog_covers_every_provider_with_a_source() {
+        let catalog = Catalog::built_in();
+        for id in IDS {
+            let p = catalog.provider(id).unwrap_or_else(|| panic!("{id} is missing"));
+            assert!(!p.source.is_empty(), "{id} names no source");
+            assert!(!p.formats.is_empty() && !p.variables.is_empty(), "{id} has no formats or variables");
+            let v = &p.verify;
+            assert!(
+                !v.safe || v.unsupported.is_some() || (!v.path.is_empty() && !v.invalid.is_empty()),
+                "{id} has no verification request and is not marked unsafe"
+            );
+        }
+        assert_eq!(catalog.providers().len(), IDS.len());
+    }
+
+    #[test]
+    fn a_name_suggests_the_provider_of_its_longest_conventional_name() {
+        let catalog = Catalog::built_in();
+        let id = |n: &str| catalog.provider_for_name(n).map(|p| p.id.as_str());
+        assert_eq!(id("OPENAI_API_KEY"), Some("openai"));
+        assert_eq!(id("AZURE_OPENAI_API_KEY"), Some("azure-openai"));
+        assert_eq!(id("PROD_OPENAI_API_KEY"), Some("openai"));
+        assert_eq!(id("OPENAI_API_KEY_2"), Some("openai"));
+        assert_eq!(id("NOPENAI_API_KEY"), None);
+        assert_eq!(id("DATABASE_URL"), None);
+    }
+
+    #[test]
+    fn user_entries_add_and_replace_providers() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(USER_CATALOG_FILE),
+            r#"
+[[provider]]
+id = "acme"
+name = "Acme AI"
+variables = ["ACME_API_KEY"]
+formats = [{ pattern = 'acme_[a-z]{20}' }]
+[[provider]]
+id = "groq"
+name = "Groq (ours)"
+variables = ["GROQ_API_KEY"]
+formats = [{ pattern = 'gsk_[A-Za-z0-9]{10}' }]
+"#,
+        )
+        .unwrap();
+        let catalog = Catalog::load(Some(dir.path())).unwrap();
+        assert_eq!(catalog.provider("acme").unwrap().name, "Acme AI");
+        assert_eq!(catalog.provider("groq").unwrap().name, "Groq (ours)");
+        assert_eq!(catalog.matches("acme_abcdefghijklmnopqrst").next().unwrap().0.id, "acme");
+
+        std::fs::write(
+            dir.path().join(USER_CATALOG_FILE),
+            "[[provider]]\nid = \"x\"\nname = \"X\"\nformats = [{ pattern = '(' }]\n",
+        )
+        .unwrap();
+        let err = Catalog::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("provider `x`"), "{err}");
+    }
+
+    #[test]
+    fn azure_resource_hosts_follow_the_naming_rule() {
+        let catalog = Catalog::built_in();
+        let azure = catalog.provider("azure-openai").unwrap();
+        for ok in
+            ["myres.openai.azure.com", "my-res-2.cognitiveservices.azure.com", "ab.services.ai.azure.com"]
+        {
+            assert!(catalog.host_allowed(azure, ok), "{ok}");
+        }
+        for bad in [
+            "example.azure.openai.com",
+            "my-.openai.azure.com",
+            "openai.azure.com",
+            "x.openai.azure.com.evil.io",
+        ] {
+            assert!(!catalog.host_allowed(azure, bad), "{bad}");
+        }
+    }
+}
