@@ -15,6 +15,8 @@ const COMMANDS: &[&str] = &[
     "delete_variable",
     "reveal_value",
     "copy_value",
+    "check_value",
+    "verify_variables",
 ];
 
 fn main() {

@@ -9,7 +9,7 @@ pub mod session;
 
 use std::time::{Duration, Instant};
 
-use latchkey_core::Home;
+use latchkey_core::{Catalog, Home};
 use tauri::{Emitter, Manager, Runtime};
 
 pub use session::AppState;
@@ -19,9 +19,9 @@ pub const VAULT_LOCKED_EVENT: &str = "vault-locked";
 
 /// `base` with the app's plugins, state and commands, for any runtime (the real one, or
 /// `tauri::test::mock_builder()` in tests).
-pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home) -> tauri::Builder<R> {
+pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_clipboard_manager::init())
-        .manage(AppState::new(home))
+        .manage(AppState::new(home, catalog))
         // Keep in step with COMMANDS in build.rs, which grants them to the window.
         .invoke_handler(tauri::generate_handler![
             commands::vault::app_status,
@@ -37,6 +37,8 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home) -> tauri::Builde
             commands::variables::delete_variable,
             commands::variables::reveal_value,
             commands::variables::copy_value,
+            commands::checks::check_value,
+            commands::checks::verify_variables,
         ])
 }
 
@@ -48,7 +50,8 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 /// Starts the app on the vault in `LATCHKEY_HOME` or the default data directory.
 pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     let home = Home::from_env()?;
-    builder(tauri::Builder::default(), home)
+    let catalog = Catalog::from_env()?;
+    builder(tauri::Builder::default(), home, catalog)
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::spawn(move || auto_lock_loop(handle));

@@ -6,7 +6,7 @@
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use latchkey_core::{Home, IdentitySetup, Keychain, SecretString, Vault};
+use latchkey_core::{Catalog, Home, IdentitySetup, Keychain, SecretString, Vault};
 
 use crate::ipc::{AppStatus, IdentityKind, IpcError};
 
@@ -16,6 +16,7 @@ pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 10;
 /// The state every command receives.
 pub struct AppState {
     home: Home,
+    catalog: Catalog,
     session: Mutex<Session>,
 }
 
@@ -26,16 +27,22 @@ struct Session {
 }
 
 impl AppState {
-    /// The state for the vault in `home`, locked.
-    pub fn new(home: Home) -> Self {
+    /// The state for the vault in `home`, locked, checking keys with `catalog`.
+    pub fn new(home: Home, catalog: Catalog) -> Self {
         Self {
             home,
+            catalog,
             session: Mutex::new(Session {
                 vault: None,
                 last_activity: Instant::now(),
                 auto_lock: Duration::from_secs(u64::from(DEFAULT_AUTO_LOCK_MINUTES) * 60),
             }),
         }
+    }
+
+    /// The provider catalog that key checks use.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     fn session(&self) -> MutexGuard<'_, Session> {
@@ -137,7 +144,7 @@ mod tests {
     #[test]
     fn an_idle_vault_locks_itself_after_the_auto_lock_time() {
         let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(Home::at(dir.path().join("home")));
+        let state = AppState::new(Home::at(dir.path().join("home")), Catalog::built_in());
         state.create(Some(SecretString::from("test passphrase"))).unwrap();
         state.set_auto_lock(10).unwrap();
         let start = Instant::now();

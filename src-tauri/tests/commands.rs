@@ -1,6 +1,6 @@
 //! The app's commands through Tauri's mock runtime: the IPC contract the UI relies on.
 
-use latchkey_core::Home;
+use latchkey_core::{Catalog, Home};
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
@@ -16,10 +16,11 @@ struct Desktop {
 impl Desktop {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let app = latchkey_desktop::builder(mock_builder(), Home::at(dir.path().join("home")))
-            // The real configuration, so the real capability (the ACL) is enforced.
-            .build(latchkey_desktop::context())
-            .unwrap();
+        let app =
+            latchkey_desktop::builder(mock_builder(), Home::at(dir.path().join("home")), Catalog::built_in())
+                // The real configuration, so the real capability (the ACL) is enforced.
+                .build(latchkey_desktop::context())
+                .unwrap();
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
         Desktop { _dir: dir, _app: app, webview }
     }
@@ -64,7 +65,7 @@ impl Desktop {
     }
 }
 
-const SECRET: &str = "sk-proj-mock-runtime-secret-0123456789";
+const SECRET: &str = "sk-proj-Q9vT2mLx8RkW4nZc7HbJ1yPd-runtime-0123456789";
 
 #[test]
 fn first_run_creates_an_unlocked_vault_behind_a_passphrase() {
@@ -92,7 +93,10 @@ fn listing_never_carries_a_value_and_reveal_does() {
     assert_eq!(rows[0]["kind"], "secret");
     assert_eq!(rows[0]["store"], "vault");
     assert_eq!(rows[0]["provider"], "openai");
-    assert_eq!(rows[0]["status"], Value::Null);
+    // Checked when stored: not an OpenAI key's shape, so the badge says so.
+    assert_eq!(rows[0]["check"]["format"], "invalid");
+    assert_eq!(rows[0]["check"]["problems"], json!(["format"]));
+    assert_eq!(rows[0]["check"]["online"], Value::Null);
     assert!(rows[0].get("value").is_none());
     let revealed = d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}));
     assert_eq!(revealed, json!({"value": SECRET, "hideAfterMs": 30000}));

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use latchkey_core::{ExposeSecret, MetadataEdit, NewValue, SecretString};
+use latchkey_core::{EnforceChecks, ExposeSecret, MetadataEdit, NewValue, SecretString};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
@@ -54,7 +54,8 @@ pub async fn set_variable(
                 let value = latchkey_core::parse_text_value(value.expose_secret())?;
                 let (kind, store) = (request.kind.into(), request.store.into());
                 let new = NewValue { kind, store, value, provider: request.provider, notes: request.notes };
-                vault.set(&env, &name, new)?.variable
+                let enforce = if request.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
+                vault.set_checked(&env, &name, new, state.catalog(), enforce)?.0.variable
             }
             None => {
                 let notes = request.notes.unwrap_or_default();

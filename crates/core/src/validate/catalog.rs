@@ -197,6 +197,12 @@ impl Catalog {
         Self::from_providers(providers)
     }
 
+    /// [`Catalog::load`] from the user's config directory: `LATCHKEY_CONFIG_DIR`, else
+    /// `$XDG_CONFIG_HOME/latchkey`, else `~/.config/latchkey`.
+    pub fn from_env() -> Result<Self, CatalogError> {
+        Self::load(config_dir().as_deref())
+    }
+
     fn from_providers(providers: Vec<Provider>) -> Result<Self, CatalogError> {
         let invalid = |id: &str, e: regex::Error| CatalogError::Invalid {
             origin: format!("provider `{id}`"),
@@ -281,6 +287,14 @@ impl Catalog {
     pub fn provider_for_host(&self, host: &str) -> Option<&Provider> {
         self.providers.iter().find(|p| self.host_allowed(p, host))
     }
+}
+
+/// The user's latchkey config directory, where `providers.toml` lives.
+pub fn config_dir() -> Option<PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("LATCHKEY_CONFIG_DIR")
+        .or_else(|| var("XDG_CONFIG_HOME").map(|d| d.join("latchkey")))
+        .or_else(|| var("HOME").map(|d| d.join(".config").join("latchkey")))
 }
 
 /// Whether `name` is `conventional`, or holds it between `_` boundaries.

@@ -15,7 +15,9 @@ pub mod verify;
 
 use serde::{Deserialize, Serialize};
 
-pub use catalog::{Catalog, CatalogError, Checksum, Format, Provider, USER_CATALOG_FILE, VerifyRequest};
+pub use catalog::{
+    Catalog, CatalogError, Checksum, Format, Provider, USER_CATALOG_FILE, VerifyRequest, config_dir,
+};
 pub use endpoint::is_endpoint_name;
 
 /// What is wrong with a value. The codes are stable: scripts and the UI branch on them.

@@ -78,6 +78,19 @@ impl Vault {
         Ok(checked)
     }
 
+    /// The format checks of a value not stored yet, as if stored under `name` in `env`
+    /// (whose base URLs count): for checks while a key is typed.
+    pub fn check_value(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        value: &SecretString,
+        catalog: &Catalog,
+    ) -> Result<Finding, GetError> {
+        let doc = self.read()?;
+        Ok(check_new(catalog, doc.environment(env)?, name, value))
+    }
+
     /// Records the results of [`Vault::check`] beside each variable, unless its value
     /// changed since it was checked.
     pub fn record_checks(&self, env: &EnvironmentName, checked: &[Checked]) -> Result<(), SaveError> {

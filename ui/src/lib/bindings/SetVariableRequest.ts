@@ -33,4 +33,8 @@ provider: string | null,
 /**
  * Notes.
  */
-notes: string | null, };
+notes: string | null, 
+/**
+ * Store the value even though the checks refuse it (a placeholder on purpose).
+ */
+force: boolean, };
