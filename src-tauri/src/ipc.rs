@@ -224,6 +224,8 @@ pub struct CheckValueRequest {
     pub env: String,
     /// The variable name it would be stored under.
     pub name: String,
+    /// Secret or config.
+    pub kind: Kind,
     /// The value typed so far.
     #[ts(type = "string")]
     pub value: SecretString,

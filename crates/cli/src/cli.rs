@@ -17,6 +17,7 @@ use latchkey_core::{EnvironmentName, VariableName};
   printf %s \"$KEY\" | latchkey set OPENAI_API_KEY --env prod
   latchkey get OPENAI_API_KEY                    print it
   latchkey list --env prod                       names and metadata, never values
+  latchkey check --online                        is every key well-formed, and does it work?
 
 Environment:
   LATCHKEY_HOME      the data directory (default: $XDG_DATA_HOME/latchkey)
@@ -48,7 +49,8 @@ an interactive init protects it with a passphrase instead.")]
   latchkey set GITHUB_TOKEN --store keychain < token.txt
   latchkey set OPENAI_BASE_URL --config --value https://api.openai.com/v1
 
-One trailing newline on stdin is removed.")]
+One trailing newline on stdin is removed. The value's format is checked first: a
+placeholder or a failed checksum is refused unless --force; other problems are warnings.")]
     Set(SetArgs),
     /// Print a value on stdout (with a newline only on a terminal).
     #[command(after_help = "Examples:
@@ -60,6 +62,18 @@ One trailing newline on stdin is removed.")]
   latchkey list
   latchkey list --env prod --json")]
     List(ListArgs),
+    /// Check values: provider formats, checksums, placeholders, endpoints, and with
+    /// --online whether each key works.
+    #[command(after_help = "Examples:
+  latchkey check                                 every variable of the environment, offline
+  latchkey check OPENAI_API_KEY --env prod --online
+  latchkey check --json                          one JSON object per variable
+  printf %s \"$KEY\" | latchkey check --stdin --as OPENAI_API_KEY    a value not stored (pre-commit hooks)
+
+Online checks send one side-effect-free request per key to its provider (or to the base
+URL the environment sets, like OPENAI_BASE_URL), with a 5 s timeout and no redirects.
+Exit status: 0 when nothing is invalid, 1 when a value or key is invalid.")]
+    Check(CheckArgs),
     /// Remove a variable (and its keychain entry).
     #[command(after_help = "Examples:
   latchkey rm OLD_API_KEY
@@ -123,6 +137,34 @@ pub struct SetArgs {
     /// Notes about the variable: where it came from, who owns it.
     #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
+    /// Store the value even if it looks like a placeholder or fails its checksum.
+    #[arg(long)]
+    pub force: bool,
+    /// Remove surrounding whitespace and quotes from the value before storing it.
+    #[arg(long)]
+    pub trim: bool,
+}
+
+/// `latchkey check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// One variable to check; all of the environment when omitted.
+    #[arg(conflicts_with = "stdin")]
+    pub name: Option<VariableName>,
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Also ask each key's provider whether it works (network).
+    #[arg(long)]
+    pub online: bool,
+    /// Print JSON: an array of objects, or one object with --stdin.
+    #[arg(long)]
+    pub json: bool,
+    /// Check a value read from stdin instead of stored ones; nothing is stored.
+    #[arg(long)]
+    pub stdin: bool,
+    /// The variable name the value from stdin is meant for (its provider context).
+    #[arg(long = "as", requires = "stdin", value_name = "VARIABLE_NAME")]
+    pub as_name: Option<VariableName>,
 }
 
 /// A variable in an environment.

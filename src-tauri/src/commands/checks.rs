@@ -14,7 +14,10 @@ pub fn check_value(state: State<'_, AppState>, request: CheckValueRequest) -> Re
     let (env, name) = (env_name(&request.env)?, var_name(&request.name)?);
     let catalog = state.catalog();
     state.with_vault(|vault| {
-        Ok(ValueCheck::new(&vault.check_value(&env, &name, &request.value, catalog)?, catalog))
+        Ok(ValueCheck::new(
+            &vault.check_value(&env, &name, request.kind.into(), &request.value, catalog)?,
+            catalog,
+        ))
     })
 }
 

@@ -6,6 +6,8 @@ use std::io::Write as _;
 use anyhow::{Context, Result};
 use time::format_description::well_known::Rfc3339;
 
+use latchkey_core::{FormatVerdict, Validation};
+
 use crate::cli::ListArgs;
 
 pub fn run(args: ListArgs) -> Result<()> {
@@ -23,19 +25,36 @@ pub fn run(args: ListArgs) -> Result<()> {
     }
     let width = variables.iter().map(|v| v.name.as_str().len()).max().unwrap_or(4).max(4);
     let mut table = String::new();
-    writeln!(table, "{:width$}  {:6}  {:8}  {:12}  UPDATED", "NAME", "KIND", "STORE", "PROVIDER")?;
-    for v in &variables {
+    let checks: Vec<String> = variables.iter().map(|v| check_label(v.validation.as_ref())).collect();
+    let check_width = checks.iter().map(String::len).max().unwrap_or(5).max(5);
+    writeln!(table, "{:width$}  {:6}  {:8}  {:12}  {:check_width$}  UPDATED", "NAME", "KIND", "STORE", "PROVIDER", "CHECK")?;
+    for (v, check) in variables.iter().zip(&checks) {
         let updated = v.updated.format(&Rfc3339).unwrap_or_default();
         let provider = v.provider.as_deref().unwrap_or("-");
         writeln!(
             table,
-            "{:width$}  {:6}  {:8}  {:12}  {updated}",
+            "{:width$}  {:6}  {:8}  {:12}  {check:check_width$}  {updated}",
             v.name.as_str(),
             v.kind.to_string(),
             v.store.to_string(),
-            provider
+            provider,
         )?;
     }
     std::io::stdout().lock().write_all(table.as_bytes())?;
     Ok(())
+}
+
+/// The latest check in a few words: the online result when there is one, else the
+/// format verdict and its first problem.
+fn check_label(validation: Option<&Validation>) -> String {
+    let Some(v) = validation else { return "-".to_owned() };
+    if let Some(online) = &v.online {
+        return format!("online {}", online.result.as_str());
+    }
+    match (v.format, v.problems.first()) {
+        (FormatVerdict::Invalid, Some(code)) => format!("invalid: {code}"),
+        (FormatVerdict::Invalid, None) => "invalid".to_owned(),
+        (FormatVerdict::Ok, _) => "format ok".to_owned(),
+        (FormatVerdict::Unknown, _) => "unknown".to_owned(),
+    }
 }

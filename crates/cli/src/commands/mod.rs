@@ -1,6 +1,7 @@
 //! One module per verb. Each takes its parsed arguments and returns what `main` prints
 //! as an error; none decides exit codes.
 
+mod check;
 mod env;
 mod get;
 mod identity;
@@ -23,6 +24,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Set(args) => set::run(args),
         Command::Get(args) => get::run(args),
         Command::List(args) => list::run(args),
+        Command::Check(args) => check::run(args),
         Command::Rm(args) => rm::run(args),
         Command::Env(command) => env::run(command),
         Command::Identity(command) => identity::run(command),
@@ -32,6 +34,11 @@ pub fn run(command: Command) -> Result<()> {
 /// The data directory from `LATCHKEY_HOME` or the platform default.
 fn home() -> Result<Home> {
     Ok(Home::from_env()?)
+}
+
+/// The provider catalog, with the user's additions.
+fn catalog() -> Result<latchkey_core::Catalog> {
+    latchkey_core::Catalog::from_env().context("cannot load the provider catalog")
 }
 
 /// Unlocks the vault, with the identity from `LATCHKEY_IDENTITY` or the settings.

@@ -1,17 +1,21 @@
-//! `latchkey set`: store a value.
+//! `latchkey set`: store a value, after checking its format.
 
 use std::io::IsTerminal;
 
-use anyhow::{Context, Result};
-use latchkey_core::{Kind, NewValue, SetOutcome, Store, parse_text_value};
+use anyhow::{Context, Result, anyhow};
+use latchkey_core::{
+    EnforceChecks, ExposeSecret, Kind, NewValue, ProblemCode, SetError, SetOutcome, Store,
+    parse_text_value, validate,
+};
 
 use crate::cli::{SetArgs, StoreArg};
 use crate::input;
 
 pub fn run(args: SetArgs) -> Result<()> {
     let vault = super::unlock()?;
+    let catalog = super::catalog()?;
     let env = &args.env.env;
-    let value = match &args.value {
+    let mut value = match &args.value {
         Some(text) => parse_text_value(text)?,
         None => {
             // Refuse an unknown environment before the user types a secret for it. Piped
@@ -22,18 +26,35 @@ pub fn run(args: SetArgs) -> Result<()> {
             input::secret_value(&format!("Value for {}: ", args.name))?
         }
     };
+    if args.trim {
+        value = parse_text_value(validate::trimmed(value.expose_secret()))
+            .context("nothing is left of the value once trimmed")?;
+    }
     let store = match args.store {
         StoreArg::Vault => Store::Vault,
         StoreArg::Keychain => Store::Keychain,
     };
     let kind = if args.config { Kind::Config } else { Kind::Secret };
     let new = NewValue { kind, store, value, provider: args.provider, notes: args.notes };
-    let stored =
-        vault.set(env, &args.name, new).with_context(|| format!("cannot store {} in `{env}`", args.name))?;
+    let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
+    let (stored, finding) = match vault.set_checked(env, &args.name, new, &catalog, enforce) {
+        Ok(done) => done,
+        Err(err @ SetError::Refused { .. }) => {
+            return Err(anyhow!("{err}; nothing was changed (store it anyway with --force)"));
+        }
+        Err(err) => return Err(err).with_context(|| format!("cannot store {} in `{env}`", args.name)),
+    };
+    for problem in &finding.problems {
+        eprintln!("latchkey: warning: {}: {}", args.name, problem.message);
+    }
+    if finding.has(ProblemCode::Whitespace) {
+        eprintln!("latchkey: hint: run the same command with --trim to store it without them");
+    }
     let verb = match stored.outcome {
         SetOutcome::Created => "Stored",
         SetOutcome::Updated => "Updated",
     };
-    eprintln!("{verb} {} in `{env}` ({kind}, {store}).", args.name);
+    let provider = stored.variable.provider.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+    eprintln!("{verb} {} in `{env}` ({kind}, {store}{provider}).", args.name);
     Ok(())
 }

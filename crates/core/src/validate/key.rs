@@ -96,8 +96,10 @@ pub(super) fn check(
                 problems.push(problem(
                     ProblemCode::ProviderMismatch,
                     format!(
-                        "this looks like a {} key, but {name} is where {} keys go: check that it was pasted into the right variable",
-                        found.name, expected.name
+                        "this looks like {} {} key, but {name} is where {} keys go: check that it was pasted into the right variable",
+                        article(&found.name),
+                        found.name,
+                        expected.name
                     ),
                 ));
             }
@@ -116,8 +118,10 @@ pub(super) fn check(
         (None, Some(expected)) if !expected.formats.is_empty() => problems.push(problem(
             ProblemCode::Format,
             format!(
-                "this does not have the shape of a {} key: check it is complete and for {}",
-                expected.name, expected.name
+                "this does not have the shape of {} {} key: check it is complete and for {}",
+                article(&expected.name),
+                expected.name,
+                expected.name
             ),
         )),
         (None, _) => {}
@@ -136,6 +140,11 @@ pub(super) fn check(
     }
     let provider = matched.map(|(p, _)| p).or(suggested).map(|p| p.id.clone());
     Finding::new(provider, problems)
+}
+
+/// "an" before a vowel sound (an OpenAI key), "a" otherwise.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 fn problem(code: ProblemCode, message: String) -> Problem {

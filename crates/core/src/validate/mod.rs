@@ -15,6 +15,8 @@ pub mod verify;
 
 use serde::{Deserialize, Serialize};
 
+use crate::variable::Kind;
+
 pub use catalog::{
     Catalog, CatalogError, Checksum, Format, Provider, USER_CATALOG_FILE, VerifyRequest, config_dir,
 };
@@ -141,22 +143,33 @@ impl Finding {
     }
 }
 
-/// Checks `value`, stored (or to be stored) under `name`. `config` looks up the values
-/// of config variables of the same environment, for base URLs (`OPENAI_BASE_URL`).
+/// Checks `value`, stored (or to be stored) under `name` as `kind`. `config` looks up
+/// the values of config variables of the same environment, for base URLs
+/// (`OPENAI_BASE_URL`).
 ///
-/// URL-valued config (`*_BASE_URL`, `*_ENDPOINT`, `*_API_BASE`, and the catalog's base
-/// URL variables) gets the endpoint checks; everything else the key checks.
-pub fn check(catalog: &Catalog, name: &str, value: &str, config: &dyn Fn(&str) -> Option<String>) -> Finding {
+/// URL-valued variables (`*_BASE_URL`, `*_ENDPOINT`, `*_API_BASE`, and the catalog's
+/// base URL variables) get the endpoint checks, secrets the key checks; other config
+/// (a model name, a log level) has no format to check.
+pub fn check(
+    catalog: &Catalog,
+    name: &str,
+    kind: Kind,
+    value: &str,
+    config: &dyn Fn(&str) -> Option<String>,
+) -> Finding {
     if is_endpoint_name(name) || catalog.provider_for_url_variable(name).is_some() {
         endpoint::check(catalog, name, value)
-    } else {
+    } else if kind == Kind::Secret {
         key::check(catalog, name, value, config)
+    } else {
+        Finding::new(None, Vec::new())
     }
 }
 
-/// [`check`] for a value with no environment around it (`latchkey check --stdin`).
+/// [`check`] for a value with no environment around it, taken as a secret unless its
+/// name says it is an endpoint (`latchkey check --stdin`).
 pub fn check_alone(catalog: &Catalog, name: &str, value: &str) -> Finding {
-    check(catalog, name, value, &|_| None)
+    check(catalog, name, Kind::Secret, value, &|_| None)
 }
 
 /// `value` without surrounding whitespace and one pair of matching quotes: what the

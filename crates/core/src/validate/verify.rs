@@ -15,6 +15,7 @@ use url::Url;
 
 use super::catalog::{Catalog, Provider};
 use super::{ProblemCode, check};
+use crate::variable::Kind;
 
 /// The default time a provider has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
@@ -138,6 +139,7 @@ pub fn prepare(
     let base_check = check(
         catalog,
         provider.base_url_variables.first().map_or("BASE_URL", |v| v.as_str()),
+        Kind::Config,
         &base,
         &|_| None,
     );

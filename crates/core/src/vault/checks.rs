@@ -61,7 +61,7 @@ impl Vault {
                 }
             };
             let finding =
-                crate::validate::check(catalog, variable.name.as_str(), value.expose_secret(), &config);
+                crate::validate::check(catalog, variable.name.as_str(), variable.kind, value.expose_secret(), &config);
             let mut item = Checked {
                 name: variable.name.clone(),
                 kind: variable.kind,
@@ -84,11 +84,12 @@ impl Vault {
         &self,
         env: &EnvironmentName,
         name: &VariableName,
+        kind: Kind,
         value: &SecretString,
         catalog: &Catalog,
     ) -> Result<Finding, GetError> {
         let doc = self.read()?;
-        Ok(check_new(catalog, doc.environment(env)?, name, value))
+        Ok(check_new(catalog, doc.environment(env)?, name, kind, value))
     }
 
     /// Records the results of [`Vault::check`] beside each variable, unless its value
@@ -181,7 +182,8 @@ pub(super) fn check_new(
     catalog: &Catalog,
     environment: &Environment,
     name: &VariableName,
+    kind: Kind,
     value: &SecretString,
 ) -> Finding {
-    crate::validate::check(catalog, name.as_str(), value.expose_secret(), &config_lookup(environment))
+    crate::validate::check(catalog, name.as_str(), kind, value.expose_secret(), &config_lookup(environment))
 }

@@ -217,7 +217,8 @@ impl Vault {
         let account = self.keychain_account(env, name);
         let (previous_store, variable, finding) = self.update(|doc| -> Result<_, SetError> {
             let environment = doc.environment_mut(env)?;
-            let finding = checks.map(|(catalog, _)| check_new(catalog, environment, name, &new.value));
+            let finding =
+                checks.map(|(catalog, _)| check_new(catalog, environment, name, new.kind, &new.value));
             if let (Some(finding), Some((_, EnforceChecks::Refusals))) = (&finding, checks)
                 && let Some(refusal) = finding.refusals().next()
             {
