@@ -1,9 +1,12 @@
 //! Shared by the cross-component suites: the built `latchkey` binary, run in a
-//! temporary data directory, and the rule for suites that need a real system component.
+//! temporary data directory, the rule for suites that need a real system component, and
+//! a fake provider API on 127.0.0.1 ([`fake_provider`]).
 //!
 //! These suites run the binary that `cargo build -p latchkey-cli` made (`make test` builds
 //! it first), found at `$CARGO_TARGET_DIR/debug/latchkey` or `target/debug/latchkey`, or at
 //! `LATCHKEY_BIN`.
+
+pub mod fake_provider;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -112,6 +115,17 @@ impl Sandbox {
         line.trim_matches('"').to_owned()
     }
 
+    /// Stores `value` under `name` in `env` (a secret; `--force` so test keys of any
+    /// shape are stored).
+    pub fn set(&self, env: &str, name: &str, value: &str) {
+        self.ok(&["set", name, "--env", env, "--force"], value.as_bytes());
+    }
+
+    /// Stores config `name=value` in `env`.
+    pub fn set_config(&self, env: &str, name: &str, value: &str) {
+        self.ok(&["set", name, "--env", env, "--config", "--value", value], b"");
+    }
+
     /// The variables of `env` as `latchkey list --json` reports them.
     pub fn list(&self, env: &str) -> Vec<serde_json::Value> {
         let out = self.ok(&["list", "--json", "--env", env], b"");
@@ -121,4 +135,21 @@ impl Sandbox {
             .unwrap()
             .clone()
     }
+}
+
+/// A well-formed synthetic key of `provider` from the validation corpus
+/// (`tests/validation/corpus.json`), the `n`th of its kind.
+pub fn corpus_key(provider: &str, n: usize) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("validation/corpus.json");
+    let corpus: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    corpus["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["provider"] == provider && c["format"] == "ok")
+        .nth(n)
+        .unwrap_or_else(|| panic!("no ok key number {n} for {provider}"))["value"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }

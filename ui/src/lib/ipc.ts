@@ -5,6 +5,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 
 import type { AppStatus } from './bindings/AppStatus';
+import type { CheckValueRequest } from './bindings/CheckValueRequest';
 import type { Copied } from './bindings/Copied';
 import type { CreateVaultRequest } from './bindings/CreateVaultRequest';
 import type { EnvironmentInfo } from './bindings/EnvironmentInfo';
@@ -12,7 +13,9 @@ import type { IpcError } from './bindings/IpcError';
 import type { NameCheck } from './bindings/NameCheck';
 import type { Revealed } from './bindings/Revealed';
 import type { SetVariableRequest } from './bindings/SetVariableRequest';
+import type { ValueCheck } from './bindings/ValueCheck';
 import type { VariableRow } from './bindings/VariableRow';
+import type { VerifyResult } from './bindings/VerifyResult';
 
 export type { UnlistenFn };
 
@@ -87,7 +90,10 @@ export function checkName(name: string): Promise<NameCheck> {
   return call('check_name', { name });
 }
 
-/** Creates or changes a variable; `request.value === null` keeps the current value. */
+/**
+ * Creates or changes a variable; `request.value === null` keeps the current value.
+ * Rejects with code `refused` for a placeholder or a bad checksum unless `request.force`.
+ */
 export function setVariable(request: SetVariableRequest): Promise<VariableRow> {
   return call('set_variable', { request });
 }
@@ -104,6 +110,20 @@ export function revealValue(env: string, name: string): Promise<Revealed> {
 /** Rust puts the value on the clipboard; it never comes back to the UI. */
 export function copyValue(env: string, name: string): Promise<Copied> {
   return call('copy_value', { env, name });
+}
+
+/** The format checks of a value being typed: nothing is stored or sent to the network. */
+export function checkValue(request: CheckValueRequest): Promise<ValueCheck> {
+  return call('check_value', { request });
+}
+
+/**
+ * Asks the providers whether `name`'s key works (all of `env` when `name` is null): this
+ * sends keys over the network, so only on an explicit click. Rust keeps the results, and
+ * the next listVariables has them in `check.online`.
+ */
+export function verifyVariables(env: string, name: string | null): Promise<VerifyResult[]> {
+  return call('verify_variables', { env, name });
 }
 
 // Tauri's unlisten functions are async underneath: never let one reject unhandled (the

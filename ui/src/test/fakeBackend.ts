@@ -1,14 +1,22 @@
 // A stand-in for the Rust side, behind Tauri's own IPC mocks: it answers every latchkey
 // command from in-memory state, records each call, can be told to fail the next call of a
-// command, and emits events to the listeners the UI registered.
+// command, and emits events to the listeners the UI registered. Its key checks are a
+// small imitation of Rust's (see fakeCheck): enough to drive every badge and message.
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { AppStatus } from '../lib/bindings/AppStatus';
+import type { CheckInfo } from '../lib/bindings/CheckInfo';
+import type { CheckValueRequest } from '../lib/bindings/CheckValueRequest';
 import type { EnvironmentInfo } from '../lib/bindings/EnvironmentInfo';
 import type { IpcError } from '../lib/bindings/IpcError';
 import type { Kind } from '../lib/bindings/Kind';
+import type { OnlineStatus } from '../lib/bindings/OnlineStatus';
+import type { ProblemInfo } from '../lib/bindings/ProblemInfo';
 import type { SetVariableRequest } from '../lib/bindings/SetVariableRequest';
 import type { Store } from '../lib/bindings/Store';
+import type { ValueCheck } from '../lib/bindings/ValueCheck';
 import type { VariableRow } from '../lib/bindings/VariableRow';
+import type { VerifyResult } from '../lib/bindings/VerifyResult';
+import { REFUSING_PROBLEMS, trimValue } from '../lib/checks';
 
 export type Call = { cmd: string; args: Record<string, unknown> };
 
@@ -20,14 +28,126 @@ export type SeedVariable = {
   provider?: string | null;
   notes?: string;
   updated?: string;
-  status?: string | null;
+  /** The latest check; missing fields get defaults (format ok, checked when updated). */
+  check?: Partial<CheckInfo> | null;
 };
+
+/** What a provider answers in verify_variables. */
+export type Verdict = { online: OnlineStatus; status: number | null; message: string };
 
 type Entry = { row: VariableRow; value: string };
 
 type TauriInternals = { runCallback: (id: number, data: unknown) => void };
 
 const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const PROVIDERS = [
+  { id: 'anthropic', name: 'Anthropic', prefix: 'sk-ant-', names: /^ANTHROPIC_/ },
+  { id: 'openai', name: 'OpenAI', prefix: 'sk-', names: /^OPENAI_/ },
+  { id: 'github', name: 'GitHub', prefix: 'ghp_', names: /^(GITHUB|GH)_/ },
+  { id: 'huggingface', name: 'Hugging Face', prefix: 'hf_', names: /^(HF|HUGGINGFACE)_/ },
+];
+const MIN_LEN = 10;
+const PLACEHOLDER = /your|xxxx|example|changeme|^<.*>$|\.\.\./i;
+/** The fake's checksum: GitHub tokens ending in "0000" fail it. */
+const BAD_CHECKSUM = /^ghp_.*0000$/;
+
+/** Rust sorts problems by code, in this order. */
+const ORDER = [
+  'too_short',
+  'placeholder',
+  'checksum',
+  'whitespace',
+  'non_printable',
+  'low_entropy',
+  'provider_mismatch',
+  'format',
+  'insecure_scheme',
+  'credentials_in_url',
+  'host_not_allowed',
+  'lookalike_host',
+  'invalid_url',
+];
+
+function problem(code: string, message: string): ProblemInfo {
+  return { code, message };
+}
+
+/** A small imitation of Rust's format checks (latchkey_core::validate::check). */
+export function fakeCheck(name: string, kind: Kind, raw: string): ValueCheck {
+  const problems: ProblemInfo[] = [];
+  const value = trimValue(raw);
+  const suggested = PROVIDERS.find((p) => p.names.test(name)) ?? null;
+  let provider: (typeof PROVIDERS)[number] | null = null;
+  if (/_(BASE_URL|ENDPOINT|API_BASE)$/.test(name)) {
+    provider = suggested;
+    let url: URL | null = null;
+    try {
+      url = new URL(value);
+    } catch {
+      problems.push(problem('invalid_url', 'this is not a URL: enter the whole address, starting with https://'));
+    }
+    if (url?.protocol === 'http:' && !['localhost', '127.0.0.1'].includes(url.hostname)) {
+      problems.push(problem('insecure_scheme', 'the URL uses http: keys sent there can be read on the way; use https'));
+    }
+    if (url && (url.username || url.password)) {
+      problems.push(problem('credentials_in_url', 'the URL holds a user name or password: keep them out of it'));
+    }
+  } else if (kind === 'secret') {
+    if (value.length !== raw.length) {
+      problems.push(problem('whitespace', 'the value has surrounding whitespace, quotes or a newline: store it trimmed'));
+    }
+    if (value.length < MIN_LEN) {
+      problems.push(problem('too_short', `the value is shorter than ${MIN_LEN} characters: paste the whole key`));
+    }
+    const matched = PROVIDERS.find((p) => value.startsWith(p.prefix)) ?? null;
+    provider = matched ?? suggested;
+    if (matched && suggested && matched.id !== suggested.id) {
+      problems.push(
+        problem(
+          'provider_mismatch',
+          `this looks like a ${matched.name} key, but ${name} is where ${suggested.name} keys go: check that it was pasted into the right variable`,
+        ),
+      );
+    }
+    if (matched && BAD_CHECKSUM.test(value)) {
+      problems.push(
+        problem(
+          'checksum',
+          `the checksum of this ${matched.name} key is wrong: it was mistyped, truncated or copied from an example; copy it again`,
+        ),
+      );
+    }
+    if (!matched && suggested) {
+      problems.push(
+        problem('format', `this does not have the shape of a ${suggested.name} key: check it is complete and for ${suggested.name}`),
+      );
+    }
+    if (PLACEHOLDER.test(value)) {
+      problems.push(problem('placeholder', 'this is a placeholder or an example, not a real key: paste the key itself'));
+    }
+  }
+  problems.sort((a, b) => ORDER.indexOf(a.code) - ORDER.indexOf(b.code));
+  return {
+    provider: provider?.id ?? null,
+    providerName: provider?.name ?? null,
+    format: problems.length > 0 ? 'invalid' : provider ? 'ok' : 'unknown',
+    problems,
+    refused: problems.some((p) => REFUSING_PROBLEMS.has(p.code)),
+  };
+}
+
+function checkInfo(check: ValueCheck, at: string): CheckInfo {
+  return {
+    provider: check.provider,
+    format: check.format,
+    problems: check.problems.map((p) => p.code),
+    checked: at,
+    online: null,
+    onlineStatus: null,
+    onlineAt: null,
+  };
+}
 
 export class FakeBackend {
   status: AppStatus = {
@@ -41,6 +161,8 @@ export class FakeBackend {
   passphrase = 'correct horse battery staple';
   hideAfterMs = 30_000;
   clearAfterMs = 30_000;
+  /** What the providers answer in verify_variables, by variable name. */
+  readonly verdicts = new Map<string, Verdict>();
   calls: Call[] = [];
   readonly envs = new Map<string, Map<string, Entry>>([['default', new Map()]]);
   private failures = new Map<string, unknown>();
@@ -74,10 +196,27 @@ export class FakeBackend {
           notes: v.notes ?? '',
           created: at,
           updated: at,
-          status: v.status ?? null,
+          check: v.check
+            ? {
+                provider: v.provider ?? null,
+                format: 'ok',
+                problems: [],
+                checked: at,
+                online: null,
+                onlineStatus: null,
+                onlineAt: null,
+                ...v.check,
+              }
+            : null,
         },
       });
     }
+    return this;
+  }
+
+  /** verify_variables says `verdict` about `name` from now on. */
+  verdict(name: string, online: OnlineStatus, message: string, status: number | null = null): this {
+    this.verdicts.set(name, { online, status, message });
     return this;
   }
 
@@ -153,6 +292,17 @@ export class FakeBackend {
     return entry;
   }
 
+  /** What the provider says about a variable: nothing for config and refused keys. */
+  private verdictFor(row: VariableRow, check: ValueCheck): Verdict | null {
+    if (row.kind !== 'secret' || check.refused) return null;
+    const told = this.verdicts.get(row.name);
+    if (told) return told;
+    if (!check.providerName) {
+      return { online: 'indeterminate', status: null, message: 'no provider is known for this key, so there is nothing to ask' };
+    }
+    return { online: 'valid', status: 200, message: `${check.providerName} accepted the key` };
+  }
+
   private answer(cmd: string, args: Record<string, unknown>): unknown {
     switch (cmd) {
       case 'app_status':
@@ -185,7 +335,7 @@ export class FakeBackend {
       case 'list_variables':
         this.unlockedVault();
         return [...this.env(args.env).values()]
-          .map((e) => ({ ...e.row }))
+          .map((e) => ({ ...e.row, check: e.row.check && { ...e.row.check, problems: [...e.row.check.problems] } }))
           .sort((a, b) => a.name.localeCompare(b.name));
       case 'check_name': {
         const name = args.name as string;
@@ -203,6 +353,9 @@ export class FakeBackend {
         const old = env.get(r.name);
         if (r.value === null && !old) throw this.error('not_found', `There is no ${r.name} in ${r.env}.`);
         const now = new Date().toISOString();
+        const found = r.value === null ? null : fakeCheck(r.name, r.kind, r.value);
+        const refusal = found?.problems.find((p) => REFUSING_PROBLEMS.has(p.code));
+        if (refusal && !r.force) throw this.error('refused', `${r.name} was not stored: ${refusal.message}`);
         const row: VariableRow = {
           name: r.name,
           kind: r.kind,
@@ -211,7 +364,7 @@ export class FakeBackend {
           notes: r.notes ?? '',
           created: old?.row.created ?? now,
           updated: now,
-          status: null,
+          check: found ? checkInfo(found, now) : (old?.row.check ?? null),
         };
         env.set(r.name, { row, value: r.value ?? old!.value });
         return { ...row };
@@ -228,6 +381,39 @@ export class FakeBackend {
         this.unlockedVault();
         this.entry(args.env, args.name);
         return { clearAfterMs: this.clearAfterMs };
+      case 'check_value': {
+        this.unlockedVault();
+        const r = args.request as CheckValueRequest;
+        this.env(r.env);
+        if (!VALID_NAME.test(r.name)) throw this.error('invalid_name', `${r.name} is not a valid name.`);
+        return fakeCheck(r.name, r.kind, r.value);
+      }
+      case 'verify_variables': {
+        this.unlockedVault();
+        const name = args.name as string | null;
+        if (name !== null) this.entry(args.env, name);
+        const now = new Date().toISOString();
+        return [...this.env(args.env).values()]
+          .filter((e) => name === null || e.row.name === name)
+          .sort((a, b) => a.row.name.localeCompare(b.row.name))
+          .map((e): VerifyResult => {
+            const check = fakeCheck(e.row.name, e.row.kind, e.value);
+            const verdict = this.verdictFor(e.row, check);
+            e.row.check = {
+              ...checkInfo(check, now),
+              online: verdict?.online ?? null,
+              onlineStatus: verdict?.status ?? null,
+              onlineAt: verdict ? now : null,
+            };
+            return {
+              name: e.row.name,
+              check,
+              online: verdict?.online ?? null,
+              status: verdict?.status ?? null,
+              message: verdict?.message ?? null,
+            };
+          });
+      }
       default:
         throw `command ${cmd} not found`;
     }

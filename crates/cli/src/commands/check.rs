@@ -76,12 +76,14 @@ fn report(checked: &Checked) -> Report<'_> {
 
 /// `--stdin`: no vault is needed, and nothing is stored.
 fn check_stdin(args: &CheckArgs, catalog: &Catalog) -> Result<()> {
-    let value = latchkey_core::parse_value(input::read_stdin()?).context("cannot check the value from stdin")?;
+    let value =
+        latchkey_core::parse_value(input::read_stdin()?).context("cannot check the value from stdin")?;
     let name = args.as_name.as_ref().map_or("VALUE", |n| n.as_str());
     let finding = latchkey_core::validate::check_alone(catalog, name, value.expose_secret());
     let verdict = match (&finding.provider, args.online) {
         (Some(provider), true) if finding.refusals().next().is_none() => {
-            let trimmed = latchkey_core::SecretString::from(latchkey_core::validate::trimmed(value.expose_secret()));
+            let trimmed =
+                latchkey_core::SecretString::from(latchkey_core::validate::trimmed(value.expose_secret()));
             let verifiable = catalog.verifiable(trimmed.expose_secret());
             Some(match verify::prepare(catalog, provider, trimmed, verifiable, &|_| None) {
                 Ok(target) => runtime()?.block_on(Verifier::new(TIMEOUT, 1)?.verify(&target)),
@@ -100,7 +102,10 @@ fn check_stdin(args: &CheckArgs, catalog: &Catalog) -> Result<()> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the online checks")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the online checks")
 }
 
 fn print_json(value: &impl Serialize) -> Result<()> {

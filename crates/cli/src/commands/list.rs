@@ -27,7 +27,11 @@ pub fn run(args: ListArgs) -> Result<()> {
     let mut table = String::new();
     let checks: Vec<String> = variables.iter().map(|v| check_label(v.validation.as_ref())).collect();
     let check_width = checks.iter().map(String::len).max().unwrap_or(5).max(5);
-    writeln!(table, "{:width$}  {:6}  {:8}  {:12}  {:check_width$}  UPDATED", "NAME", "KIND", "STORE", "PROVIDER", "CHECK")?;
+    writeln!(
+        table,
+        "{:width$}  {:6}  {:8}  {:12}  {:check_width$}  UPDATED",
+        "NAME", "KIND", "STORE", "PROVIDER", "CHECK"
+    )?;
     for (v, check) in variables.iter().zip(&checks) {
         let updated = v.updated.format(&Rfc3339).unwrap_or_default();
         let provider = v.provider.as_deref().unwrap_or("-");

@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 
 use anyhow::{Context, Result, anyhow};
 use latchkey_core::{
-    EnforceChecks, ExposeSecret, Kind, NewValue, ProblemCode, SetError, SetOutcome, Store,
-    parse_text_value, validate,
+    EnforceChecks, ExposeSecret, Kind, NewValue, ProblemCode, SetError, SetOutcome, Store, parse_text_value,
+    validate,
 };
 
 use crate::cli::{SetArgs, StoreArg};

@@ -60,8 +60,13 @@ impl Vault {
                     keychain.load(account)?
                 }
             };
-            let finding =
-                crate::validate::check(catalog, variable.name.as_str(), variable.kind, value.expose_secret(), &config);
+            let finding = crate::validate::check(
+                catalog,
+                variable.name.as_str(),
+                variable.kind,
+                value.expose_secret(),
+                &config,
+            );
             let mut item = Checked {
                 name: variable.name.clone(),
                 kind: variable.kind,
