@@ -1,7 +1,8 @@
 // The app in a plain browser over a fake vault, to work on the UI without the Rust side:
 // `npm run dev`, then open http://localhost:5173/mock/?screen=main (first-run,
 // first-run-no-keychain, unlock, unlock-passphrase, main, empty) and optionally
-// &then=reveal|add|edit|delete|settings|error|copy. Never part of the build.
+// &then=reveal|add|edit|delete|settings|error|copy|verify|findings|refused. Never part of
+// the build.
 import { mount, tick } from 'svelte';
 import '../src/app.css';
 import App from '../src/App.svelte';
@@ -20,12 +21,47 @@ if (screen === 'unlock-passphrase') rust.with({ unlocked: false, identity: 'pass
 if (screen !== 'empty') {
   rust
     .seed('default', [
-      { name: 'OPENAI_API_KEY', value: 'sk-proj-4dF9xQ2mLr8TzV1wYb6NcKe3HuJ0pAsG', provider: 'openai', notes: 'agents in the lab', updated: ago(3) },
-      { name: 'ANTHROPIC_API_KEY', value: 'sk-ant-api03-Xy7', provider: 'anthropic', notes: 'eval harness; rotate quarterly', updated: ago(62), status: 'valid' },
-      { name: 'GITHUB_TOKEN', value: 'ghp_abc', store: 'keychain', provider: 'github', notes: 'CI bot', updated: ago(60 * 26) },
-      { name: 'OPENAI_BASE_URL', value: 'https://api.openai.com/v1', kind: 'config', provider: 'openai', updated: ago(60 * 24 * 9) },
-      { name: 'HF_TOKEN', value: 'hf_xyz', provider: 'huggingface', updated: ago(60 * 24 * 50), status: 'expires in 5 days' },
-      { name: 'LOG_LEVEL', value: 'debug', kind: 'config', notes: '', updated: ago(1) },
+      {
+        name: 'OPENAI_API_KEY',
+        value: 'sk-proj-4dF9xQ2mLr8TzV1wYb6NcKe3HuJ0pAsG',
+        provider: 'openai',
+        notes: 'agents in the lab',
+        updated: ago(3),
+        check: { provider: 'openai' },
+      },
+      {
+        name: 'ANTHROPIC_API_KEY',
+        value: 'sk-ant-api03-Xy7',
+        provider: 'anthropic',
+        notes: 'eval harness; rotate quarterly',
+        updated: ago(62),
+        check: { provider: 'anthropic', online: 'valid', onlineStatus: 200, onlineAt: ago(20) },
+      },
+      {
+        name: 'GITHUB_TOKEN',
+        value: 'ghp_abc',
+        store: 'keychain',
+        provider: 'github',
+        notes: 'CI bot',
+        updated: ago(60 * 26),
+        check: { provider: 'github', format: 'invalid', problems: ['too_short'] },
+      },
+      {
+        name: 'OPENAI_BASE_URL',
+        value: 'https://api.openai.com/v1',
+        kind: 'config',
+        provider: 'openai',
+        updated: ago(60 * 24 * 9),
+        check: { provider: 'openai' },
+      },
+      {
+        name: 'HF_TOKEN',
+        value: 'hf_xyz',
+        provider: 'huggingface',
+        updated: ago(60 * 24 * 50),
+        check: { provider: 'huggingface', format: 'invalid', problems: ['too_short'], online: 'invalid', onlineStatus: 401, onlineAt: ago(60) },
+      },
+      { name: 'LOG_LEVEL', value: 'debug', kind: 'config', notes: '', updated: ago(1), check: { format: 'unknown' } },
     ])
     .seed('prod', [{ name: 'OPENAI_API_KEY', value: 'sk-prod', provider: 'openai' }])
     .seed('dev', []);
@@ -45,6 +81,12 @@ function click(selector: string) {
   document.querySelector<HTMLElement>(selector)?.click();
 }
 
+function type(selector: string, text: string) {
+  const field = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(selector)!;
+  field.value = text;
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
 async function act() {
   await settle();
   switch (then) {
@@ -57,11 +99,24 @@ async function act() {
     case 'add': {
       click('#add-variable');
       await settle();
-      const name = document.querySelector<HTMLInputElement>('#var-name')!;
-      name.value = '2FA-SEED';
-      name.dispatchEvent(new Event('input', { bubbles: true }));
+      type('#var-name', '2FA-SEED');
       break;
     }
+    case 'findings':
+    case 'refused':
+      click('#add-variable');
+      await settle();
+      type('#var-name', 'OPENAI_ADMIN_KEY');
+      type('#var-value', then === 'findings' ? ' "sk-your-key-here" ' : 'sk-your-key-here');
+      if (then === 'refused') {
+        await settle(500);
+        click('#var-save');
+      }
+      break;
+    case 'verify':
+      rust.verdict('HF_TOKEN', 'invalid', 'Hugging Face rejected the key: create a new one', 401);
+      click('[data-action="verify-all"]');
+      break;
     case 'edit':
       click('tr[data-name="ANTHROPIC_API_KEY"] button.edit');
       break;

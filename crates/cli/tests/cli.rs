@@ -172,7 +172,7 @@ fn bad_input_is_refused_and_nothing_is_stored() {
         assert_eq!(s.vault_bytes(), before, "{name} changed the vault");
     }
     // A value of exactly 64 KiB is fine.
-    s.set("MAX", &vec![b'a'; 64 * 1024], &[]).success();
+    s.set("MAX", &vec![b'a'; 64 * 1024], &["--force"]).success();
 }
 
 #[test]
@@ -361,6 +361,7 @@ fn every_verb_shows_an_example_in_its_help() {
         vec!["set"],
         vec!["get"],
         vec!["list"],
+        vec!["check"],
         vec!["rm"],
         vec!["env", "list"],
         vec!["env", "add"],
@@ -392,4 +393,117 @@ fn identity_export_writes_a_private_file_once() {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
     }
+}
+
+/// A GitHub classic token with a correct CRC32/base62 checksum, built here from its parts.
+const GITHUB_TOKEN: &str = "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";
+
+#[test]
+fn set_refuses_placeholders_and_bad_checksums_unless_forced() {
+    let s = Sandbox::new();
+    let before = s.vault_bytes();
+    for (name, value, expected) in [
+        ("OPENAI_API_KEY", "your-openai-api-key-here", "placeholder"),
+        ("OPENAI_API_KEY", "${OPENAI_API_KEY}", "placeholder"),
+        ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", "placeholder"),
+        ("GITHUB_TOKEN", "ghp_Q9vT2mLx8RkW4nZc7HbJ1yPdF5sGa32G4Yvv", "checksum"),
+    ] {
+        let out = s.set(name, value.as_bytes(), &[]).code(1).get_output().stderr.clone();
+        let message = one_line_error(&out);
+        assert!(message.contains(expected) && message.contains("--force"), "{value}: {message}");
+        assert!(!message.contains(value), "the error quoted the value: {message}");
+        assert_eq!(s.vault_bytes(), before, "{value} changed the vault");
+    }
+    s.set("OPENAI_API_KEY", b"your-openai-api-key-here", &["--force"]).success();
+    assert_eq!(s.get("OPENAI_API_KEY", &[]), b"your-openai-api-key-here");
+}
+
+#[test]
+fn set_detects_the_provider_and_warns_about_the_rest() {
+    let s = Sandbox::new();
+    s.set("GITHUB_TOKEN", GITHUB_TOKEN.as_bytes(), &[]).success().stderr(contains("(secret, vault, github)"));
+    // A GitHub token in the OpenAI variable: stored, with a warning naming both.
+    s.set("OPENAI_API_KEY", GITHUB_TOKEN.as_bytes(), &[]).success().stderr(contains(
+        "warning: OPENAI_API_KEY: this looks like a GitHub key, but OPENAI_API_KEY is where OpenAI keys go",
+    ));
+    let listed = s.cmd(&["list"]).assert().success().get_output().stdout.clone();
+    let listed = String::from_utf8(listed).unwrap();
+    assert!(listed.contains("invalid: provider_mismatch"), "{listed}");
+    assert!(listed.contains("format ok"), "{listed}");
+}
+
+#[test]
+fn surrounding_whitespace_is_warned_about_and_trimmed_on_request() {
+    let s = Sandbox::new();
+    let quoted = format!("\"{GITHUB_TOKEN}\"");
+    s.set("GITHUB_TOKEN", quoted.as_bytes(), &[]).success().stderr(contains("--trim"));
+    assert_eq!(s.get("GITHUB_TOKEN", &[]), quoted.as_bytes(), "without --trim the value is kept as given");
+    s.set("GITHUB_TOKEN", format!("  {GITHUB_TOKEN} \t\n").as_bytes(), &["--trim"]).success();
+    assert_eq!(s.get("GITHUB_TOKEN", &[]), GITHUB_TOKEN.as_bytes());
+}
+
+#[test]
+fn config_is_checked_as_config() {
+    let s = Sandbox::new();
+    s.cmd(&["set", "OPENAI_MODEL", "--config", "--value", "gpt-4o"])
+        .assert()
+        .success()
+        .stderr(contains("warning").not());
+    s.cmd(&["set", "OPENAI_BASE_URL", "--config", "--value", "http://api.openai.com/v1"])
+        .assert()
+        .success()
+        .stderr(contains("use https"));
+}
+
+#[test]
+fn check_reports_every_variable_as_json_and_exits_1_on_anything_invalid() {
+    let s = Sandbox::new();
+    s.set("GITHUB_TOKEN", GITHUB_TOKEN.as_bytes(), &[]).success();
+    s.cmd(&["set", "OPENAI_MODEL", "--config", "--value", "gpt-4o"]).assert().success();
+    let out = s.cmd(&["check", "--json"]).assert().success().get_output().stdout.clone();
+    let reports: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        reports,
+        serde_json::json!([
+            {"name": "GITHUB_TOKEN", "provider": "github", "format": "ok", "problems": [], "online": null, "status": null},
+            {"name": "OPENAI_MODEL", "provider": null, "format": "unknown", "problems": [], "online": null, "status": null},
+        ])
+    );
+    assert!(!String::from_utf8_lossy(&out).contains(GITHUB_TOKEN));
+    s.set("SLACK_BOT_TOKEN", b"xoxb-changeme", &["--force"]).success();
+    let out = s.cmd(&["check"]).assert().code(1).get_output().clone();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("SLACK_BOT_TOKEN") && table.contains("! placeholder:"), "{table}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 3 failed their checks: SLACK_BOT_TOKEN"));
+    s.cmd(&["check", "NOPE"]).assert().code(1).stderr(contains("no variable `NOPE`"));
+}
+
+#[test]
+fn check_stdin_needs_no_vault_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let mut cmd = Command::cargo_bin("latchkey").unwrap();
+        cmd.env_clear()
+            .env("LATCHKEY_HOME", dir.path().join("none"))
+            .args(args)
+            .write_stdin(stdin.to_owned())
+            .assert()
+    };
+    let out = run(&["check", "--stdin", "--as", "GITHUB_TOKEN", "--json"], GITHUB_TOKEN)
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["provider"], "github");
+    assert_eq!(report["format"], "ok");
+    let out = run(&["check", "--stdin", "--as", "OPENAI_API_KEY", "--json"], GITHUB_TOKEN)
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["problems"][0]["code"], "provider_mismatch");
+    run(&["check", "--stdin"], "hunter2hunter2hunter2").code(1).stdout(contains("low_entropy"));
+    assert!(!dir.path().join("none").exists(), "check --stdin created a data directory");
 }

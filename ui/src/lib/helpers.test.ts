@@ -53,7 +53,7 @@ describe('filterRows', () => {
     notes,
     created: '',
     updated: '',
-    status: null,
+    check: null,
   });
   const rows = [row('OPENAI_API_KEY', 'secret', 'openai'), row('BASE_URL', 'config', null, 'the OpenAI proxy'), row('GH', 'secret', 'github')];
   it('matches names, providers and notes in any case', () => {

@@ -14,7 +14,13 @@ export function seeded(): FakeBackend {
   return backend()
     .seed('default', [
       { name: 'OPENAI_API_KEY', value: SECRET, provider: 'openai', notes: 'agents in the lab' },
-      { name: 'GITHUB_TOKEN', value: 'ghp_tokenValue123', provider: 'github', notes: 'CI bot', status: 'valid' },
+      {
+        name: 'GITHUB_TOKEN',
+        value: 'ghp_tokenValue123',
+        provider: 'github',
+        notes: 'CI bot',
+        check: { provider: 'github', online: 'valid', onlineStatus: 200, onlineAt: new Date(Date.now() - 60 * 60_000).toISOString() },
+      },
       { name: 'OPENAI_BASE_URL', value: 'https://api.openai.com/v1', kind: 'config', provider: 'openai' },
     ])
     .seed('prod', [{ name: 'ANTHROPIC_API_KEY', value: 'sk-ant-prodValue', provider: 'anthropic' }]);
