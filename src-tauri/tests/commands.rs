@@ -65,7 +65,7 @@ impl Desktop {
     }
 }
 
-const SECRET: &str = "sk-proj-Q9vT2mLx8RkW4nZc7HbJ1yPd-runtime-0123456789";
+const SECRET: &str = "sk-proj-Q9vT2mLx8RkW4nZc7HbJ1yPd-runtime-8f3k2q7w";
 
 #[test]
 fn first_run_creates_an_unlocked_vault_behind_a_passphrase() {
@@ -196,4 +196,71 @@ fn the_webview_cannot_reach_the_clipboard() {
         let err = d.err(cmd, json!({"text": "x"}));
         assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
     }
+}
+
+fn set(d: &Desktop, name: &str, kind: &str, value: &str, force: bool) -> Result<Value, Value> {
+    d.call(
+        "set_variable",
+        json!({"request": {"env": "default", "name": name, "kind": kind, "store": "vault",
+            "value": value, "provider": null, "notes": null, "force": force}}),
+    )
+}
+
+#[test]
+fn a_value_is_checked_as_it_is_typed_and_nothing_is_stored() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let key = latchkey_tests::corpus_key("anthropic", 0);
+    let check = |name: &str, value: &str| {
+        d.ok("check_value", json!({"request": {"env": "default", "name": name, "kind": "secret", "value": value}}))
+    };
+    let found = check("ANTHROPIC_API_KEY", &key);
+    assert_eq!(found["provider"], "anthropic");
+    assert_eq!(found["providerName"], "Anthropic");
+    assert_eq!(found["format"], "ok");
+    assert_eq!(found["refused"], false);
+    let mismatch = check("OPENAI_API_KEY", &key);
+    assert_eq!(mismatch["problems"][0]["code"], "provider_mismatch");
+    assert_eq!(mismatch["refused"], false);
+    let placeholder = check("OPENAI_API_KEY", "<your key here>");
+    assert_eq!(placeholder["refused"], true);
+    assert!(!placeholder.to_string().contains("your key here"), "the answer echoed the value");
+    assert_eq!(d.ok("list_variables", json!({"env": "default"})).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn saving_a_placeholder_is_refused_until_forced() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let err = set(&d, "GROQ_API_KEY", "secret", "changeme-changeme", false).unwrap_err();
+    assert_eq!(err["code"], "refused");
+    assert!(err["message"].as_str().unwrap().contains("placeholder"));
+    assert_eq!(d.ok("list_variables", json!({"env": "default"})).as_array().unwrap().len(), 1);
+    let row = set(&d, "GROQ_API_KEY", "secret", "changeme-changeme", true).unwrap();
+    assert!(row["check"]["problems"].as_array().unwrap().contains(&json!("placeholder")), "{row}");
+}
+
+#[test]
+fn verify_asks_the_provider_and_keeps_the_result() {
+    use latchkey_tests::fake_provider::{Answer, FakeProvider};
+    let valid = FakeProvider::answering(Answer::json("{}"));
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let key = latchkey_tests::corpus_key("groq", 0);
+    set(&d, "GROQ_API_KEY", "secret", &key, false).unwrap();
+    set(&d, "GROQ_BASE_URL", "config", &format!("{}/openai/v1", valid.origin), false).unwrap();
+    let results = d.ok("verify_variables", json!({"env": "default", "name": "GROQ_API_KEY"}));
+    assert_eq!(results.as_array().unwrap().len(), 1);
+    assert_eq!(results[0]["online"], "valid");
+    assert_eq!(results[0]["status"], 200);
+    assert_eq!(valid.received()[0].header("authorization"), Some(format!("Bearer {key}").as_str()));
+    assert!(!results.to_string().contains(&key), "the answer carried the key");
+    let rows = d.ok("list_variables", json!({"env": "default"}));
+    let row = rows.as_array().unwrap().iter().find(|r| r["name"] == "GROQ_API_KEY").unwrap();
+    assert_eq!(row["check"]["online"], "valid");
+    assert_eq!(row["check"]["onlineStatus"], 200);
+    assert!(row["check"]["onlineAt"].is_string());
+    // All of the environment: the OpenAI key with an unexpected shape has no reachable
+    // endpoint here, so it is not valid; config is never sent.
+    let all = d.ok("verify_variables", json!({"env": "default", "name": null}));
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    let base = all.as_array().unwrap().iter().find(|r| r["name"] == "GROQ_BASE_URL").unwrap();
+    assert_eq!(base["online"], Value::Null);
 }

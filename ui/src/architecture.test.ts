@@ -57,17 +57,24 @@ describe('architecture', () => {
     expect(bindings.map((b) => b.path.replace('lib/bindings/', '')).sort()).toEqual(
       [
         'AppStatus.ts',
+        'CheckInfo.ts',
+        'CheckValueRequest.ts',
         'Copied.ts',
         'CreateVaultRequest.ts',
         'EnvironmentInfo.ts',
+        'FormatStatus.ts',
         'IdentityKind.ts',
         'IpcError.ts',
         'Kind.ts',
         'NameCheck.ts',
+        'OnlineStatus.ts',
+        'ProblemInfo.ts',
         'Revealed.ts',
         'SetVariableRequest.ts',
         'Store.ts',
+        'ValueCheck.ts',
         'VariableRow.ts',
+        'VerifyResult.ts',
       ].sort(),
     );
     for (const b of bindings) {

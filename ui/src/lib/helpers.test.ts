@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { VariableRow } from './bindings/VariableRow';
+import type { VerifyResult } from './bindings/VerifyResult';
+import { problemLabel, statusBadge, trimValue, verifyMessage, verifySummary, withArticle } from './checks';
 import { filterRows } from './filter';
 import { isShortcut } from './shortcuts';
 import { throttle } from './throttle';
@@ -73,5 +75,76 @@ describe('isShortcut', () => {
     expect(isShortcut(new KeyboardEvent('keydown', { key: 'N', metaKey: true }), 'n')).toBe(true);
     expect(isShortcut(new KeyboardEvent('keydown', { key: 'n' }), 'n')).toBe(false);
     expect(isShortcut(new KeyboardEvent('keydown', { key: 'n', ctrlKey: true, shiftKey: true }), 'n')).toBe(false);
+  });
+});
+
+describe('key check words', () => {
+  it.each([
+    ['  sk-abc \n', 'sk-abc'],
+    ['"sk-abc"', 'sk-abc'],
+    [" ' sk-abc ' ", 'sk-abc'],
+    ['`sk-abc`', 'sk-abc'],
+    ['""sk-abc""', '"sk-abc"'],
+    ['"sk-abc\'', '"sk-abc\''],
+    ['"', '"'],
+    ['sk-abc', 'sk-abc'],
+  ])('trims %j to %j', (value, trimmed) => {
+    expect(trimValue(value)).toBe(trimmed);
+  });
+
+  it('names each problem code in a few words', () => {
+    expect(problemLabel('checksum')).toBe('Bad checksum');
+    expect(problemLabel('non_printable')).toBe('Hidden characters');
+    expect(problemLabel('credentials_in_url')).toBe('Credentials in URL');
+    expect(problemLabel('something_new')).toBe('something new');
+    expect(withArticle('OpenAI')).toBe('an OpenAI');
+    expect(withArticle('GitHub')).toBe('a GitHub');
+  });
+
+  it('gives the badge of a check, online first', () => {
+    const now = Date.parse('2025-06-01T12:00:00Z');
+    const check = {
+      provider: 'github',
+      format: 'invalid' as const,
+      problems: ['checksum', 'whitespace'],
+      checked: '2025-06-01T11:57:00Z',
+      online: null,
+      onlineStatus: null,
+      onlineAt: null,
+    };
+    expect(statusBadge(check, now)).toEqual({
+      code: 'checksum',
+      label: 'Bad checksum',
+      tone: 'bad',
+      title: 'Provider: github\nProblems: Bad checksum, Whitespace\nChecked 3 min ago',
+    });
+    expect(statusBadge({ ...check, online: 'no_safe_check', onlineAt: '2025-06-01T09:00:00Z' }, now)).toMatchObject({
+      code: 'no_safe_check',
+      label: 'No safe check',
+      tone: 'neutral',
+    });
+    expect(statusBadge({ ...check, online: 'no_safe_check', onlineAt: '2025-06-01T09:00:00Z' }, now).title).toContain('Verified 3 h ago');
+  });
+
+  it('sums up a verification', () => {
+    const result = (name: string, online: VerifyResult['online'], message: string | null = null): VerifyResult => ({
+      name,
+      check: { provider: null, providerName: null, format: 'unknown', problems: [], refused: false },
+      online,
+      status: null,
+      message,
+    });
+    expect(verifySummary('prod', [result('A', 'valid'), result('B', 'valid'), result('C', 'invalid')])).toBe(
+      'Verified 3 variables in prod: 2 valid, 1 rejected',
+    );
+    expect(verifySummary('prod', [result('A', 'indeterminate'), result('B', 'no_safe_check'), result('C', null)])).toBe(
+      'Verified 3 variables in prod: 1 unverified, 1 no safe check, 1 not checked online',
+    );
+    expect(verifySummary('prod', [result('A', 'valid')])).toBe('Verified 1 variable in prod: 1 valid');
+    expect(verifySummary('dev', [])).toBe('Nothing to verify in dev');
+    expect(verifyMessage(result('A', 'invalid', 'OpenAI rejected the key: create a new one'))).toBe(
+      'A: rejected — OpenAI rejected the key: create a new one',
+    );
+    expect(verifyMessage(result('LOG_LEVEL', null))).toBe('LOG_LEVEL: not checked online');
   });
 });

@@ -57,7 +57,9 @@ describe('ipc', () => {
       value: null,
       provider: 'openai',
       notes: null,
+      force: false,
     };
+    const typed = { env: 'prod', name: 'OPENAI_API_KEY', kind: 'secret' as const, value: 'sk-typed' };
     await ipc.appStatus();
     await ipc.createVault({ passphrase: null });
     await ipc.unlock(null);
@@ -71,6 +73,9 @@ describe('ipc', () => {
     await ipc.deleteVariable('prod', 'OLD');
     await ipc.revealValue('prod', 'OPENAI_API_KEY');
     await ipc.copyValue('prod', 'OPENAI_API_KEY');
+    await ipc.checkValue(typed);
+    await ipc.verifyVariables('prod', 'OPENAI_API_KEY');
+    await ipc.verifyVariables('prod', null);
     const args = (a: unknown) => (a === undefined ? {} : a);
     expect(seen.map(([c, a]) => [c, args(a)])).toEqual([
       ['app_status', {}],
@@ -86,6 +91,9 @@ describe('ipc', () => {
       ['delete_variable', { env: 'prod', name: 'OLD' }],
       ['reveal_value', { env: 'prod', name: 'OPENAI_API_KEY' }],
       ['copy_value', { env: 'prod', name: 'OPENAI_API_KEY' }],
+      ['check_value', { request: typed }],
+      ['verify_variables', { env: 'prod', name: 'OPENAI_API_KEY' }],
+      ['verify_variables', { env: 'prod', name: null }],
     ]);
   });
 

@@ -27,7 +27,7 @@ describe('the variables table', () => {
     expect(openai.getByText('openai')).toBeInTheDocument();
     expect(openai.getByText('3 min ago')).toHaveAttribute('title', rust.envs.get('default')!.get('OPENAI_API_KEY')!.row.updated);
     expect(openai.getByText('—')).toBeInTheDocument(); // no status
-    expect(within(row('GITHUB_TOKEN')).getByText('valid')).toBeInTheDocument();
+    expect(row('GITHUB_TOKEN').querySelector('[data-status]')).toHaveTextContent('Valid');
     expect(within(row('OPENAI_BASE_URL')).getByText('Config')).toBeInTheDocument();
 
     expect(pageHolds(SECRET)).toBe(false);
@@ -158,6 +158,123 @@ describe('revealing and copying', () => {
     expect(document.querySelector('.revealed-value')).toBeNull();
     await fireEvent.click(within(error).getByRole('button', { name: 'Dismiss' }));
     expect(document.querySelector('#error')).toBeNull();
+  });
+});
+
+describe('status badges', () => {
+  const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+  const badge = (name: string) => row(name).querySelector<HTMLElement>('[data-status]');
+
+  it('shows the online result first, else the format verdict or the first problem', async () => {
+    const rust = backend().seed('default', [
+      { name: 'A_VALID', value: 'x', check: { online: 'valid', onlineStatus: 200, onlineAt: ago(60) } },
+      { name: 'B_REJECTED', value: 'x', check: { online: 'invalid', onlineStatus: 401, onlineAt: ago(5) } },
+      { name: 'C_UNVERIFIED', value: 'x', check: { online: 'indeterminate', onlineAt: ago(5) } },
+      { name: 'D_NO_SAFE_CHECK', value: 'x', check: { online: 'no_safe_check', onlineAt: ago(5) } },
+      { name: 'E_PLACEHOLDER', value: 'x', check: { format: 'invalid', problems: ['placeholder', 'whitespace'] } },
+      { name: 'F_TOO_SHORT', value: 'x', check: { format: 'invalid', problems: ['too_short'] } },
+      { name: 'G_FORMAT_OK', value: 'x', provider: 'openai', check: { provider: 'openai' } },
+      { name: 'H_UNKNOWN', value: 'x', check: { format: 'unknown' } },
+      { name: 'I_VERIFIED_DESPITE', value: 'x', check: { format: 'invalid', problems: ['low_entropy'], online: 'valid', onlineAt: ago(5) } },
+      { name: 'J_UNCHECKED', value: 'x' },
+    ]);
+    await renderUnlocked();
+    const shown = (name: string) => [badge(name)?.getAttribute('data-status'), badge(name)?.textContent?.trim()];
+    expect(shown('A_VALID')).toEqual(['valid', 'Valid']);
+    expect(shown('B_REJECTED')).toEqual(['invalid', 'Rejected']);
+    expect(shown('C_UNVERIFIED')).toEqual(['indeterminate', 'Unverified']);
+    expect(shown('D_NO_SAFE_CHECK')).toEqual(['no_safe_check', 'No safe check']);
+    expect(shown('E_PLACEHOLDER')).toEqual(['placeholder', 'Placeholder']);
+    expect(shown('F_TOO_SHORT')).toEqual(['too_short', 'Too short']);
+    expect(shown('G_FORMAT_OK')).toEqual(['ok', 'Format OK']);
+    expect(shown('H_UNKNOWN')).toEqual(['unknown', 'Unrecognised']);
+    expect(shown('I_VERIFIED_DESPITE')).toEqual(['valid', 'Valid']);
+    expect(badge('J_UNCHECKED')).toBeNull();
+    expect(row('J_UNCHECKED').querySelector('td.status')).toHaveTextContent('—');
+
+    expect(badge('A_VALID')).toHaveClass('tone-good');
+    expect(badge('B_REJECTED')).toHaveClass('tone-bad');
+    expect(badge('C_UNVERIFIED')).toHaveClass('tone-warn');
+    expect(badge('E_PLACEHOLDER')).toHaveClass('tone-bad');
+    expect(badge('F_TOO_SHORT')).toHaveClass('tone-warn');
+
+    expect(badge('A_VALID')!.title.split('\n')).toEqual([
+      'The provider accepted the key (HTTP 200)',
+      'Verified 1 h ago',
+      'No problems found',
+      'Checked 3 min ago',
+    ]);
+    expect(badge('E_PLACEHOLDER')!.title.split('\n')).toEqual(['Problems: Placeholder, Whitespace', 'Checked 3 min ago']);
+    expect(badge('G_FORMAT_OK')!.title).toContain('Provider: openai');
+
+    // Showing the table never sends a key anywhere.
+    expect(rust.callsOf('verify_variables')).toEqual([]);
+  });
+});
+
+describe('verifying keys online', () => {
+  it('verifies all of the environment on "Verify all", then refreshes and sums up', async () => {
+    const rust = seeded().verdict('GITHUB_TOKEN', 'invalid', 'GitHub rejected the key: create a new one', 401);
+    await renderUnlocked();
+    expect(row('OPENAI_API_KEY').querySelector('[data-status]')).toBeNull();
+    const lists = rust.callsOf('list_variables').length;
+
+    let open!: () => void;
+    rust.hold('verify_variables', new Promise<void>((resolve) => (open = resolve)));
+    const all = el<HTMLButtonElement>('[data-action="verify-all"]');
+    await fireEvent.click(all);
+    expect(rust.callsOf('verify_variables')).toEqual([{ env: 'default', name: null }]);
+    await waitFor(() => expect(all).toBeDisabled());
+    expect(all).toHaveTextContent('Verifying…');
+    expect(button(row('OPENAI_API_KEY'), 'verify')).toBeDisabled();
+    open();
+
+    expect(await screen.findByText('Verified 3 variables in default: 1 valid, 1 rejected, 1 not checked online')).toBeInTheDocument();
+    expect(rust.callsOf('list_variables').length).toBeGreaterThan(lists);
+    await waitFor(() => expect(row('OPENAI_API_KEY').querySelector('[data-status]')).toHaveTextContent('Valid'));
+    expect(row('GITHUB_TOKEN').querySelector('[data-status="invalid"]')).toHaveTextContent('Rejected');
+    expect(row('OPENAI_BASE_URL').querySelector('[data-status]')).toHaveTextContent('Format OK');
+    expect(all).toBeEnabled();
+    expect(all).toHaveTextContent('Verify all');
+    expect(rust.callsOf('verify_variables')).toHaveLength(1);
+    expect(pageHolds(SECRET)).toBe(false);
+  });
+
+  it('verifies one key from its row, passing its name, and says what the provider said', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    let open!: () => void;
+    rust.hold('verify_variables', new Promise<void>((resolve) => (open = resolve)));
+    const verify = button(row('OPENAI_API_KEY'), 'verify');
+    expect(verify).toHaveAttribute('data-action', 'verify');
+    await fireEvent.click(verify);
+    await waitFor(() => expect(verify).toBeDisabled());
+    expect(verify).toHaveAttribute('aria-busy', 'true');
+    expect(button(row('GITHUB_TOKEN'), 'verify')).toBeEnabled();
+    open();
+
+    expect(await screen.findByText('OPENAI_API_KEY: valid — OpenAI accepted the key')).toBeInTheDocument();
+    expect(rust.callsOf('verify_variables')).toEqual([{ env: 'default', name: 'OPENAI_API_KEY' }]);
+    await waitFor(() => expect(row('OPENAI_API_KEY').querySelector('[data-status]')).toHaveTextContent('Valid'));
+    expect(row('OPENAI_API_KEY').querySelector('[data-status]')!.getAttribute('title')).toMatch(/Verified just now/);
+    expect(verify).toBeEnabled();
+    expect(pageHolds(SECRET)).toBe(false);
+  });
+
+  it('shows a failed verification in #error', async () => {
+    const message = 'The verification could not start: check the network.';
+    seeded().failNext('verify_variables', { code: 'verify', message });
+    await renderUnlocked();
+    await fireEvent.click(el('[data-action="verify-all"]'));
+    expect(await screen.findByRole('alert')).toHaveTextContent(message);
+    await waitFor(() => expect(el('[data-action="verify-all"]')).toBeEnabled());
+  });
+
+  it('has nothing to verify in an empty environment', async () => {
+    backend();
+    renderApp();
+    await screen.findByText(/No variables in/);
+    expect(el('[data-action="verify-all"]')).toBeDisabled();
   });
 });
 

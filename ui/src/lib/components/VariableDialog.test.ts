@@ -60,6 +60,7 @@ describe('the add / edit dialog', () => {
           value: NEW_SECRET,
           provider: 'anthropic',
           notes: 'the eval agents',
+          force: false,
         },
       },
     ]);
@@ -93,6 +94,7 @@ describe('the add / edit dialog', () => {
           value: null,
           provider: 'github',
           notes: 'CI bot, rotate in May',
+          force: false,
         },
       },
     ]);
@@ -136,5 +138,126 @@ describe('the add / edit dialog', () => {
     await fireEvent.keyDown(window, { key: 'Escape' });
     expect(document.querySelector('#variable-dialog')).toBeNull();
     expect(rust.callsOf('set_variable')).toEqual([]);
+  });
+});
+
+describe('checking a value as it is typed', () => {
+  const PASTED = ' "sk-your-key-here"\n';
+
+  async function typeNew(name: string, value: string) {
+    await openAdd();
+    await fireEvent.input(el('#var-name'), { target: { value: name } });
+    await fireEvent.input(el('#var-value'), { target: { value } });
+  }
+
+  const findings = () => document.querySelector<HTMLElement>('#var-value-findings');
+  const problem = (code: string) => document.querySelector<HTMLElement>(`#var-value-findings [data-problem="${code}"]`);
+
+  it('shows the provider and each problem from check_value, debounced, without the value', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await typeNew('OPENAI_ADMIN_KEY', PASTED);
+
+    await waitFor(() => expect(findings()).toHaveTextContent('Looks like an OpenAI key'));
+    expect(rust.callsOf('check_value')).toEqual([
+      { request: { env: 'default', name: 'OPENAI_ADMIN_KEY', kind: 'secret', value: PASTED } },
+    ]);
+    expect(problem('placeholder')).toHaveTextContent('This is a placeholder or an example, not a real key: paste the key itself');
+    expect(problem('placeholder')).toHaveClass('error');
+    expect(problem('whitespace')).toHaveTextContent('The value has surrounding whitespace, quotes or a newline: store it trimmed');
+    expect(problem('whitespace')).toHaveClass('warning');
+    expect(pageHolds('sk-your-key-here')).toBe(false);
+    expect(rust.callsOf('set_variable')).toEqual([]);
+  });
+
+  it('says which provider a good key belongs to, and nothing when there is no value', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await typeNew('ANTHROPIC_API_KEY', NEW_SECRET);
+    await waitFor(() => expect(findings()).toHaveTextContent('Looks like an Anthropic key'));
+    expect(findings()!.querySelectorAll('[data-problem]')).toHaveLength(0);
+
+    await fireEvent.input(el('#var-value'), { target: { value: '' } });
+    expect(findings()).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(rust.callsOf('check_value')).toHaveLength(1);
+  });
+
+  it('waits for a valid name before checking the value', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await typeNew('9LIVES', NEW_SECRET);
+    await waitFor(() => expect(el('#var-name-error')).not.toHaveTextContent(''));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(rust.callsOf('check_value')).toEqual([]);
+    expect(findings()).toBeNull();
+  });
+
+  it('trims surrounding whitespace and one pair of quotes on Trim', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await typeNew('OPENAI_ADMIN_KEY', " 'sk-admin-1234567890abcdef' ");
+    await waitFor(() => expect(problem('whitespace')).not.toBeNull());
+    await fireEvent.click(el('#var-value-findings [data-action="trim"]'));
+
+    const value = el<HTMLTextAreaElement>('#var-value');
+    expect(value.value).toBe('sk-admin-1234567890abcdef');
+    expect(document.activeElement).toBe(value);
+    await waitFor(() => expect(findings()).toHaveTextContent('Looks like an OpenAI key'));
+    expect(problem('whitespace')).toBeNull();
+    expect(document.querySelector('[data-action="trim"]')).toBeNull();
+    expect(rust.callsOf('check_value').at(-1)).toEqual({
+      request: { env: 'default', name: 'OPENAI_ADMIN_KEY', kind: 'secret', value: 'sk-admin-1234567890abcdef' },
+    });
+  });
+
+  it('shows why set_variable refused a value, and resends it with force on "Save anyway"', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await typeNew('OPENAI_ADMIN_KEY', 'sk-your-key-here');
+    await waitFor(() => expect(el('#var-save')).toBeEnabled());
+    await fireEvent.click(el('#var-save'));
+
+    const dialog = el('#variable-dialog');
+    const refusal = await within(dialog).findByRole('alert');
+    expect(refusal).toHaveTextContent(
+      'OPENAI_ADMIN_KEY was not stored: this is a placeholder or an example, not a real key: paste the key itself',
+    );
+    expect(document.querySelector('#error')).toBeNull();
+    expect(rust.callsOf('set_variable').map((a) => (a.request as { force: boolean }).force)).toEqual([false]);
+
+    await fireEvent.click(within(refusal).getByRole('button', { name: 'Save anyway' }));
+    await waitFor(() => expect(document.querySelector('#variable-dialog')).toBeNull());
+    const sent = rust.callsOf('set_variable').map((a) => a.request as Record<string, unknown>);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual({ ...sent[0], force: true });
+    expect(sent[1].value).toBe('sk-your-key-here');
+    await waitFor(() => expect(row('OPENAI_ADMIN_KEY').querySelector('[data-status]')).toHaveTextContent('Placeholder'));
+    expect(pageHolds('sk-your-key-here')).toBe(false);
+  });
+
+  it('forgets the refusal once the value changes', async () => {
+    seeded();
+    await renderUnlocked();
+    await typeNew('OPENAI_ADMIN_KEY', 'sk-your-key-here');
+    await waitFor(() => expect(el('#var-save')).toBeEnabled());
+    await fireEvent.click(el('#var-save'));
+    await screen.findByRole('button', { name: 'Save anyway' });
+    await fireEvent.input(el('#var-value'), { target: { value: 'sk-admin-1234567890abcdef' } });
+    expect(screen.queryByRole('button', { name: 'Save anyway' })).toBeNull();
+  });
+
+  it('checks a new value when editing, under the fixed name', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await fireEvent.click(row('GITHUB_TOKEN').querySelector('button.edit')!);
+    await screen.findByRole('dialog');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(rust.callsOf('check_value')).toEqual([]);
+    await fireEvent.input(el('#var-value'), { target: { value: 'ghp_short' } });
+    await waitFor(() => expect(problem('too_short')).not.toBeNull());
+    expect(rust.callsOf('check_value')).toEqual([
+      { request: { env: 'default', name: 'GITHUB_TOKEN', kind: 'secret', value: 'ghp_short' } },
+    ]);
   });
 });
