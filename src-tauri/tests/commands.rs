@@ -211,7 +211,10 @@ fn a_value_is_checked_as_it_is_typed_and_nothing_is_stored() {
     let d = Desktop::unlocked_with_secret(SECRET);
     let key = latchkey_tests::corpus_key("anthropic", 0);
     let check = |name: &str, value: &str| {
-        d.ok("check_value", json!({"request": {"env": "default", "name": name, "kind": "secret", "value": value}}))
+        d.ok(
+            "check_value",
+            json!({"request": {"env": "default", "name": name, "kind": "secret", "value": value}}),
+        )
     };
     let found = check("ANTHROPIC_API_KEY", &key);
     assert_eq!(found["provider"], "anthropic");

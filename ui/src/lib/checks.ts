@@ -98,11 +98,22 @@ export function verifyMessage(result: VerifyResult): string {
   return why ? `${result.name}: ${status} — ${why}` : `${result.name}: ${status}`;
 }
 
-/** `value` without surrounding whitespace and one pair of matching quotes (", ', `). */
+// What Rust's str::trim removes (Unicode White_Space): unlike String.prototype.trim, it
+// takes U+0085 and leaves U+FEFF (which Rust reports as a hidden character instead).
+const EDGE_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+function rustTrim(value: string): string {
+  return value.replace(EDGE_SPACE, '');
+}
+
+/**
+ * `value` without surrounding whitespace and one pair of matching quotes (", ', `): what
+ * Rust's `trimmed` keeps when it reports a `whitespace` problem.
+ */
 export function trimValue(value: string): string {
-  const inner = value.trim();
+  const inner = rustTrim(value);
   for (const quote of ['"', "'", '`']) {
-    if (inner.length >= 2 && inner.startsWith(quote) && inner.endsWith(quote)) return inner.slice(1, -1).trim();
+    if (inner.length >= 2 && inner.startsWith(quote) && inner.endsWith(quote)) return rustTrim(inner.slice(1, -1));
   }
   return inner;
 }

@@ -88,6 +88,8 @@ describe('key check words', () => {
     ['"sk-abc\'', '"sk-abc\''],
     ['"', '"'],
     ['sk-abc', 'sk-abc'],
+    ['\u00a0sk-abc\u0085', 'sk-abc'],
+    ['\ufeffsk-abc', '\ufeffsk-abc'],
   ])('trims %j to %j', (value, trimmed) => {
     expect(trimValue(value)).toBe(trimmed);
   });

@@ -5,10 +5,10 @@
 //! `providers.toml` in the config directory adds providers or replaces built-in ones of
 //! the same `id`. It is not the checks themselves: those are in the sibling modules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 /// The built-in catalog.
@@ -158,15 +158,56 @@ struct CatalogFile {
     provider: Vec<Provider>,
 }
 
+/// One format's pattern, compiled, with the facts that rule most values out before the
+/// regex runs: the length range of its matches, and its literal prefix.
+#[derive(Debug, Clone)]
+struct Pattern {
+    regex: Regex,
+    min_len: usize,
+    max_len: Option<usize>,
+    prefix: String,
+    provider: usize,
+    format: usize,
+}
+
+impl Pattern {
+    fn new(source: &str, provider: usize, format: usize) -> Result<Self, regex::Error> {
+        let regex = Regex::new(&format!("^(?:{source})$"))?;
+        let properties = regex_syntax::parse(source).map(|hir| hir.properties().clone());
+        let (min_len, max_len) =
+            properties.map_or((0, None), |p| (p.minimum_len().unwrap_or(0), p.maximum_len()));
+        // The literal text the pattern starts with: up to its first special character.
+        let prefix = source
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | ':'))
+            .collect::<String>();
+        // A quantifier right after the prefix applies to its last character.
+        let prefix = match source[prefix.len()..].chars().next() {
+            Some('{' | '*' | '?' | '+') => prefix[..prefix.len().saturating_sub(1)].to_owned(),
+            _ => prefix,
+        };
+        Ok(Self { regex, min_len, max_len, prefix, provider, format })
+    }
+
+    fn is_match(&self, value: &str) -> bool {
+        value.len() >= self.min_len
+            && self.max_len.is_none_or(|max| value.len() <= max)
+            && value.starts_with(&self.prefix)
+            && self.regex.is_match(value)
+    }
+}
+
 /// The providers, with their key patterns compiled for fast matching.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     providers: Vec<Provider>,
-    /// Every format of every provider, anchored, in one set: one pass per value.
-    patterns: RegexSet,
-    /// For each pattern of `patterns`: (provider index, format index).
-    owners: Vec<(usize, usize)>,
+    /// Every format of every provider, with what rules a value out cheaply.
+    patterns: Vec<Pattern>,
     host_patterns: Vec<Vec<Regex>>,
+    /// Conventional key variable names → provider index.
+    key_names: HashMap<String, usize>,
+    /// Base URL variable names → provider index.
+    url_names: HashMap<String, usize>,
 }
 
 impl Catalog {
@@ -208,16 +249,11 @@ impl Catalog {
             origin: format!("provider `{id}`"),
             reason: e.to_string().lines().last().unwrap_or("bad pattern").trim().to_owned(),
         };
-        let mut anchored = Vec::new();
-        let mut owners = Vec::new();
+        let mut patterns = Vec::new();
         let mut host_patterns = Vec::new();
         for (p, provider) in providers.iter().enumerate() {
             for (f, format) in provider.formats.iter().enumerate() {
-                // Validate each pattern alone, so an error names its provider.
-                let one = format!("^(?:{})$", format.pattern);
-                Regex::new(&one).map_err(|e| invalid(&provider.id, e))?;
-                anchored.push(one);
-                owners.push((p, f));
+                patterns.push(Pattern::new(&format.pattern, p, f).map_err(|e| invalid(&provider.id, e))?);
             }
             let hosts = provider
                 .host_patterns
@@ -226,8 +262,18 @@ impl Catalog {
                 .collect::<Result<_, _>>()?;
             host_patterns.push(hosts);
         }
-        let patterns = RegexSet::new(&anchored).map_err(|e| invalid("catalog", e))?;
-        Ok(Self { providers, patterns, owners, host_patterns })
+        let index = |names: fn(&Provider) -> &Vec<String>| {
+            let mut map = HashMap::new();
+            for (i, provider) in providers.iter().enumerate() {
+                for name in names(provider) {
+                    map.entry(name.clone()).or_insert(i);
+                }
+            }
+            map
+        };
+        let key_names = index(|p| &p.variables);
+        let url_names = index(|p| &p.base_url_variables);
+        Ok(Self { providers, patterns, host_patterns, key_names, url_names })
     }
 
     /// Every provider, in catalog order.
@@ -241,14 +287,14 @@ impl Catalog {
     }
 
     /// The formats whose pattern matches `value` whole, as (provider, format).
-    pub(crate) fn matches<'a>(
+    pub(crate) fn matches<'a, 'v>(
         &'a self,
-        value: &str,
-    ) -> impl Iterator<Item = (&'a Provider, &'a Format)> + 'a {
-        self.patterns.matches(value).into_iter().map(move |i| {
-            let (p, f) = self.owners[i];
-            (&self.providers[p], &self.providers[p].formats[f])
-        })
+        value: &'v str,
+    ) -> impl Iterator<Item = (&'a Provider, &'a Format)> + use<'a, 'v> {
+        self.patterns
+            .iter()
+            .filter(move |p| p.is_match(value))
+            .map(|p| (&self.providers[p.provider], &self.providers[p.provider].formats[p.format]))
     }
 
     /// Whether no format `value` has is marked as impossible to verify (a webhook URL).
@@ -259,21 +305,12 @@ impl Catalog {
     /// The provider a variable name suggests: the one with the longest conventional name
     /// that the name is, or holds between underscores (`PROD_OPENAI_API_KEY`).
     pub fn provider_for_name(&self, name: &str) -> Option<&Provider> {
-        self.best_by_name(name, |p| &p.variables)
+        longest_held(name, &self.key_names).map(|i| &self.providers[i])
     }
 
     /// The provider whose base URL variable this is (`OPENAI_BASE_URL`).
     pub fn provider_for_url_variable(&self, name: &str) -> Option<&Provider> {
-        self.best_by_name(name, |p| &p.base_url_variables)
-    }
-
-    fn best_by_name(&self, name: &str, names: impl Fn(&Provider) -> &Vec<String>) -> Option<&Provider> {
-        self.providers
-            .iter()
-            .flat_map(|p| names(p).iter().map(move |n| (p, n)))
-            .filter(|(_, n)| holds_name(name, n))
-            .max_by_key(|(_, n)| n.len())
-            .map(|(p, _)| p)
+        longest_held(name, &self.url_names).map(|i| &self.providers[i])
     }
 
     /// Whether `host` is one of the provider's API hosts.
@@ -297,12 +334,27 @@ pub fn config_dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|d| d.join(".config").join("latchkey")))
 }
 
-/// Whether `name` is `conventional`, or holds it between `_` boundaries.
-fn holds_name(name: &str, conventional: &str) -> bool {
-    name.match_indices(conventional).any(|(at, _)| {
-        let end = at + conventional.len();
-        (at == 0 || name.as_bytes()[at - 1] == b'_') && (end == name.len() || name.as_bytes()[end] == b'_')
-    })
+/// The entry of `names` for the longest part of `name` between `_` boundaries (the
+/// whole name included): `PROD_OPENAI_API_KEY_2` holds `OPENAI_API_KEY`.
+fn longest_held(name: &str, names: &HashMap<String, usize>) -> Option<usize> {
+    if let Some(&i) = names.get(name) {
+        return Some(i);
+    }
+    let starts = std::iter::once(0).chain(name.match_indices('_').map(|(at, _)| at + 1));
+    let mut best: Option<(usize, usize)> = None;
+    for start in starts {
+        let ends =
+            name[start..].match_indices('_').map(|(at, _)| start + at).chain(std::iter::once(name.len()));
+        for end in ends {
+            if best.is_some_and(|(len, _)| len >= end - start) {
+                continue;
+            }
+            if let Some(&i) = names.get(&name[start..end]) {
+                best = Some((end - start, i));
+            }
+        }
+    }
+    best.map(|(_, i)| i)
 }
 
 fn parse(text: &str, origin: &str) -> Result<Vec<Provider>, CatalogError> {

@@ -2,11 +2,18 @@
 //! shape and checksum, and the generic signs of a value that cannot work (placeholders,
 //! stray whitespace, invisible characters, password-like values).
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::catalog::{Catalog, Format, Provider};
 use super::{Finding, Problem, ProblemCode, checksum, trimmed};
 
 /// The shortest value that can be a generated key.
 const MIN_LEN: usize = 10;
+
+/// The longest value judged as a possible password: longer ones are generated.
+const MAX_PASSWORD_LEN: usize = 64;
 
 /// Lowercase fragments that no generated key contains by chance (compared with the value
 /// lowercased and stripped of separators). Long enough that a random base62 key holds one
@@ -131,7 +138,10 @@ pub(super) fn check(
             ProblemCode::Placeholder,
             "this is a placeholder or an example, not a real key: paste the key itself".into(),
         ));
-    } else if matched.is_none() && value.chars().count() >= MIN_LEN && looks_like_password(value) {
+    } else if matched.is_none()
+        && (MIN_LEN..=MAX_PASSWORD_LEN).contains(&value.len())
+        && looks_like_password(value)
+    {
         problems.push(problem(
             ProblemCode::LowEntropy,
             "this looks like a password or a word, not a generated key: use the key the provider issued"
@@ -206,12 +216,15 @@ fn is_placeholder(value: &str, known_format: bool) -> bool {
     if template || longest_run(value) >= 8 || has_run_of_x(value) {
         return true;
     }
-    let squashed: String =
-        value.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-    if squashed.chars().count() >= 2 && squashed.chars().all(|c| squashed.starts_with(c)) {
+    // The value lowercased, without separators: `Your-API_Key` reads `yourapikey`.
+    let squashed: Vec<u8> =
+        value.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_lowercase()).collect();
+    if squashed.len() >= 2 && squashed.iter().all(|&b| b == squashed[0]) {
         return true;
     }
-    if PLACEHOLDER_FRAGMENTS.iter().any(|f| squashed.contains(f)) {
+    static FRAGMENTS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(PLACEHOLDER_FRAGMENTS).expect("the fragments compile"));
+    if FRAGMENTS.is_match(&squashed) {
         return true;
     }
     // Words are only a sign in values of no known format: `sk_test_...` is a real Stripe
