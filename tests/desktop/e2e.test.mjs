@@ -8,7 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +20,11 @@ const app = process.env.LATCHKEY_DESKTOP_BIN ?? join(root, 'target/debug/latchke
 const cli = process.env.LATCHKEY_BIN ?? join(root, 'target/debug/latchkey');
 const shots = join(root, 'target/screenshots');
 const SECRET = 'sk-proj-e2eSecretValue0123456789abcdefXYZ';
-const CLI_SECRET = 'ghp_fromTheCommandLine0123456789abcdefgh';
+// A GitHub token with a correct CRC32/base62 checksum (latchkey refuses broken ones).
+const CLI_SECRET = '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';
+// A well-formed synthetic Groq key from the validation corpus.
+const corpus = JSON.parse(readFileSync(join(root, 'tests/validation/corpus.json'), 'utf8'));
+const GROQ_KEY = corpus.cases.find((c) => c.provider === 'groq' && c.format === 'ok').value;
 
 let home, driver, s;
 
@@ -118,4 +123,48 @@ test('a user creates a vault, adds, reveals, copies, locks and unlocks, and sees
   await s.find('tr[data-name="GITHUB_TOKEN"]');
   await noSecretInPage(CLI_SECRET, 'after the CLI added it');
   await s.screenshot(shots, '8-cli-change');
+});
+
+// A fake Groq API on 127.0.0.1 that accepts every key and records what it received.
+async function fakeProvider() {
+  const received = [];
+  const server = createServer((req, res) => {
+    received.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[]}');
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return { server, received, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+test('keys are checked as they are typed, placeholders need confirming, and Verify asks the provider', async () => {
+  // A placeholder typed into the add dialog: the checks say so before saving.
+  await s.click('#add-variable');
+  await s.type('#var-name', 'GROQ_API_KEY');
+  await s.type('#var-value', 'your-groq-key-here');
+  await s.find('#var-value-findings [data-problem="placeholder"]');
+  await s.screenshot(shots, '9-findings');
+  await s.until(async () => s.cmd('GET', `/element/${await s.find('#var-save')}/enabled`), (on) => on === true, 'Save to be enabled');
+  await s.click('#var-save');
+  // Saving is refused until the user confirms they mean it.
+  await s.find('#var-save-anyway');
+  assert.ok(!(await s.source()).includes('data-name="GROQ_API_KEY"'), 'a refused placeholder was stored');
+  await s.click('#var-save-anyway');
+  await s.find('tr[data-name="GROQ_API_KEY"] [data-status="placeholder"]');
+
+  // The real key, with the environment pointing Groq's clients at a local server.
+  const provider = await fakeProvider();
+  try {
+    execFileSync(cli, ['set', 'GROQ_API_KEY'], { input: GROQ_KEY, env: process.env });
+    execFileSync(cli, ['set', 'GROQ_BASE_URL', '--config', '--value', `${provider.origin}/openai/v1`], { env: process.env });
+    await s.click('#refresh');
+    await s.find('tr[data-name="GROQ_API_KEY"] [data-status="ok"]');
+    assert.equal(provider.received.length, 0, 'nothing is sent before Verify');
+    await s.click('tr[data-name="GROQ_API_KEY"] [data-action="verify"]');
+    await s.find('tr[data-name="GROQ_API_KEY"] [data-status="valid"]');
+    assert.deepEqual(provider.received, [{ method: 'GET', url: '/openai/v1/models', authorization: `Bearer ${GROQ_KEY}` }]);
+    await noSecretInPage(GROQ_KEY, 'after verifying it');
+    await s.screenshot(shots, '10-verified');
+  } finally {
+    provider.server.close();
+  }
 });

@@ -23,36 +23,37 @@ pub use catalog::{
 pub use endpoint::is_endpoint_name;
 
 /// What is wrong with a value. The codes are stable: scripts and the UI branch on them.
+/// Findings list problems in this order, the most telling first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ProblemCode {
-    /// Shorter than 10 characters.
-    TooShort,
     /// A placeholder, a template or a documentation sample, not a real key.
     Placeholder,
     /// The key's embedded checksum is wrong.
     Checksum,
+    /// A key of one provider under another provider's variable name.
+    ProviderMismatch,
+    /// Not the shape of the provider's keys.
+    Format,
+    /// Shorter than 10 characters.
+    TooShort,
     /// Surrounding whitespace, quotes or a newline.
     Whitespace,
     /// Control or invisible characters.
     NonPrintable,
     /// Looks like a password or a word, not a generated key.
     LowEntropy,
-    /// A key of one provider under another provider's variable name.
-    ProviderMismatch,
-    /// Not the shape of the provider's keys.
-    Format,
-    /// `http` to a host that is not loopback.
-    InsecureScheme,
-    /// A user name or password inside the URL.
-    CredentialsInUrl,
-    /// A host that is not the provider's.
-    HostNotAllowed,
-    /// A host that imitates a provider's host.
-    LookalikeHost,
     /// Not a usable http(s) URL.
     InvalidUrl,
+    /// A host that imitates a provider's host.
+    LookalikeHost,
+    /// A user name or password inside the URL.
+    CredentialsInUrl,
+    /// `http` to a host that is not loopback.
+    InsecureScheme,
+    /// A host that is not the provider's.
+    HostNotAllowed,
 }
 
 impl ProblemCode {
