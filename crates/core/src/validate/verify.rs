@@ -12,6 +12,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use url::Url;
+use zeroize::Zeroizing;
 
 use super::catalog::{Catalog, Provider};
 use super::{ProblemCode, check};
@@ -223,12 +224,14 @@ impl Verifier {
         } else {
             reqwest::Method::GET
         };
-        let mut auth = reqwest::header::HeaderValue::from_str(&format!(
-            "{}{}",
-            request.prefix,
-            target.key.expose_secret()
-        ))
-        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+        let credential = Zeroizing::new(format!("{}{}", request.prefix, target.key.expose_secret()));
+        let Ok(mut auth) = reqwest::header::HeaderValue::from_str(&credential) else {
+            return Verdict::new(
+                Online::Indeterminate,
+                None,
+                "the key has characters an HTTP header cannot carry, so it was not sent: check it for stray characters",
+            );
+        };
         auth.set_sensitive(true);
         let mut builder = self.client.request(method, target.url.clone()).header(request.auth.as_str(), auth);
         for (name, value) in &request.headers {
