@@ -74,6 +74,12 @@ Online checks send one side-effect-free request per key to its provider (or to t
 URL the environment sets, like OPENAI_BASE_URL), with a 5 s timeout and no redirects.
 Exit status: 0 when nothing is invalid, 1 when a value or key is invalid.")]
     Check(CheckArgs),
+    /// Compare two environments by name: what only one has, and what differs. Never
+    /// shows values.
+    #[command(after_help = "Examples:
+  latchkey diff staging prod
+  latchkey diff default prod --json")]
+    Diff(DiffArgs),
     /// Remove a variable (and its keychain entry).
     #[command(after_help = "Examples:
   latchkey rm OLD_API_KEY
@@ -145,6 +151,18 @@ pub struct SetArgs {
     pub trim: bool,
 }
 
+/// `latchkey diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first environment.
+    pub first: EnvironmentName,
+    /// The second environment.
+    pub second: EnvironmentName,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `latchkey check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -192,11 +210,24 @@ pub enum EnvCommand {
     /// List environments and how many variables each has.
     #[command(after_help = "Example:\n  latchkey env list")]
     List,
-    /// Add an empty environment.
-    #[command(after_help = "Example:\n  latchkey env add prod")]
+    /// Add an empty environment, optionally extending another.
+    #[command(after_help = "Examples:
+  latchkey env add staging
+  latchkey env add prod --extends default      prod sees default's variables unless it overrides them")]
     Add {
         /// Its name: lowercase letters, digits, `-` and `_`.
         name: EnvironmentName,
+        /// The environment it extends: its variables show through unless overridden.
+        #[arg(long, value_name = "BASE")]
+        extends: Option<EnvironmentName>,
+    },
+    /// Rename an environment (environments that extend it follow).
+    #[command(after_help = "Example:\n  latchkey env rename stg staging")]
+    Rename {
+        /// Its current name.
+        old: EnvironmentName,
+        /// Its new name.
+        new: EnvironmentName,
     },
     /// Remove an environment.
     #[command(

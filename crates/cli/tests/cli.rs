@@ -507,3 +507,77 @@ fn check_stdin_needs_no_vault_and_stores_nothing() {
     run(&["check", "--stdin"], "hunter2hunter2hunter2").code(1).stdout(contains("low_entropy"));
     assert!(!dir.path().join("none").exists(), "check --stdin created a data directory");
 }
+
+#[test]
+fn an_environment_sees_what_it_extends_unless_it_overrides_it() {
+    let s = Sandbox::new();
+    s.cmd(&["set", "LOG_LEVEL", "--config", "--value", "debug"]).assert().success();
+    s.cmd(&["set", "OPENAI_MODEL", "--config", "--value", "gpt-4o-mini"]).assert().success();
+    s.cmd(&["env", "add", "prod", "--extends", "default"])
+        .assert()
+        .success()
+        .stderr(contains("extending `default`"));
+    s.cmd(&["set", "LOG_LEVEL", "--env", "prod", "--config", "--value", "warn"]).assert().success();
+    assert_eq!(s.get("LOG_LEVEL", &["--env", "prod"]), b"warn");
+    assert_eq!(s.get("OPENAI_MODEL", &["--env", "prod"]), b"gpt-4o-mini");
+    let out = s.cmd(&["list", "--env", "prod", "--json"]).assert().success().get_output().stdout.clone();
+    let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(rows[0]["name"], "LOG_LEVEL");
+    assert!(rows[0].get("inherited_from").is_none());
+    assert_eq!(rows[1]["name"], "OPENAI_MODEL");
+    assert_eq!(rows[1]["inherited_from"], "default");
+    let table =
+        String::from_utf8(s.cmd(&["list", "--env", "prod"]).assert().success().get_output().stdout.clone())
+            .unwrap();
+    assert!(table.lines().any(|l| l.starts_with("OPENAI_MODEL") && l.contains(" default ")), "{table}");
+    // An inherited variable is removed where it is defined.
+    s.cmd(&["rm", "OPENAI_MODEL", "--env", "prod"])
+        .assert()
+        .code(1)
+        .stderr(contains("inherited from `default`"));
+    s.cmd(&["env", "list"]).assert().success().stdout(contains("prod\t1 variable\textends default"));
+}
+
+#[test]
+fn extended_environments_are_kept_and_renames_carry_over() {
+    let s = Sandbox::new();
+    s.cmd(&["env", "add", "shared"]).assert().success();
+    s.cmd(&["env", "add", "prod", "--extends", "shared"]).assert().success();
+    s.cmd(&["env", "add", "x", "--extends", "nope"])
+        .assert()
+        .code(1)
+        .stderr(contains("no environment named `nope`"));
+    let before = s.vault_bytes();
+    s.cmd(&["env", "rm", "shared", "--force"]).assert().code(1).stderr(contains("extended by `prod`"));
+    assert_eq!(s.vault_bytes(), before);
+    s.cmd(&["env", "rename", "shared", "base"]).assert().success();
+    s.cmd(&["env", "list"]).assert().success().stdout(contains("prod\t0 variables\textends base"));
+    s.cmd(&["env", "rename", "default", "main"]).assert().code(1).stderr(contains("cannot be renamed"));
+}
+
+#[test]
+fn diff_names_what_differs_and_never_shows_values() {
+    let s = Sandbox::new();
+    s.cmd(&["env", "add", "prod"]).assert().success();
+    for (env, name, value) in [
+        ("default", "SHARED_TOKEN", "same-value-everywhere-1"),
+        ("prod", "SHARED_TOKEN", "same-value-everywhere-1"),
+        ("default", "DB_PASSWORD", "dev-password-value-1"),
+        ("prod", "DB_PASSWORD", "prod-password-value-2"),
+        ("default", "DEV_ONLY_TOKEN", "dev-only-value-3"),
+        ("prod", "PROD_ONLY_TOKEN", "prod-only-value-4"),
+    ] {
+        s.set(name, value.as_bytes(), &["--env", env, "--force"]).success();
+    }
+    let out = s.cmd(&["diff", "default", "prod", "--json"]).assert().success().get_output().stdout.clone();
+    let diff: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        diff,
+        serde_json::json!({"only_in_first": ["DEV_ONLY_TOKEN"], "only_in_second": ["PROD_ONLY_TOKEN"],
+            "different": ["DB_PASSWORD"], "same": ["SHARED_TOKEN"]})
+    );
+    let out = s.cmd(&["diff", "default", "prod"]).assert().success().get_output().clone();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("~ DB_PASSWORD\tdiffers") && text.contains("< DEV_ONLY_TOKEN"), "{text}");
+    assert!(!text.contains("value-"), "diff showed a value: {text}");
+}

@@ -24,7 +24,7 @@ pub mod value;
 pub mod variable;
 pub mod vault;
 
-pub use document::{DecodeError, Document, EnvironmentError, FORMAT_VERSION};
+pub use document::{DecodeError, Document, EnvironmentError, FORMAT_VERSION, Resolved};
 pub use environment::Environment;
 pub use home::{HOME_ENV, Home, HomeError, IdentityKind, IdentityLocation, Settings};
 pub use identity::{Identity, IdentityError};
@@ -34,7 +34,7 @@ pub use validate::{Catalog, CatalogError, Finding, FormatVerdict, Problem, Probl
 pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_text_value, parse_value};
 pub use variable::{Kind, Metadata, OnlineCheck, Store, Validation, Value, Variable, VariableSummary};
 pub use vault::{
-    Checked, EditError, EnforceChecks, EnvironmentChangeError, GetError, IdentitySetup, InitError,
-    MetadataEdit, NewValue, OpenError, RemoveError, Removed, SaveError, SetError, SetOutcome, Stored,
-    UnlockError, Vault, verify_checked,
+    Checked, Difference, EditError, EnforceChecks, EnvironmentChangeError, GetError, IdentitySetup,
+    InitError, MetadataEdit, NewValue, OpenError, RemoveError, Removed, SaveError, SetError, SetOutcome,
+    Stored, UnlockError, Vault, verify_checked,
 };

@@ -6,7 +6,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::name::VariableName;
+use crate::name::{EnvironmentName, VariableName};
 use crate::validate::verify::Online;
 use crate::validate::{FormatVerdict, ProblemCode};
 
@@ -171,6 +171,7 @@ impl Variable {
             created: self.meta.created,
             updated: self.meta.updated,
             validation: self.meta.validation.clone(),
+            inherited_from: None,
         }
     }
 }
@@ -197,6 +198,10 @@ pub struct VariableSummary {
     /// The latest validation, when it was checked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
+    /// The environment it is inherited from, when the listed environment does not
+    /// define it itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inherited_from: Option<EnvironmentName>,
 }
 
 #[cfg(test)]

@@ -33,6 +33,6 @@ pub async fn verify_variables(
     let catalog = state.catalog();
     let mut checked = state.with_vault(|vault| Ok(vault.check(&env, catalog, name.as_ref(), true)?))?;
     verify_checked(&Verifier::new(TIMEOUT, CONCURRENCY)?, &mut checked).await;
-    state.with_vault(|vault| Ok(vault.record_checks(&env, &checked)?))?;
+    state.with_vault(|vault| Ok(vault.record_checks(&checked)?))?;
     Ok(checked.iter().map(|c| VerifyResult::new(c, catalog)).collect())
 }

@@ -56,7 +56,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
     if args.online {
         runtime()?.block_on(verify_checked(&Verifier::new(TIMEOUT, CONCURRENCY)?, &mut checked));
     }
-    if let Err(err) = vault.record_checks(env, &checked) {
+    if let Err(err) = vault.record_checks(&checked) {
         eprintln!("latchkey: warning: the results were not saved in the vault: {err}");
     }
     let reports: Vec<Report> = checked.iter().map(report).collect();

@@ -13,19 +13,32 @@ pub fn run(command: EnvCommand) -> Result<()> {
             let mut out = String::new();
             for (name, env) in doc.environments() {
                 let count = env.len();
-                out.push_str(&format!("{name}\t{count} variable{}\n", if count == 1 { "" } else { "s" }));
+                let extends = env.extends().map(|b| format!("\textends {b}")).unwrap_or_default();
+                out.push_str(&format!(
+                    "{name}\t{count} variable{}{extends}\n",
+                    if count == 1 { "" } else { "s" }
+                ));
             }
             std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
         }
-        EnvCommand::Add { name } => {
+        EnvCommand::Add { name, extends } => {
             vault
-                .add_environment(name.clone())
+                .add_environment(name.clone(), extends.clone())
                 .with_context(|| format!("cannot add environment `{name}`"))?;
-            eprintln!("Added environment `{name}`.");
+            match extends {
+                Some(base) => eprintln!("Added environment `{name}`, extending `{base}`."),
+                None => eprintln!("Added environment `{name}`."),
+            }
+        }
+        EnvCommand::Rename { old, new } => {
+            vault
+                .rename_environment(&old, new.clone())
+                .with_context(|| format!("cannot rename environment `{old}`"))?;
+            eprintln!("Renamed environment `{old}` to `{new}`.");
         }
         EnvCommand::Rm { name, force } => {
-            let count =
-                vault.list(&name).with_context(|| format!("cannot remove environment `{name}`"))?.len();
+            let own = vault.read()?.environment(&name).map(|e| e.len());
+            let count = own.with_context(|| format!("cannot remove environment `{name}`"))?;
             if count > 0 && !force {
                 bail!(
                     "environment `{name}` still has {count} variable(s): nothing was removed; pass --force to remove them with it"

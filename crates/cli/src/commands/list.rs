@@ -27,21 +27,29 @@ pub fn run(args: ListArgs) -> Result<()> {
     let mut table = String::new();
     let checks: Vec<String> = variables.iter().map(|v| check_label(v.validation.as_ref())).collect();
     let check_width = checks.iter().map(String::len).max().unwrap_or(5).max(5);
+    let from_width = variables
+        .iter()
+        .filter_map(|v| v.inherited_from.as_ref())
+        .map(|f| f.as_str().len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     writeln!(
         table,
-        "{:width$}  {:6}  {:8}  {:12}  {:check_width$}  UPDATED",
-        "NAME", "KIND", "STORE", "PROVIDER", "CHECK"
+        "{:width$}  {:6}  {:8}  {:12}  {:check_width$}  {:from_width$}  UPDATED",
+        "NAME", "KIND", "STORE", "PROVIDER", "CHECK", "FROM"
     )?;
     for (v, check) in variables.iter().zip(&checks) {
         let updated = v.updated.format(&Rfc3339).unwrap_or_default();
         let provider = v.provider.as_deref().unwrap_or("-");
         writeln!(
             table,
-            "{:width$}  {:6}  {:8}  {:12}  {check:check_width$}  {updated}",
+            "{:width$}  {:6}  {:8}  {:12}  {check:check_width$}  {:from_width$}  {updated}",
             v.name.as_str(),
             v.kind.to_string(),
             v.store.to_string(),
             provider,
+            v.inherited_from.as_ref().map_or(env.as_str(), |f| f.as_str()),
         )?;
     }
     std::io::stdout().lock().write_all(table.as_bytes())?;

@@ -2,6 +2,7 @@
 //! as an error; none decides exit codes.
 
 mod check;
+mod diff;
 mod env;
 mod get;
 mod identity;
@@ -25,6 +26,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Get(args) => get::run(args),
         Command::List(args) => list::run(args),
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Rm(args) => rm::run(args),
         Command::Env(command) => env::run(command),
         Command::Identity(command) => identity::run(command),

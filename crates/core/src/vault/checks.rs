@@ -5,7 +5,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::{GetError, SaveError, Vault};
-use crate::environment::Environment;
+use crate::document::Document;
 use crate::keychain::Keychain;
 use crate::name::{EnvironmentName, VariableName};
 use crate::validate::verify::{self, Target, Verdict, Verifier};
@@ -23,6 +23,8 @@ pub struct Checked {
     pub finding: Finding,
     /// The online check's result, when one was asked and could be prepared or made.
     pub online: Option<Verdict>,
+    /// The environment that defines it (the one checked, or one it extends).
+    pub from: EnvironmentName,
     updated: OffsetDateTime,
     target: Option<Target>,
 }
@@ -40,16 +42,17 @@ impl Vault {
         online: bool,
     ) -> Result<Vec<Checked>, GetError> {
         let doc = self.read()?;
-        let environment = doc.environment(env)?;
+        let resolved = doc.resolve(env)?;
         if let Some(name) = only
-            && environment.get(name).is_none()
+            && !resolved.iter().any(|r| &r.variable.name == name)
         {
             return Err(GetError::NotFound { name: name.clone(), env: env.clone() });
         }
-        let config = config_lookup(environment);
+        let config = config_lookup(&doc, env);
         let mut keychain = None;
         let mut checked = Vec::new();
-        for variable in environment.variables().filter(|v| only.is_none_or(|n| *n == v.name)) {
+        for r in resolved.iter().filter(|r| only.is_none_or(|n| *n == r.variable.name)) {
+            let variable = r.variable;
             let value = match &variable.value {
                 Value::InVault(secret) => secret.clone(),
                 Value::Keychain { account } => {
@@ -72,6 +75,7 @@ impl Vault {
                 kind: variable.kind,
                 finding,
                 online: None,
+                from: r.from.clone(),
                 updated: variable.meta.updated,
                 target: None,
             };
@@ -94,16 +98,17 @@ impl Vault {
         catalog: &Catalog,
     ) -> Result<Finding, GetError> {
         let doc = self.read()?;
-        Ok(check_new(catalog, doc.environment(env)?, name, kind, value))
+        doc.environment(env)?;
+        Ok(check_new(catalog, &doc, env, name, kind, value))
     }
 
-    /// Records the results of [`Vault::check`] beside each variable, unless its value
-    /// changed since it was checked.
-    pub fn record_checks(&self, env: &EnvironmentName, checked: &[Checked]) -> Result<(), SaveError> {
+    /// Records the results of [`Vault::check`] beside each variable (in the environment
+    /// that defines it), unless its value changed since it was checked.
+    pub fn record_checks(&self, checked: &[Checked]) -> Result<(), SaveError> {
         let now = now();
         self.update(|doc| {
-            let Ok(environment) = doc.environment_mut(env) else { return Ok(()) };
             for item in checked {
+                let Ok(environment) = doc.environment_mut(&item.from) else { continue };
                 let Some(mut variable) = environment.get(&item.name).cloned() else { continue };
                 if variable.meta.updated != item.updated {
                     continue;
@@ -152,11 +157,11 @@ fn prepare_online(
     }
 }
 
-/// The values of the environment's config variables (base URLs), by name.
-fn config_lookup(environment: &Environment) -> impl Fn(&str) -> Option<String> + '_ {
+/// The values of the config variables (base URLs) `env` sees, by name.
+fn config_lookup<'a>(doc: &'a Document, env: &'a EnvironmentName) -> impl Fn(&str) -> Option<String> + 'a {
     move |name| {
         let name = VariableName::new(name).ok()?;
-        match &environment.get(&name)?.value {
+        match &doc.lookup(env, &name).ok()??.variable.value {
             Value::InVault(value) => Some(value.expose_secret().to_owned()),
             Value::Keychain { .. } => None,
         }
@@ -182,13 +187,14 @@ pub(super) fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// Checks a value about to be stored under `name` in `environment`.
+/// Checks a value about to be stored under `name` in `env`.
 pub(super) fn check_new(
     catalog: &Catalog,
-    environment: &Environment,
+    doc: &Document,
+    env: &EnvironmentName,
     name: &VariableName,
     kind: Kind,
     value: &SecretString,
 ) -> Finding {
-    crate::validate::check(catalog, name.as_str(), kind, value.expose_secret(), &config_lookup(environment))
+    crate::validate::check(catalog, name.as_str(), kind, value.expose_secret(), &config_lookup(doc, env))
 }

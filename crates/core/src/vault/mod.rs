@@ -8,6 +8,7 @@
 //! each other's changes, and a crash at any moment leaves a complete vault.
 
 mod checks;
+mod environments;
 mod file;
 mod variables;
 
@@ -24,6 +25,7 @@ use crate::identity::{Identity, IdentityError};
 use crate::keychain::{Keychain, KeychainError};
 
 pub use checks::{Checked, verify_checked};
+pub use environments::{Difference, ResolvedValue};
 pub use variables::{
     EditError, EnforceChecks, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed,
     SetError, SetOutcome, Stored,

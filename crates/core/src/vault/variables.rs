@@ -149,12 +149,22 @@ pub enum RemoveError {
         /// The environment searched.
         env: EnvironmentName,
     },
+    /// The variable is inherited: it belongs to another environment.
+    #[error("`{name}` in `{env}` is inherited from `{from}`: remove it there (`--env {from}`)")]
+    Inherited {
+        /// The variable.
+        name: VariableName,
+        /// The environment asked.
+        env: EnvironmentName,
+        /// Where it is defined.
+        from: EnvironmentName,
+    },
     /// The vault could not be saved.
     #[error(transparent)]
     Save(#[from] SaveError),
 }
 
-/// Why an environment could not be added or removed.
+/// Why an environment could not be added, renamed or removed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EnvironmentChangeError {
@@ -216,9 +226,9 @@ impl Vault {
         let now = now();
         let account = self.keychain_account(env, name);
         let (previous_store, variable, finding) = self.update(|doc| -> Result<_, SetError> {
+            doc.environment(env)?;
+            let finding = checks.map(|(catalog, _)| check_new(catalog, doc, env, name, new.kind, &new.value));
             let environment = doc.environment_mut(env)?;
-            let finding =
-                checks.map(|(catalog, _)| check_new(catalog, environment, name, new.kind, &new.value));
             if let (Some(finding), Some((_, EnforceChecks::Refusals))) = (&finding, checks)
                 && let Some(refusal) = finding.refusals().next()
             {
@@ -287,48 +297,54 @@ impl Vault {
         })
     }
 
-    /// Reads the value of `name` in `env`, from the vault or the keychain.
+    /// Reads the value of `name` as `env` sees it (its own, or inherited), from the vault
+    /// or the keychain.
     pub fn get(&self, env: &EnvironmentName, name: &VariableName) -> Result<SecretString, GetError> {
         let doc = self.read()?;
-        let variable = doc
-            .environment(env)?
-            .get(name)
+        let found = doc
+            .lookup(env, name)?
             .ok_or_else(|| GetError::NotFound { name: name.clone(), env: env.clone() })?;
-        match &variable.value {
+        match &found.variable.value {
             Value::InVault(secret) => Ok(secret.clone()),
             Value::Keychain { account } => Ok(Keychain::open()?.load(account)?),
         }
     }
 
-    /// The variables of `env`, without their values.
+    /// The variables `env` sees (its own and those it inherits), without their values;
+    /// an inherited one says where it comes from.
     pub fn list(&self, env: &EnvironmentName) -> Result<Vec<VariableSummary>, GetError> {
         let doc = self.read()?;
-        Ok(doc.environment(env)?.variables().map(Variable::summary).collect())
+        Ok(doc
+            .resolve(env)?
+            .into_iter()
+            .map(|r| VariableSummary {
+                inherited_from: Some(r.from.clone()).filter(|from| from != env),
+                ..r.variable.summary()
+            })
+            .collect())
     }
 
     /// Removes `name` from `env`, and its keychain entry if it has one.
     pub fn remove(&self, env: &EnvironmentName, name: &VariableName) -> Result<Removed, RemoveError> {
         let removed = self.update(|doc| -> Result<_, RemoveError> {
+            if let Some(found) = doc.lookup(env, name)?
+                && found.from != env
+            {
+                return Err(RemoveError::Inherited {
+                    name: name.clone(),
+                    env: env.clone(),
+                    from: found.from.clone(),
+                });
+            }
             doc.environment_mut(env)?
                 .remove(name)
                 .ok_or_else(|| RemoveError::NotFound { name: name.clone(), env: env.clone() })
         })?;
         Ok(delete_keychain_values([removed].iter()))
     }
-
-    /// Adds an empty environment.
-    pub fn add_environment(&self, name: EnvironmentName) -> Result<(), EnvironmentChangeError> {
-        self.update(|doc| Ok(doc.add_environment(name)?))
-    }
-
-    /// Removes an environment with all its variables, and their keychain entries.
-    pub fn remove_environment(&self, name: &EnvironmentName) -> Result<Removed, EnvironmentChangeError> {
-        let removed = self.update(|doc| Ok::<_, EnvironmentChangeError>(doc.remove_environment(name)?))?;
-        Ok(delete_keychain_values(removed.variables()))
-    }
 }
 
-fn delete_keychain_values<'a>(variables: impl Iterator<Item = &'a Variable>) -> Removed {
+pub(super) fn delete_keychain_values<'a>(variables: impl Iterator<Item = &'a Variable>) -> Removed {
     let mut removed = Removed::default();
     let accounts: Vec<&str> = variables
         .filter_map(|v| match &v.value {

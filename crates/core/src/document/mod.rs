@@ -25,6 +25,10 @@ use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+mod environments;
+
+pub use environments::Resolved;
+
 use crate::environment::Environment;
 use crate::name::{EnvironmentName, VariableName};
 use crate::variable::{Kind, Metadata, Store, Validation, Value, Variable};
@@ -72,6 +76,17 @@ pub enum EnvironmentError {
     /// The `default` environment cannot be removed.
     #[error("the `default` environment cannot be removed")]
     RemoveDefault,
+    /// The `default` environment cannot be renamed.
+    #[error("the `default` environment cannot be renamed: create another and move variables into it")]
+    RenameDefault,
+    /// Other environments extend this one.
+    #[error("environment `{name}` is extended by {by}: remove those first, or extend another environment")]
+    Extended {
+        /// The environment.
+        name: EnvironmentName,
+        /// The environments that extend it, comma-separated.
+        by: String,
+    },
 }
 
 impl Document {
@@ -102,23 +117,6 @@ impl Document {
         self.environments.get_mut(name).ok_or_else(|| EnvironmentError::Unknown(name.clone()))
     }
 
-    /// Adds an empty environment.
-    pub fn add_environment(&mut self, name: EnvironmentName) -> Result<(), EnvironmentError> {
-        if self.environments.contains_key(&name) {
-            return Err(EnvironmentError::Exists(name));
-        }
-        self.environments.insert(name, Environment::new());
-        Ok(())
-    }
-
-    /// Removes an environment and returns it, with its variables.
-    pub fn remove_environment(&mut self, name: &EnvironmentName) -> Result<Environment, EnvironmentError> {
-        if name.is_default() {
-            return Err(EnvironmentError::RemoveDefault);
-        }
-        self.environments.remove(name).ok_or_else(|| EnvironmentError::Unknown(name.clone()))
-    }
-
     /// Encodes the document as TOML. The text holds secret values, so it is zeroized
     /// when dropped.
     pub fn encode(&self) -> Zeroizing<String> {
@@ -130,7 +128,7 @@ impl Document {
                 .iter()
                 .map(|(name, env)| {
                     let variables = env.variables().map(|v| (v.name.clone(), RawVariable::from(v))).collect();
-                    (name.clone(), RawEnvironment { variables })
+                    (name.clone(), RawEnvironment { extends: env.extends().cloned(), variables })
                 })
                 .collect(),
         };
@@ -162,7 +160,7 @@ impl Document {
         }
         let mut environments = BTreeMap::new();
         for (env_name, raw_env) in raw.environments {
-            let mut env = Environment::new();
+            let mut env = Environment::extending(raw_env.extends);
             for (name, raw_var) in raw_env.variables {
                 let var = raw_var.into_variable(name, &env_name)?;
                 env.insert(var);
@@ -171,6 +169,15 @@ impl Document {
         }
         if !environments.contains_key(&EnvironmentName::default_name()) {
             return Err(DecodeError::Malformed { reason: "it has no `default` environment".into() });
+        }
+        for (name, env) in &environments {
+            if let Some(base) = env.extends()
+                && !environments.contains_key(base)
+            {
+                return Err(DecodeError::Malformed {
+                    reason: format!("environment `{name}` extends `{base}`, which does not exist"),
+                });
+            }
         }
         Ok(Self { id: raw.id, environments })
     }
@@ -203,6 +210,8 @@ struct RawDocument {
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawEnvironment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    extends: Option<EnvironmentName>,
     #[serde(default)]
     variables: BTreeMap<VariableName, RawVariable>,
 }
@@ -300,7 +309,7 @@ mod tests {
     fn a_document_round_trips_through_toml() {
         let mut doc = Document::new("lk-test".into());
         let prod = EnvironmentName::new("prod").unwrap();
-        doc.add_environment(prod.clone()).unwrap();
+        doc.add_environment(prod.clone(), None).unwrap();
         let mut secret =
             var("OPENAI_API_KEY", Value::InVault(SecretString::from("sk-\"quoted\"\nline2 ünï")));
         secret.meta.provider = Some("openai".into());

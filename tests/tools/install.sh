@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install the third-party .env parsers used by latchkey's dotenv interop tests:
+#   python-dotenv (PyPI)       -> $DIR/py    (pip install --target)
+#   @dotenvx/dotenvx (npm)     -> $DIR/node  (npm install --prefix)
+# Usage: tests/tools/install.sh [DIR]   (default DIR: <repo>/target/test-tools)
+# Idempotent: a marker file $DIR/.installed holds the pinned versions; when it
+# matches, nothing is done.
+set -euo pipefail
+
+PY_DOTENV_VERSION="1.2.4"
+DOTENVX_VERSION="2.38.2"
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DIR="${1:-$repo_root/target/test-tools}"
+mkdir -p "$DIR"
+DIR="$(cd "$DIR" && pwd)"
+
+marker="$DIR/.installed"
+want="python-dotenv==$PY_DOTENV_VERSION @dotenvx/dotenvx@$DOTENVX_VERSION"
+
+if [[ -f "$marker" && "$(cat "$marker")" == "$want" \
+      && -d "$DIR/py/dotenv" && -f "$DIR/node/node_modules/@dotenvx/dotenvx/package.json" ]]; then
+    echo "test tools already installed in $DIR: $want"
+    exit 0
+fi
+
+rm -f "$marker"
+
+PYTHON="${PYTHON:-python3}"
+rm -rf "$DIR/py"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-input \
+    --no-deps --root-user-action=ignore --target "$DIR/py" "python-dotenv==$PY_DOTENV_VERSION" >&2
+
+rm -rf "$DIR/node"
+mkdir -p "$DIR/node"
+# A private package.json so npm does not walk up to some other project.
+printf '{"name":"latchkey-test-tools","private":true}\n' > "$DIR/node/package.json"
+npm install --prefix "$DIR/node" --no-audit --no-fund --save-exact \
+    --loglevel=error "@dotenvx/dotenvx@$DOTENVX_VERSION" >&2
+
+printf '%s' "$want" > "$marker"
+echo "installed test tools in $DIR: $want"
