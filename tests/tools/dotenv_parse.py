@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print, as a JSON object, what python-dotenv's dotenv_values(FILE) returns.
 
-Usage: dotenv_parse.py FILE
+Usage: dotenv_parse.py FILE [FILE...]   (one JSON object per line, per FILE)
 
 python-dotenv is imported from the test-tool directory installed by
 tests/tools/install.sh: $LATCHKEY_TEST_TOOLS/py, default
@@ -12,6 +12,8 @@ values win over os.environ when resolving ${VAR}).
 import json
 import os
 import sys
+
+sys.stdout.reconfigure(encoding="utf-8")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -29,11 +31,12 @@ if not os.path.abspath(dotenv.__file__).startswith(PY + os.sep):
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit("usage: dotenv_parse.py FILE")
-    values = dotenv.dotenv_values(sys.argv[1])
-    sys.stdout.write(json.dumps(dict(values), ensure_ascii=False))
-    sys.stdout.write("\n")
+    if len(sys.argv) < 2:
+        sys.exit("usage: dotenv_parse.py FILE [FILE...]")
+    for path in sys.argv[1:]:
+        values = dotenv.dotenv_values(path)
+        sys.stdout.write(json.dumps(dict(values), ensure_ascii=False))
+        sys.stdout.write("\n")
 
 
 if __name__ == "__main__":

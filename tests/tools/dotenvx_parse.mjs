@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Print, as a JSON object, what dotenvx parses from FILE.
 //
-// Usage: node dotenvx_parse.mjs FILE
+// Usage: node dotenvx_parse.mjs FILE [FILE...]   (one JSON object per line, per FILE)
 //
 // Uses @dotenvx/dotenvx from the test-tool directory installed by
 // tests/tools/install.sh: $LATCHKEY_TEST_TOOLS/node, default
@@ -31,8 +31,8 @@ if (!fs.existsSync(pkg)) {
   console.error(`@dotenvx/dotenvx not found in ${nodeDir}; run tests/tools/install.sh first`)
   process.exit(1)
 }
-if (process.argv.length !== 3) {
-  console.error('usage: dotenvx_parse.mjs FILE')
+if (process.argv.length < 3) {
+  console.error('usage: dotenvx_parse.mjs FILE [FILE...]')
   process.exit(2)
 }
 
@@ -43,6 +43,10 @@ console.info = console.error
 const require = createRequire(path.join(nodeDir, 'package.json'))
 const dotenvx = require('@dotenvx/dotenvx')
 
-const src = fs.readFileSync(process.argv[2])
-const parsed = dotenvx.parse(src, { processEnv: { ...process.env }, overload: true })
-process.stdout.write(JSON.stringify(parsed) + '\n')
+let out = ''
+for (const file of process.argv.slice(2)) {
+  const src = fs.readFileSync(file)
+  const parsed = dotenvx.parse(src, { processEnv: { ...process.env }, overload: true })
+  out += JSON.stringify(parsed) + '\n'
+}
+process.stdout.write(out)

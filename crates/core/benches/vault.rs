@@ -16,7 +16,7 @@ fn big_vault(dir: &std::path::Path) -> Vault {
             for (e, env) in envs.iter().enumerate() {
                 let env = EnvironmentName::new(env).unwrap();
                 if !env.is_default() {
-                    doc.add_environment(env.clone()).unwrap();
+                    doc.add_environment(env.clone(), None).unwrap();
                 }
                 let environment = doc.environment_mut(&env).unwrap();
                 let count = if e == 0 { 3334 } else { 3333 };
