@@ -14,11 +14,15 @@
 
 mod atomic;
 pub mod document;
+pub mod dotenv;
 pub mod environment;
+pub mod export;
 pub mod home;
 pub mod identity;
+pub mod import;
 pub mod keychain;
 pub mod name;
+pub mod reference;
 pub mod validate;
 pub mod value;
 pub mod variable;
@@ -34,7 +38,7 @@ pub use validate::{Catalog, CatalogError, Finding, FormatVerdict, Problem, Probl
 pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_text_value, parse_value};
 pub use variable::{Kind, Metadata, OnlineCheck, Store, Validation, Value, Variable, VariableSummary};
 pub use vault::{
-    Checked, Difference, EditError, EnforceChecks, EnvironmentChangeError, GetError, IdentitySetup,
-    InitError, MetadataEdit, NewValue, OpenError, RemoveError, Removed, SaveError, SetError, SetOutcome,
-    Stored, UnlockError, Vault, verify_checked,
+    Checked, Difference, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
+    GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError, RemoveError, Removed, SaveError,
+    SetError, SetOutcome, Stored, UnlockError, Vault, verify_checked,
 };

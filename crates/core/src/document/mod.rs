@@ -30,6 +30,7 @@ mod environments;
 pub use environments::Resolved;
 
 use crate::environment::Environment;
+use crate::export::ExportRecord;
 use crate::name::{EnvironmentName, VariableName};
 use crate::variable::{Kind, Metadata, Store, Validation, Value, Variable};
 
@@ -61,6 +62,7 @@ pub enum DecodeError {
 pub struct Document {
     id: String,
     environments: BTreeMap<EnvironmentName, Environment>,
+    exports: Vec<ExportRecord>,
 }
 
 /// Why an environment could not be found, added or removed.
@@ -94,7 +96,7 @@ impl Document {
     pub fn new(id: String) -> Self {
         let mut environments = BTreeMap::new();
         environments.insert(EnvironmentName::default_name(), Environment::new());
-        Self { id, environments }
+        Self { id, environments, exports: Vec::new() }
     }
 
     /// The vault's id: random, fixed at `init`, used to name its keychain entries.
@@ -117,6 +119,24 @@ impl Document {
         self.environments.get_mut(name).ok_or_else(|| EnvironmentError::Unknown(name.clone()))
     }
 
+    /// The recorded file exports, oldest first.
+    pub fn exports(&self) -> &[ExportRecord] {
+        &self.exports
+    }
+
+    /// Records a file export, replacing an earlier one of the same path.
+    pub fn record_export(&mut self, record: ExportRecord) {
+        self.exports.retain(|r| r.path != record.path);
+        self.exports.push(record);
+    }
+
+    /// Forgets the export of `path`; returns whether there was one.
+    pub fn forget_export(&mut self, path: &std::path::Path) -> bool {
+        let before = self.exports.len();
+        self.exports.retain(|r| r.path != path);
+        self.exports.len() != before
+    }
+
     /// Encodes the document as TOML. The text holds secret values, so it is zeroized
     /// when dropped.
     pub fn encode(&self) -> Zeroizing<String> {
@@ -131,6 +151,7 @@ impl Document {
                     (name.clone(), RawEnvironment { extends: env.extends().cloned(), variables })
                 })
                 .collect(),
+            exports: self.exports.clone(),
         };
         // Serializing our own plain data types to TOML cannot fail: every map key is a
         // string and every value is a string, table or datetime string.
@@ -179,7 +200,7 @@ impl Document {
                 });
             }
         }
-        Ok(Self { id: raw.id, environments })
+        Ok(Self { id: raw.id, environments, exports: raw.exports })
     }
 }
 
@@ -205,6 +226,8 @@ struct RawDocument {
     id: String,
     #[serde(default)]
     environments: BTreeMap<EnvironmentName, RawEnvironment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    exports: Vec<ExportRecord>,
 }
 
 #[derive(Serialize, Deserialize, Default)]

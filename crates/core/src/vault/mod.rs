@@ -9,6 +9,7 @@
 
 mod checks;
 mod environments;
+mod exports;
 mod file;
 mod variables;
 
@@ -26,6 +27,7 @@ use crate::keychain::{Keychain, KeychainError};
 
 pub use checks::{Checked, verify_checked};
 pub use environments::{Difference, ResolvedValue};
+pub use exports::{ExportError, ExportRequest};
 pub use variables::{
     EditError, EnforceChecks, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed,
     SetError, SetOutcome, Stored,

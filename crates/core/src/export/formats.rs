@@ -1,0 +1,190 @@
+//! Rendering variables in each export format. Every format round-trips: what its usual
+//! parser reads back is exactly the stored value, or the export fails naming the
+//! variable that the format cannot carry.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::name::VariableName;
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// `NAME='value'` lines, as python-dotenv and dotenvx read them.
+    Dotenv,
+    /// One JSON object.
+    Json,
+    /// A YAML mapping.
+    Yaml,
+    /// A TOML table.
+    Toml,
+    /// `export NAME='value'` lines for `eval` or `source`.
+    Shell,
+    /// An env-file for `docker run --env-file`: `NAME=value`, taken literally.
+    Docker,
+    /// The `NAME<<DELIMITER` form for `$GITHUB_ENV`.
+    Github,
+}
+
+impl ExportFormat {
+    /// Every format.
+    pub const ALL: [ExportFormat; 7] = [
+        ExportFormat::Dotenv,
+        ExportFormat::Json,
+        ExportFormat::Yaml,
+        ExportFormat::Toml,
+        ExportFormat::Shell,
+        ExportFormat::Docker,
+        ExportFormat::Github,
+    ];
+
+    /// Its name, as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Dotenv => "dotenv",
+            ExportFormat::Json => "json",
+            ExportFormat::Yaml => "yaml",
+            ExportFormat::Toml => "toml",
+            ExportFormat::Shell => "shell",
+            ExportFormat::Docker => "docker",
+            ExportFormat::Github => "github",
+        }
+    }
+}
+
+impl std::fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A value a format cannot carry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{format} cannot carry the value of {name}: it {reason}; export it in another format, or leave it out with --only"
+)]
+pub struct Unrepresentable {
+    /// The variable.
+    pub name: VariableName,
+    /// The format.
+    pub format: ExportFormat,
+    /// What in the value the format cannot carry.
+    pub reason: &'static str,
+}
+
+/// Renders `values` in `format`. The text holds secrets, so it is zeroized on drop.
+pub fn render(
+    format: ExportFormat,
+    values: &[(VariableName, SecretString)],
+) -> Result<Zeroizing<String>, Unrepresentable> {
+    let mut out = Zeroizing::new(String::new());
+    let refuse = |name: &VariableName, reason| Unrepresentable { name: name.clone(), format, reason };
+    match format {
+        ExportFormat::Json => {
+            out.push('{');
+            for (i, (name, value)) in values.iter().enumerate() {
+                out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+                out.push_str(&json_string(name.as_str()));
+                out.push_str(": ");
+                out.push_str(&json_string(value.expose_secret()));
+            }
+            out.push_str(if values.is_empty() { "}\n" } else { "\n}\n" });
+        }
+        // A JSON string is a valid YAML double-quoted scalar.
+        ExportFormat::Yaml => {
+            if values.is_empty() {
+                out.push_str("{}\n");
+            }
+            for (name, value) in values {
+                out.push_str(&format!(
+                    "{name}: {}\n",
+                    Zeroizing::new(json_string(value.expose_secret())).as_str()
+                ));
+            }
+        }
+        ExportFormat::Toml => {
+            for (name, value) in values {
+                out.push_str(&format!(
+                    "{name} = {}\n",
+                    Zeroizing::new(toml_string(value.expose_secret())).as_str()
+                ));
+            }
+        }
+        ExportFormat::Shell => {
+            for (name, value) in values {
+                out.push_str(&format!(
+                    "export {name}={}\n",
+                    Zeroizing::new(shell_quote(value.expose_secret())).as_str()
+                ));
+            }
+        }
+        ExportFormat::Dotenv => {
+            for (name, value) in values {
+                let quoted = dotenv_quote(value.expose_secret()).map_err(|reason| refuse(name, reason))?;
+                out.push_str(&format!("{name}={}\n", quoted.as_str()));
+            }
+        }
+        ExportFormat::Docker => {
+            for (name, value) in values {
+                let v = value.expose_secret();
+                if v.contains(['\n', '\r']) {
+                    return Err(refuse(
+                        name,
+                        "holds a line break, and a docker env-file has one variable per line",
+                    ));
+                }
+                out.push_str(&format!("{name}={v}\n"));
+            }
+        }
+        ExportFormat::Github => {
+            for (name, value) in values {
+                let v = value.expose_secret();
+                let delimiter =
+                    (0..).map(|n| format!("LATCHKEY_EOF_{n}")).find(|d| !v.lines().any(|l| l == d));
+                let delimiter = delimiter.expect("some delimiter is not a line of the value");
+                out.push_str(&format!("{name}<<{delimiter}\n{v}\n{delimiter}\n"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).expect("a string always encodes as JSON")
+}
+
+/// A TOML basic string: `"`, `\` and control characters escaped.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Single quotes, each `'` written as `'\''`: POSIX shells take everything else
+/// literally, newlines included.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The quoting python-dotenv and dotenvx both read back exactly (see
+/// `tests/tools/DOTENV-SEMANTICS.md`).
+fn dotenv_quote(s: &str) -> Result<Zeroizing<String>, &'static str> {
+    if !s.contains('\'') && !s.contains('\\') {
+        return Ok(Zeroizing::new(format!("'{s}'")));
+    }
+    Err("holds a single quote or a backslash, which .env parsers read differently")
+}

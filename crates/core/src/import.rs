@@ -1,0 +1,246 @@
+//! Importing variables from outside (a `.env` file, the process environment) into an
+//! environment: classifying each as secret or config, planning what would change, and
+//! writing everything at once or nothing.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::name::{EnvironmentName, VariableName};
+use crate::validate::{self, Catalog, ProblemCode};
+use crate::variable::{Kind, Metadata, Value, Variable};
+use crate::vault::{GetError, SaveError, Vault};
+
+/// A variable to import.
+#[derive(Debug)]
+pub struct Incoming {
+    /// Its name.
+    pub name: VariableName,
+    /// Its value.
+    pub value: SecretString,
+    /// Secret or config.
+    pub kind: Kind,
+}
+
+/// What importing one variable would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// A new variable.
+    Create,
+    /// It replaces a different value (needs `overwrite`).
+    Replace,
+    /// The environment has this very value already.
+    Unchanged,
+}
+
+/// One line of an import's preview: never the value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Planned {
+    /// The name.
+    pub name: VariableName,
+    /// Secret or config.
+    pub kind: Kind,
+    /// What would happen.
+    pub action: Action,
+    /// The provider detected.
+    pub provider: Option<String>,
+    /// Problems the format checks found.
+    pub problems: Vec<ProblemCode>,
+}
+
+/// Why an import was refused. When this is returned, nothing was written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The environment could not be read.
+    #[error(transparent)]
+    Get(#[from] GetError),
+    /// Names the environment has with other values.
+    #[error(
+        "`{env}` already has {names} with other values: nothing was imported; pass --overwrite to replace them"
+    )]
+    Exists {
+        /// The environment.
+        env: EnvironmentName,
+        /// The names, comma-separated.
+        names: String,
+    },
+    /// The vault could not be saved.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+/// Name parts that mark a credential.
+const SECRET_WORDS: &[&str] = &[
+    "KEY",
+    "TOKEN",
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "AUTH",
+    "PRIVATE",
+    "SIGNATURE",
+    "SALT",
+    "DSN",
+    "COOKIE",
+    "SESSION",
+];
+/// Name parts that mark a setting.
+const CONFIG_WORDS: &[&str] = &[
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "BASE",
+    "HOST",
+    "PORT",
+    "MODEL",
+    "LEVEL",
+    "REGION",
+    "VERSION",
+    "ENV",
+    "MODE",
+    "DIR",
+    "PATH",
+    "TIMEOUT",
+    "DEBUG",
+    "NAME",
+    "ORG",
+    "ORGANIZATION",
+    "PROJECT",
+    "DEPLOYMENT",
+    "LANG",
+    "LOCALE",
+    "TZ",
+    "ID",
+];
+
+/// Secret or config, by name and format: a known provider's key, a URL with a password
+/// in it, or a name with `KEY`, `TOKEN`, `SECRET`, `PASSWORD`, ... is a secret; a name
+/// of a setting (`*_URL`, `*_MODEL`, `LOG_LEVEL`, ...) or a number or boolean is config;
+/// anything else is a secret, the safe side.
+pub fn classify(catalog: &Catalog, name: &VariableName, value: &SecretString) -> Kind {
+    let value = value.expose_secret();
+    let words: Vec<&str> = name.as_str().split('_').collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.to_ascii_uppercase().as_str()));
+    if catalog.matches(validate::trimmed(value)).next().is_some() {
+        return Kind::Secret;
+    }
+    if let Ok(url) = url::Url::parse(value)
+        && url.password().is_some()
+    {
+        return Kind::Secret;
+    }
+    if has(SECRET_WORDS) {
+        return Kind::Secret;
+    }
+    let plain = value.parse::<f64>().is_ok()
+        || ["true", "false", "yes", "no", "on", "off"].contains(&value.to_ascii_lowercase().as_str());
+    if has(CONFIG_WORDS) || plain || validate::is_endpoint_name(name.as_str()) {
+        return Kind::Config;
+    }
+    Kind::Secret
+}
+
+impl Vault {
+    /// What importing `incoming` into `env` would do, in order; nothing is written.
+    pub fn plan_import(
+        &self,
+        env: &EnvironmentName,
+        incoming: &[Incoming],
+        catalog: &Catalog,
+    ) -> Result<Vec<Planned>, GetError> {
+        let doc = self.read()?;
+        let environment = doc.environment(env)?;
+        let mut keychain = None;
+        let mut planned = Vec::new();
+        for item in incoming {
+            let action = match environment.get(&item.name) {
+                None => Action::Create,
+                Some(existing) => {
+                    let current = match &existing.value {
+                        Value::InVault(v) => v.clone(),
+                        Value::Keychain { account } => {
+                            let keychain = match &keychain {
+                                Some(k) => k,
+                                None => keychain.insert(crate::keychain::Keychain::open()?),
+                            };
+                            keychain.load(account)?
+                        }
+                    };
+                    if current.expose_secret() == item.value.expose_secret() && existing.kind == item.kind {
+                        Action::Unchanged
+                    } else {
+                        Action::Replace
+                    }
+                }
+            };
+            let finding =
+                validate::check(catalog, item.name.as_str(), item.kind, item.value.expose_secret(), &|n| {
+                    incoming.iter().find(|i| i.name.as_str() == n).map(|i| i.value.expose_secret().to_owned())
+                });
+            planned.push(Planned {
+                name: item.name.clone(),
+                kind: item.kind,
+                action,
+                provider: finding.provider.clone(),
+                problems: finding.problems.iter().map(|p| p.code).collect(),
+            });
+        }
+        Ok(planned)
+    }
+
+    /// Imports `incoming` into `env` in one write: all of it, or nothing. Names the
+    /// environment has with other values are refused unless `overwrite`.
+    pub fn import(
+        &self,
+        env: &EnvironmentName,
+        incoming: Vec<Incoming>,
+        overwrite: bool,
+        catalog: &Catalog,
+    ) -> Result<Vec<Planned>, ImportError> {
+        let planned = self.plan_import(env, &incoming, catalog)?;
+        let replaced: Vec<String> =
+            planned.iter().filter(|p| p.action == Action::Replace).map(|p| format!("`{}`", p.name)).collect();
+        if !replaced.is_empty() && !overwrite {
+            return Err(ImportError::Exists { env: env.clone(), names: replaced.join(", ") });
+        }
+        let now =
+            time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        self.update(|doc| {
+            let environment = doc.environment_mut(env).map_err(GetError::from)?;
+            for (item, plan) in incoming.into_iter().zip(&planned) {
+                if plan.action == Action::Unchanged {
+                    continue;
+                }
+                let mut meta =
+                    environment.get(&item.name).map_or_else(|| Metadata::new(now), |v| v.meta.clone());
+                meta.updated = now;
+                meta.provider = plan.provider.clone().filter(|_| item.kind == Kind::Secret).or(meta.provider);
+                meta.validation = Some(crate::variable::Validation {
+                    checked: now,
+                    provider: plan.provider.clone(),
+                    format: if !plan.problems.is_empty() {
+                        validate::FormatVerdict::Invalid
+                    } else if plan.provider.is_some() {
+                        validate::FormatVerdict::Ok
+                    } else {
+                        validate::FormatVerdict::Unknown
+                    },
+                    problems: plan.problems.clone(),
+                    online: None,
+                });
+                environment.insert(Variable {
+                    name: item.name,
+                    kind: item.kind,
+                    value: Value::InVault(item.value),
+                    meta,
+                });
+            }
+            Ok::<_, ImportError>(())
+        })?;
+        Ok(planned)
+    }
+}

@@ -1,0 +1,131 @@
+//! References: `latchkey://ENV/NAME` in a committed template (`.env.latchkey`, a config
+//! file), resolved to values when the file is rendered. Text around references passes
+//! through unchanged; a reference that cannot be resolved is an error naming the file
+//! and line, never passed through.
+
+use std::collections::BTreeMap;
+
+use secrecy::ExposeSecret;
+use zeroize::Zeroizing;
+
+use crate::name::{EnvironmentName, VariableName};
+use crate::vault::{GetError, Vault};
+
+/// What starts a reference.
+pub const SCHEME: &str = "latchkey://";
+
+/// Why a template could not be resolved. Nothing is written when this is returned.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InjectError {
+    /// A reference is not `latchkey://ENV/NAME`.
+    #[error(
+        "{file}:{line}: `{reference}` is not a reference latchkey understands: write latchkey://ENV/NAME"
+    )]
+    Malformed {
+        /// The template.
+        file: String,
+        /// The line (1-based).
+        line: usize,
+        /// The reference as written.
+        reference: String,
+    },
+    /// A reference names something the vault does not have.
+    #[error("{file}:{line}: `{reference}` cannot be resolved: {source}")]
+    Unresolved {
+        /// The template.
+        file: String,
+        /// The line (1-based).
+        line: usize,
+        /// The reference as written.
+        reference: String,
+        /// Why.
+        source: GetError,
+    },
+}
+
+/// A parsed reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Reference {
+    /// The environment.
+    pub env: EnvironmentName,
+    /// The variable.
+    pub name: VariableName,
+}
+
+/// Every reference in `text`: (line, byte range, the text as written, the parsed
+/// reference if it is well-formed).
+pub fn scan(text: &str) -> Vec<(usize, std::ops::Range<usize>, &str, Option<Reference>)> {
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices(SCHEME) {
+        let body_start = start + SCHEME.len();
+        let body_len = text[body_start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '/')))
+            .unwrap_or(text.len() - body_start);
+        let end = body_start + body_len;
+        let written = &text[start..end];
+        let parsed = text[body_start..end].split_once('/').and_then(|(env, name)| {
+            Some(Reference { env: EnvironmentName::new(env).ok()?, name: VariableName::new(name).ok()? })
+        });
+        let line = text[..start].matches('\n').count() + 1;
+        found.push((line, start..end, written, parsed));
+    }
+    found
+}
+
+impl Vault {
+    /// `template` with every reference replaced by its value. `file` names the template
+    /// in errors.
+    pub fn inject(&self, template: &str, file: &str) -> Result<Zeroizing<String>, InjectError> {
+        let references = scan(template);
+        let mut cache: BTreeMap<EnvironmentName, Vec<crate::vault::ResolvedValue>> = BTreeMap::new();
+        let mut out = Zeroizing::new(String::with_capacity(template.len()));
+        let mut at = 0;
+        for (line, range, written, parsed) in references {
+            let malformed =
+                || InjectError::Malformed { file: file.to_owned(), line, reference: written.to_owned() };
+            let reference = parsed.ok_or_else(malformed)?;
+            let unresolved = |source| InjectError::Unresolved {
+                file: file.to_owned(),
+                line,
+                reference: written.to_owned(),
+                source,
+            };
+            if !cache.contains_key(&reference.env) {
+                let values = self.values(&reference.env, None).map_err(unresolved)?;
+                cache.insert(reference.env.clone(), values);
+            }
+            let value = cache[&reference.env].iter().find(|v| v.name == reference.name).ok_or_else(|| {
+                unresolved(GetError::NotFound { name: reference.name.clone(), env: reference.env.clone() })
+            })?;
+            out.push_str(&template[at..range.start]);
+            out.push_str(value.value.expose_secret());
+            at = range.end;
+        }
+        out.push_str(&template[at..]);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_found_with_their_lines() {
+        let text =
+            "A=latchkey://prod/OPENAI_API_KEY\n# plain\nB=x-latchkey://dev/DB_URL-y\nC=latchkey://Bad/x\n";
+        let found: Vec<_> = scan(text)
+            .into_iter()
+            .map(|(line, _, written, parsed)| (line, written, parsed.is_some()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (1, "latchkey://prod/OPENAI_API_KEY", true),
+                (3, "latchkey://dev/DB_URL-y", false),
+                (4, "latchkey://Bad/x", false),
+            ]
+        );
+    }
+}
