@@ -141,7 +141,7 @@ TRICKY = [
     ("NBSP edges", "\u00a0x\u00a0"),
     ("encrypted: prefix", "encrypted:abc"),
     ("export-like", "export X=1"),
-    ("everything", "it's \"x\" $Y #c =\n\t é\\ "),
+    ("everything", "it's \"x\" $Y !! #c =\n\t é\\ "),
 ]
 
 FUZZ_ALPHABET = list("'\"\n\r$\\{}()=# \tA:-`") + ["é", "😀", "\u2028", "\u00a0"]

@@ -80,6 +80,38 @@ Exit status: 0 when nothing is invalid, 1 when a value or key is invalid.")]
   latchkey diff staging prod
   latchkey diff default prod --json")]
     Diff(DiffArgs),
+    /// Import variables from a .env file, or from the current environment.
+    #[command(after_help = "Examples:
+  latchkey import .env                            preview, confirm, then store (values never shown)
+  latchkey import .env --env prod --yes           no confirmation (scripts)
+  latchkey import .env --dry-run                  only the preview
+  latchkey import --from-env OPENAI_API_KEY,GITHUB_TOKEN
+
+Each entry is classified as a secret or config by its name and format (--all-secret
+makes every entry a secret). Names the environment already has with other values are
+refused unless --overwrite. After importing, delete the plaintext file.")]
+    Import(ImportArgs),
+    /// Export an environment as dotenv, JSON, YAML, TOML, shell, docker or GitHub env.
+    #[command(after_help = "Examples:
+  latchkey export --format dotenv                   to stdout
+  latchkey export --env prod --format json --out config/prod.json
+  eval \"$(latchkey export --format shell --only OPENAI_API_KEY)\"
+  latchkey export --format github >> \"$GITHUB_ENV\"
+
+--out writes atomically with mode 0600 and records the export (`latchkey exports`); it
+refuses a path in a git work tree unless git ignores it (--allow-tracked overrides).")]
+    Export(ExportArgs),
+    /// List recorded file exports: current, stale (the vault changed), edited or missing.
+    #[command(after_help = "Examples:\n  latchkey exports\n  latchkey exports --json")]
+    Exports(ExportsArgs),
+    /// Render a template, replacing latchkey://ENV/NAME references with values.
+    #[command(after_help = "Examples:
+  latchkey inject -i .env.latchkey -o .env          a committed template, a private output
+  latchkey inject -i config.yaml.tpl                to stdout
+
+A template line like OPENAI_API_KEY=latchkey://prod/OPENAI_API_KEY gets the value; other
+text passes through. A reference that cannot be resolved is an error naming the line.")]
+    Inject(InjectArgs),
     /// Remove a variable (and its keychain entry).
     #[command(after_help = "Examples:
   latchkey rm OLD_API_KEY
@@ -149,6 +181,91 @@ pub struct SetArgs {
     /// Remove surrounding whitespace and quotes from the value before storing it.
     #[arg(long)]
     pub trim: bool,
+}
+
+/// `latchkey import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The .env file to read.
+    #[arg(required_unless_present = "from_env", conflicts_with = "from_env")]
+    pub file: Option<PathBuf>,
+    /// Take these variables from the current environment instead (comma-separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub from_env: Option<Vec<VariableName>>,
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Store every entry as a secret.
+    #[arg(long)]
+    pub all_secret: bool,
+    /// Replace variables the environment has with other values.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Import without asking for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Show the preview only.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// An export format on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// NAME='value' lines (python-dotenv, dotenvx).
+    Dotenv,
+    /// A JSON object.
+    Json,
+    /// A YAML mapping.
+    Yaml,
+    /// A TOML table.
+    Toml,
+    /// export NAME='value' lines for eval or source.
+    Shell,
+    /// An env-file for docker run --env-file.
+    Docker,
+    /// NAME<<DELIMITER blocks for $GITHUB_ENV.
+    Github,
+}
+
+/// `latchkey export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// The format.
+    #[arg(long, value_enum, default_value = "dotenv")]
+    pub format: FormatArg,
+    /// Only these variables (comma-separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Option<Vec<VariableName>>,
+    /// Write to this file (0600, atomic, recorded) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write even inside a git work tree that does not ignore the file.
+    #[arg(long, requires = "out")]
+    pub allow_tracked: bool,
+}
+
+/// `latchkey exports`.
+#[derive(Debug, Args)]
+pub struct ExportsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `latchkey inject`.
+#[derive(Debug, Args)]
+pub struct InjectArgs {
+    /// The template.
+    #[arg(long = "in", short = 'i', value_name = "TEMPLATE")]
+    pub input: PathBuf,
+    /// Write here (0600, atomic) instead of stdout.
+    #[arg(long = "out", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write even inside a git work tree that does not ignore the file.
+    #[arg(long, requires = "output")]
+    pub allow_tracked: bool,
 }
 
 /// `latchkey diff`.

@@ -28,6 +28,12 @@ pub mod value;
 pub mod variable;
 pub mod vault;
 
+/// Writes `bytes` to `path` atomically (a temporary file, flushed and renamed), creating
+/// it with mode 0600: for files that hold secrets, like an injected template.
+pub fn write_private_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    atomic::write_atomic(&std::path::absolute(path)?, bytes)
+}
+
 pub use document::{DecodeError, Document, EnvironmentError, FORMAT_VERSION, Resolved};
 pub use environment::Environment;
 pub use home::{HOME_ENV, Home, HomeError, IdentityKind, IdentityLocation, Settings};

@@ -31,7 +31,7 @@ pub enum InjectError {
         reference: String,
     },
     /// A reference names something the vault does not have.
-    #[error("{file}:{line}: `{reference}` cannot be resolved: {source}")]
+    #[error("{file}:{line}: `{reference}` cannot be resolved")]
     Unresolved {
         /// The template.
         file: String,

@@ -29,8 +29,7 @@ pub fn run(args: ListArgs) -> Result<()> {
     let check_width = checks.iter().map(String::len).max().unwrap_or(5).max(5);
     let from_width = variables
         .iter()
-        .filter_map(|v| v.inherited_from.as_ref())
-        .map(|f| f.as_str().len())
+        .map(|v| v.inherited_from.as_ref().unwrap_or(env).as_str().len())
         .max()
         .unwrap_or(4)
         .max(4);
@@ -49,7 +48,7 @@ pub fn run(args: ListArgs) -> Result<()> {
             v.kind.to_string(),
             v.store.to_string(),
             provider,
-            v.inherited_from.as_ref().map_or(env.as_str(), |f| f.as_str()),
+            v.inherited_from.as_ref().unwrap_or(env).as_str(),
         )?;
     }
     std::io::stdout().lock().write_all(table.as_bytes())?;

@@ -4,8 +4,10 @@
 mod check;
 mod diff;
 mod env;
+mod export;
 mod get;
 mod identity;
+mod import;
 mod init;
 mod list;
 mod rm;
@@ -27,6 +29,10 @@ pub fn run(command: Command) -> Result<()> {
         Command::List(args) => list::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Exports(args) => export::list(args),
+        Command::Inject(args) => export::inject(args),
         Command::Rm(args) => rm::run(args),
         Command::Env(command) => env::run(command),
         Command::Identity(command) => identity::run(command),

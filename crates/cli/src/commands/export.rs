@@ -1,0 +1,98 @@
+//! `latchkey export`, `latchkey exports` and `latchkey inject`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use anyhow::{Context, Result};
+use latchkey_core::export::{ExportFormat, ExportState};
+use latchkey_core::{ExportRequest, export};
+
+use crate::cli::{ExportArgs, ExportsArgs, FormatArg, InjectArgs};
+
+pub fn run(args: ExportArgs) -> Result<()> {
+    let vault = super::unlock()?;
+    let env = &args.env.env;
+    let request = ExportRequest { env: env.clone(), format: format(args.format), only: args.only };
+    match &args.out {
+        Some(path) => {
+            let record = vault
+                .export_to_file(&request, path, args.allow_tracked)
+                .with_context(|| format!("cannot export `{env}`"))?;
+            eprintln!(
+                "Wrote {} variable(s) of `{env}` to {} ({}, mode 0600). `latchkey exports` tells when it goes stale.",
+                record.names.len(),
+                record.path.display(),
+                record.format
+            );
+        }
+        None => {
+            let (text, _) =
+                vault.render_export(&request).with_context(|| format!("cannot export `{env}`"))?;
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+pub fn list(args: ExportsArgs) -> Result<()> {
+    let vault = super::unlock()?;
+    let exports = vault.exports().context("cannot read the export records")?;
+    let mut out = String::new();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&exports)?)?;
+    } else if exports.is_empty() {
+        eprintln!("No recorded exports: `latchkey export --out FILE` writes and records one.");
+    } else {
+        writeln!(out, "{:8}  {:12}  {:7}  {:20}  PATH", "STATE", "ENV", "FORMAT", "WRITTEN")?;
+        for e in &exports {
+            let at = e.record.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+            writeln!(
+                out,
+                "{:8}  {:12}  {:7}  {at:20}  {}",
+                e.state.as_str(),
+                e.record.env.as_str(),
+                e.record.format.as_str(),
+                e.record.path.display()
+            )?;
+        }
+        let stale = exports.iter().filter(|e| e.state != ExportState::Current).count();
+        if stale > 0 {
+            eprintln!(
+                "{stale} export(s) are not current: export again, or delete the files you no longer need."
+            );
+        }
+    }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(())
+}
+
+pub fn inject(args: InjectArgs) -> Result<()> {
+    let template = std::fs::read_to_string(&args.input)
+        .with_context(|| format!("cannot read the template {}", args.input.display()))?;
+    let vault = super::unlock()?;
+    let text = vault.inject(&template, &args.input.display().to_string())?;
+    match &args.output {
+        Some(path) => {
+            if !args.allow_tracked {
+                export::guard_against_git(path)?;
+            }
+            latchkey_core::write_private_file(path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Wrote {} (mode 0600).", path.display());
+        }
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+fn format(arg: FormatArg) -> ExportFormat {
+    match arg {
+        FormatArg::Dotenv => ExportFormat::Dotenv,
+        FormatArg::Json => ExportFormat::Json,
+        FormatArg::Yaml => ExportFormat::Yaml,
+        FormatArg::Toml => ExportFormat::Toml,
+        FormatArg::Shell => ExportFormat::Shell,
+        FormatArg::Docker => ExportFormat::Docker,
+        FormatArg::Github => ExportFormat::Github,
+    }
+}
