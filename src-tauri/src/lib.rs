@@ -21,6 +21,7 @@ pub const VAULT_LOCKED_EVENT: &str = "vault-locked";
 /// `tauri::test::mock_builder()` in tests).
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(home, catalog))
         // Keep in step with COMMANDS in build.rs, which grants them to the window.
         .invoke_handler(tauri::generate_handler![
@@ -30,7 +31,17 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog
             commands::vault::lock,
             commands::vault::set_auto_lock,
             commands::vault::activity,
-            commands::variables::list_environments,
+            commands::environments::list_environments,
+            commands::environments::add_environment,
+            commands::environments::rename_environment,
+            commands::environments::delete_environment,
+            commands::environments::compare_environments,
+            commands::environments::choose_import_file,
+            commands::environments::choose_export_path,
+            commands::environments::preview_import,
+            commands::environments::import_file,
+            commands::environments::export_file,
+            commands::environments::list_exports,
             commands::variables::list_variables,
             commands::variables::check_name,
             commands::variables::set_variable,

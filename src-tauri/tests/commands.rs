@@ -79,7 +79,7 @@ fn first_run_creates_an_unlocked_vault_behind_a_passphrase() {
     assert_eq!(status["unlocked"], true);
     assert_eq!(status["identity"], "passphrase");
     let envs = d.ok("list_environments", json!({}));
-    assert_eq!(envs, json!([{"name": "default", "variables": 0}]));
+    assert_eq!(envs, json!([{"name": "default", "variables": 0, "extends": null}]));
     let again = d.err("create_vault", json!({"request": {"passphrase": "x"}}));
     assert_eq!(again["code"], "exists");
 }
@@ -266,4 +266,77 @@ fn verify_asks_the_provider_and_keeps_the_result() {
     assert_eq!(all.as_array().unwrap().len(), 3);
     let base = all.as_array().unwrap().iter().find(|r| r["name"] == "GROQ_BASE_URL").unwrap();
     assert_eq!(base["online"], Value::Null);
+}
+
+#[test]
+fn environments_are_created_extended_renamed_compared_and_deleted() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let envs = d.ok("add_environment", json!({"name": "prod", "extends": "default"}));
+    assert_eq!(envs[1], json!({"name": "prod", "variables": 0, "extends": "default"}));
+    // prod sees default's variable, marked as inherited.
+    let rows = d.ok("list_variables", json!({"env": "prod"}));
+    assert_eq!(rows[0]["name"], "OPENAI_API_KEY");
+    assert_eq!(rows[0]["inheritedFrom"], "default");
+    assert_eq!(d.err("delete_environment", json!({"name": "default"}))["code"], "environment");
+    d.ok(
+        "set_variable",
+        json!({"request": {"env": "prod", "name": "PROD_ONLY", "kind": "config", "store": "vault",
+            "value": "x", "provider": null, "notes": null, "force": false}}),
+    );
+    let comparison = d.ok("compare_environments", json!({"first": "default", "second": "prod"}));
+    assert_eq!(
+        comparison,
+        json!({"onlyFirst": [], "onlySecond": ["PROD_ONLY"], "different": [], "same": ["OPENAI_API_KEY"]})
+    );
+    assert!(!comparison.to_string().contains(SECRET));
+    let envs = d.ok("rename_environment", json!({"old": "prod", "new": "production"}));
+    assert_eq!(envs[1]["name"], "production");
+    let envs = d.ok("delete_environment", json!({"name": "production"}));
+    assert_eq!(envs.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_file_is_previewed_then_imported_and_an_export_is_tracked() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(".env");
+    std::fs::write(
+        &file,
+        "LOG_LEVEL=debug\nOPENAI_API_KEY='another-value-entirely-x9'\nGROQ_API_KEY=\"changeme\"\n",
+    )
+    .unwrap();
+    let request = |overwrite: bool| json!({"request": {"env": "default", "path": file.display().to_string(), "allSecret": false, "overwrite": overwrite}});
+    let preview = d.ok("preview_import", request(false));
+    assert!(!preview.to_string().contains("another-value-entirely"), "the preview carried a value");
+    assert_eq!(
+        preview[0],
+        json!({"name": "LOG_LEVEL", "kind": "config", "action": "create", "provider": null, "problems": []})
+    );
+    assert_eq!(preview[1]["action"], "replace");
+    assert_eq!(preview[2]["problems"][0], "placeholder");
+    // Nothing was written by the preview, and replacing needs overwrite.
+    assert_eq!(d.ok("list_variables", json!({"env": "default"})).as_array().unwrap().len(), 1);
+    assert_eq!(d.err("import_file", request(false))["code"], "exists");
+    d.ok("import_file", request(true));
+    assert_eq!(
+        d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}))["value"],
+        "another-value-entirely-x9"
+    );
+
+    let out = dir.path().join("prod.json");
+    let export = |format: &str| {
+        d.call(
+            "export_file",
+            json!({"request": {"env": "default", "format": format, "only": null,
+            "path": out.display().to_string(), "allowTracked": false}}),
+        )
+    };
+    let info = export("json").unwrap();
+    assert_eq!(info["state"], "current");
+    assert_eq!(info["names"], json!(["GROQ_API_KEY", "LOG_LEVEL", "OPENAI_API_KEY"]));
+    assert!(!info.to_string().contains("another-value"));
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["LOG_LEVEL"], "debug");
+    set(&d, "LOG_LEVEL", "config", "info", false).unwrap();
+    assert_eq!(d.ok("list_exports", json!({}))[0]["state"], "stale");
 }

@@ -1,6 +1,7 @@
 //! The app's commands, a few lines each over latchkey-core, grouped by domain.
 
 pub mod checks;
+pub mod environments;
 pub mod variables;
 pub mod vault;
 

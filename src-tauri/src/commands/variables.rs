@@ -7,23 +7,11 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use super::{env_name, var_name};
-use crate::ipc::{Copied, EnvironmentInfo, IpcError, NameCheck, Revealed, SetVariableRequest, VariableRow};
+use crate::ipc::{Copied, IpcError, NameCheck, Revealed, SetVariableRequest, VariableRow};
 use crate::session::AppState;
 
 /// How long a revealed value stays on screen.
 pub const REVEAL_MS: u32 = 30_000;
-
-/// The environments, with how many variables each holds.
-#[tauri::command]
-pub fn list_environments(state: State<'_, AppState>) -> Result<Vec<EnvironmentInfo>, IpcError> {
-    state.with_vault(|vault| {
-        let doc = vault.read()?;
-        Ok(doc
-            .environments()
-            .map(|(name, env)| EnvironmentInfo { name: name.to_string(), variables: env.len() as u32 })
-            .collect())
-    })
-}
 
 /// The variables of `env`, without values.
 #[tauri::command]

@@ -9,6 +9,10 @@ export type EnvironmentInfo = {
  */
 name: string, 
 /**
- * How many variables it has.
+ * How many variables it defines itself.
  */
-variables: number, };
+variables: number, 
+/**
+ * The environment it extends.
+ */
+extends: string | null, };

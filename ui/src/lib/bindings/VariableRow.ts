@@ -38,4 +38,8 @@ updated: string,
 /**
  * The latest validation, when its value was checked.
  */
-check: CheckInfo | null, };
+check: CheckInfo | null, 
+/**
+ * The environment it is inherited from, when the listed one does not define it.
+ */
+inheritedFrom: string | null, };

@@ -5,6 +5,17 @@
 //! (`make bindings` rewrites them). No type here carries a secret value except
 //! [`Revealed`], the answer to an explicit reveal.
 
+mod checks;
+mod environments;
+
+pub use checks::{
+    CheckInfo, CheckValueRequest, FormatStatus, OnlineStatus, ProblemInfo, ValueCheck, VerifyResult,
+};
+pub use environments::{
+    Comparison, ExportFileRequest, ExportFormatName, ExportInfo, ExportStateName, ImportAction,
+    ImportRequest, ImportRow,
+};
+
 use latchkey_core as core;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
@@ -75,7 +86,24 @@ ipc_error_from! {
     core::CatalogError => |e| "catalog",
     core::validate::verify::VerifyError => |e| "verify",
     core::SaveError => |e| "vault",
+    core::EnvironmentChangeError => |e| match e {
+        core::EnvironmentChangeError::Environment(core::EnvironmentError::Unknown(_)) => "unknown_environment",
+        core::EnvironmentChangeError::Environment(_) => "environment",
+        _ => "vault",
+    },
+    core::import::ImportError => |e| match e {
+        core::import::ImportError::Exists { .. } => "exists",
+        _ => "vault",
+    },
+    core::ExportError => |e| match e {
+        core::ExportError::Unrepresentable(_) => "unrepresentable",
+        core::ExportError::Guard(_) => "tracked",
+        core::ExportError::Get(core::GetError::NotFound { .. }) => "not_found",
+        _ => "io",
+    },
+    core::dotenv::DotenvError => |e| "invalid_file",
     core::RemoveError => |e| match e {
+        core::RemoveError::Inherited { .. } => "inherited",
         core::RemoveError::NotFound { .. } => "not_found",
         core::RemoveError::Environment(_) => "unknown_environment",
         _ => "vault",
@@ -117,8 +145,10 @@ pub struct AppStatus {
 pub struct EnvironmentInfo {
     /// Its name.
     pub name: String,
-    /// How many variables it has.
+    /// How many variables it defines itself.
     pub variables: u32,
+    /// The environment it extends.
+    pub extends: Option<String>,
 }
 
 /// Secret or config.
@@ -143,6 +173,7 @@ pub enum Store {
 
 /// A row of the variables table: everything but the value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct VariableRow {
     /// Its name.
     pub name: String,
@@ -160,108 +191,8 @@ pub struct VariableRow {
     pub updated: String,
     /// The latest validation, when its value was checked.
     pub check: Option<CheckInfo>,
-}
-
-/// The format verdict on a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum FormatStatus {
-    /// A known provider's format, nothing wrong.
-    Ok,
-    /// Something is wrong.
-    Invalid,
-    /// Nothing wrong, no provider recognised.
-    Unknown,
-}
-
-/// What a provider said about a key online.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum OnlineStatus {
-    /// Accepted.
-    Valid,
-    /// Rejected.
-    Invalid,
-    /// No answer either way.
-    Indeterminate,
-    /// Not checked: every known check has a side effect.
-    NoSafeCheck,
-}
-
-/// A problem found in a value: a stable code and a sentence for the user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ProblemInfo {
-    /// `placeholder`, `checksum`, `provider_mismatch`, ...
-    pub code: String,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
-/// The latest validation of a stored variable, for its status badge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct CheckInfo {
-    /// The provider detected.
-    pub provider: Option<String>,
-    /// The format verdict.
-    pub format: FormatStatus,
-    /// The codes of the problems found.
-    pub problems: Vec<String>,
-    /// When the format was checked (RFC 3339).
-    pub checked: String,
-    /// The latest online check, if any.
-    pub online: Option<OnlineStatus>,
-    /// Its HTTP status.
-    pub online_status: Option<u16>,
-    /// When it was made (RFC 3339).
-    pub online_at: Option<String>,
-}
-
-/// `check_value`'s request: a value being typed, checked as if stored under `name`.
-#[derive(Debug, Deserialize, TS)]
-pub struct CheckValueRequest {
-    /// The environment (its base URLs count).
-    pub env: String,
-    /// The variable name it would be stored under.
-    pub name: String,
-    /// Secret or config.
-    pub kind: Kind,
-    /// The value typed so far.
-    #[ts(type = "string")]
-    pub value: SecretString,
-}
-
-/// The format checks of a value: what the add dialog shows while a key is typed, and
-/// part of each `verify_variables` result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueCheck {
-    /// The provider detected (its id).
-    pub provider: Option<String>,
-    /// The provider's name.
-    pub provider_name: Option<String>,
-    /// The verdict.
-    pub format: FormatStatus,
-    /// The problems found.
-    pub problems: Vec<ProblemInfo>,
-    /// Whether saving refuses it unless forced (a placeholder, a failed checksum).
-    pub refused: bool,
-}
-
-/// One variable's result from `verify_variables`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyResult {
-    /// The variable.
-    pub name: String,
-    /// Its format checks.
-    pub check: ValueCheck,
-    /// What the provider said; `null` for config and keys that cannot work.
-    pub online: Option<OnlineStatus>,
-    /// The HTTP status, when there was an answer.
-    pub status: Option<u16>,
-    /// What happened, for the user.
-    pub message: Option<String>,
+    /// The environment it is inherited from, when the listed one does not define it.
+    pub inherited_from: Option<String>,
 }
 
 /// `create_vault`'s request.
@@ -339,6 +270,15 @@ impl From<core::IdentityKind> for IdentityKind {
     }
 }
 
+impl From<core::Kind> for Kind {
+    fn from(kind: core::Kind) -> Self {
+        match kind {
+            core::Kind::Secret => Kind::Secret,
+            core::Kind::Config => Kind::Config,
+        }
+    }
+}
+
 impl From<Kind> for core::Kind {
     fn from(kind: Kind) -> Self {
         match kind {
@@ -376,6 +316,7 @@ impl From<core::VariableSummary> for VariableRow {
             notes: v.notes,
             created: rfc3339(v.created),
             updated: rfc3339(v.updated),
+            inherited_from: v.inherited_from.map(|e| e.to_string()),
             check: v.validation.map(|c| CheckInfo {
                 provider: c.provider,
                 format: c.format.into(),
@@ -385,62 +326,6 @@ impl From<core::VariableSummary> for VariableRow {
                 online_status: c.online.as_ref().and_then(|o| o.status),
                 online_at: c.online.as_ref().map(|o| rfc3339(o.at)),
             }),
-        }
-    }
-}
-
-impl From<core::FormatVerdict> for FormatStatus {
-    fn from(verdict: core::FormatVerdict) -> Self {
-        match verdict {
-            core::FormatVerdict::Ok => FormatStatus::Ok,
-            core::FormatVerdict::Invalid => FormatStatus::Invalid,
-            core::FormatVerdict::Unknown => FormatStatus::Unknown,
-        }
-    }
-}
-
-impl From<core::validate::verify::Online> for OnlineStatus {
-    fn from(online: core::validate::verify::Online) -> Self {
-        use core::validate::verify::Online;
-        match online {
-            Online::Valid => OnlineStatus::Valid,
-            Online::Invalid => OnlineStatus::Invalid,
-            Online::Indeterminate => OnlineStatus::Indeterminate,
-            Online::NoSafeCheck => OnlineStatus::NoSafeCheck,
-        }
-    }
-}
-
-impl ValueCheck {
-    /// The UI's view of a finding.
-    pub fn new(finding: &core::Finding, catalog: &core::Catalog) -> Self {
-        ValueCheck {
-            provider_name: finding
-                .provider
-                .as_deref()
-                .and_then(|id| catalog.provider(id))
-                .map(|p| p.name.clone()),
-            provider: finding.provider.clone(),
-            format: finding.format.into(),
-            problems: finding
-                .problems
-                .iter()
-                .map(|p| ProblemInfo { code: p.code.as_str().to_owned(), message: p.message.clone() })
-                .collect(),
-            refused: finding.refusals().next().is_some(),
-        }
-    }
-}
-
-impl VerifyResult {
-    /// The UI's view of one variable's check.
-    pub fn new(checked: &core::Checked, catalog: &core::Catalog) -> Self {
-        VerifyResult {
-            name: checked.name.to_string(),
-            check: ValueCheck::new(&checked.finding, catalog),
-            online: checked.online.as_ref().map(|v| v.online.into()),
-            status: checked.online.as_ref().and_then(|v| v.status),
-            message: checked.online.as_ref().map(|v| v.message.clone()),
         }
     }
 }
@@ -473,5 +358,13 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<CheckValueRequest>(&mut out);
     one::<ValueCheck>(&mut out);
     one::<VerifyResult>(&mut out);
+    one::<Comparison>(&mut out);
+    one::<ImportRequest>(&mut out);
+    one::<ImportAction>(&mut out);
+    one::<ImportRow>(&mut out);
+    one::<ExportFormatName>(&mut out);
+    one::<ExportStateName>(&mut out);
+    one::<ExportFileRequest>(&mut out);
+    one::<ExportInfo>(&mut out);
     out
 }
