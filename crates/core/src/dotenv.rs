@@ -1,8 +1,10 @@
 //! Reading `.env` files with the dotenv family's rules, as python-dotenv applies them:
-//! an optional `export ` prefix; unquoted values with inline `#` comments; single quotes
+//! an optional `export ` prefix; unquoted values with inline ` #` comments; single quotes
 //! (only `\'` and `\\` are escapes); double quotes (`\n`, `\t`, `\"`, ... are escapes);
-//! quoted values spanning lines; `${VAR}` and `${VAR:-default}` expansion outside single
-//! quotes, from earlier lines of the file first, then the process environment.
+//! quoted values spanning lines; carriage returns read as line feeds; `${VAR}` and
+//! `${VAR:-default}` expanded in every quoting style (python-dotenv 1.2 does), from earlier
+//! lines of the file first, then the process environment. `$VAR` and `$(command)` are
+//! left alone: latchkey never runs anything it reads.
 //!
 //! Values become [`SecretString`]s as soon as they are parsed. Errors name the line,
 //! never the value.
@@ -39,8 +41,9 @@ pub enum DotenvError {
 /// Parses `text`; `environment` looks up variables of the process environment for
 /// `${VAR}` expansion (python-dotenv consults `os.environ` after the file's own values).
 pub fn parse(text: &str, environment: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Entry>, DotenvError> {
+    let text = zeroize::Zeroizing::new(text.replace("\r\n", "\n").replace('\r', "\n"));
     let mut entries: Vec<Entry> = Vec::new();
-    let mut rest = text;
+    let mut rest = text.as_str();
     let mut line = 1;
     while !rest.is_empty() {
         let start = line;
@@ -115,7 +118,7 @@ fn parse_line(text: &str, line: usize) -> Result<(usize, Parsed), DotenvError> {
             let (value, len) = quoted(&text[at + 1..], quote).ok_or_else(|| {
                 syntax(&format!("the value of `{name}` opens a {quote} quote that is never closed"))
             })?;
-            (value, quote == '"', at + 1 + len + 1)
+            (value, true, at + 1 + len + 1)
         }
         _ => {
             let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
@@ -230,7 +233,7 @@ mod tests {
             parse_ok(text),
             [
                 ("A".into(), "plain value".into(), 3),
-                ("B".into(), "single ${A} \\n kept".into(), 4),
+                ("B".into(), "single plain value \\n kept".into(), 4),
                 ("C".into(), "double\tesc \"q\" plain value".into(), 5),
                 ("D".into(), "multi\nline".into(), 6),
                 ("E".into(), "fallback/process/".into(), 8),

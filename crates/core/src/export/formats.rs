@@ -180,11 +180,46 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// The quoting python-dotenv and dotenvx both read back exactly (see
-/// `tests/tools/DOTENV-SEMANTICS.md`).
+/// The one encoding python-dotenv and dotenvx both read back exactly, measured against
+/// both (`tests/tools/DOTENV-SEMANTICS.md`): `'...'` with `\'` for each quote in the normal
+/// case; `"..."` with `\r` and `\n` for a carriage return; unquoted for plain values. A
+/// `${...}` (python-dotenv expands it in every quoting style) and a few backslash
+/// combinations have no encoding both parsers agree on.
 fn dotenv_quote(s: &str) -> Result<Zeroizing<String>, &'static str> {
-    if !s.contains('\'') && !s.contains('\\') {
-        return Ok(Zeroizing::new(format!("'{s}'")));
+    if has_dotenv_reference(s) {
+        return Err("holds `${...}`, which python-dotenv expands however it is quoted");
     }
-    Err("holds a single quote or a backslash, which .env parsers read differently")
+    if s.contains('\r') {
+        if s.contains(['"', '\\', '$']) {
+            return Err("holds a carriage return together with a quote, backslash or `$`");
+        }
+        return Ok(Zeroizing::new(format!("\"{}\"", s.replace('\r', "\\r").replace('\n', "\\n"))));
+    }
+    if !s.contains("\\\\") && !s.contains("\\'") && !s.ends_with('\\') {
+        return Ok(Zeroizing::new(format!("'{}'", s.replace('\'', "\\'"))));
+    }
+    let plain =
+        !s.is_empty() && !s.contains(['\n', '#', '$']) && !s.starts_with(['\'', '"', '`']) && s.trim() == s;
+    if plain {
+        return Ok(Zeroizing::new(s.to_owned()));
+    }
+    Err(
+        "combines backslashes with quotes, `#`, `$`, line breaks or edge spaces in a way .env parsers read differently",
+    )
+}
+
+/// Whether `s` holds `${NAME}` or `${NAME:-default}` as python-dotenv recognises them.
+fn has_dotenv_reference(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        let inner = &rest[start + 2..];
+        let Some(close) = inner.find('}') else { return false };
+        let body = &inner[..close];
+        let name = body.split_once(":-").map_or(body, |(name, _)| name);
+        if !name.contains(':') {
+            return true;
+        }
+        rest = &inner[close + 1..];
+    }
+    false
 }
