@@ -7,7 +7,7 @@ NPM ?= npm
 # Debian/Ubuntu packages the build and the tests need. A Node.js that is already there
 # (with its npm, say from NodeSource) is kept: Debian's npm would conflict with it.
 APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools libglib2.0-bin \
-	age bsdutils hyperfine \
+	age bsdutils hyperfine git python3 python3-pip \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev \
 	webkit2gtk-driver xvfb xauth xclip nodejs npm
 

@@ -28,6 +28,9 @@ fi
 rm -f "$marker"
 
 PYTHON="${PYTHON:-python3}"
+# --target installs into our own directory; Debian's "externally managed" guard is about
+# the system's site-packages, so it does not apply (older pips ignore this variable).
+export PIP_BREAK_SYSTEM_PACKAGES=1
 rm -rf "$DIR/py"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-input \
     --no-deps --root-user-action=ignore --target "$DIR/py" "python-dotenv==$PY_DOTENV_VERSION" "PyYAML==$PYYAML_VERSION" >&2

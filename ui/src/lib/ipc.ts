@@ -6,9 +6,14 @@ import { getCurrentWindow } from '@tauri-apps/api/window';
 
 import type { AppStatus } from './bindings/AppStatus';
 import type { CheckValueRequest } from './bindings/CheckValueRequest';
+import type { Comparison } from './bindings/Comparison';
 import type { Copied } from './bindings/Copied';
 import type { CreateVaultRequest } from './bindings/CreateVaultRequest';
 import type { EnvironmentInfo } from './bindings/EnvironmentInfo';
+import type { ExportFileRequest } from './bindings/ExportFileRequest';
+import type { ExportInfo } from './bindings/ExportInfo';
+import type { ImportRequest } from './bindings/ImportRequest';
+import type { ImportRow } from './bindings/ImportRow';
 import type { IpcError } from './bindings/IpcError';
 import type { NameCheck } from './bindings/NameCheck';
 import type { Revealed } from './bindings/Revealed';
@@ -82,6 +87,29 @@ export function listEnvironments(): Promise<EnvironmentInfo[]> {
   return call('list_environments');
 }
 
+/** Creates `name`, extending `base` when given (its variables show through until overridden). */
+export function addEnvironment(name: string, base: string | null): Promise<EnvironmentInfo[]> {
+  return call('add_environment', { name, extends: base });
+}
+
+/** Renames an environment (not `default`). */
+export function renameEnvironment(old: string, next: string): Promise<EnvironmentInfo[]> {
+  return call('rename_environment', { old, new: next });
+}
+
+/**
+ * Deletes an environment and its variables. Rejects with code `environment` for `default`
+ * and for an environment another one extends.
+ */
+export function deleteEnvironment(name: string): Promise<EnvironmentInfo[]> {
+  return call('delete_environment', { name });
+}
+
+/** How two environments differ, by name only (values are compared in Rust). */
+export function compareEnvironments(first: string, second: string): Promise<Comparison> {
+  return call('compare_environments', { first, second });
+}
+
 export function listVariables(env: string): Promise<VariableRow[]> {
   return call('list_variables', { env });
 }
@@ -124,6 +152,43 @@ export function checkValue(request: CheckValueRequest): Promise<ValueCheck> {
  */
 export function verifyVariables(env: string, name: string | null): Promise<VerifyResult[]> {
   return call('verify_variables', { env, name });
+}
+
+/** Rust opens a native file dialog; `null` when the user cancelled. */
+export function chooseImportFile(): Promise<string | null> {
+  return call('choose_import_file');
+}
+
+/** Rust opens a native save dialog proposing `suggested`; `null` when the user cancelled. */
+export function chooseExportPath(suggested: string): Promise<string | null> {
+  return call('choose_export_path', { suggested });
+}
+
+/** What importing the file would do: nothing is written, and no value comes back. */
+export function previewImport(request: ImportRequest): Promise<ImportRow[]> {
+  return call('preview_import', { request });
+}
+
+/**
+ * Imports the file, all of it or nothing. Rejects with code `exists` when names exist
+ * with other values and `request.overwrite` is false.
+ */
+export function importFile(request: ImportRequest): Promise<ImportRow[]> {
+  return call('import_file', { request });
+}
+
+/**
+ * Rust writes the file (0600) and records it. Rejects with code `tracked` for a path git
+ * would track (retry with `allowTracked` only after asking), `unrepresentable` for a value
+ * the format cannot carry.
+ */
+export function exportFile(request: ExportFileRequest): Promise<ExportInfo> {
+  return call('export_file', { request });
+}
+
+/** Every recorded export, and whether its file is current, stale, edited or missing. */
+export function listExports(): Promise<ExportInfo[]> {
+  return call('list_exports');
 }
 
 // Tauri's unlisten functions are async underneath: never let one reject unhandled (the
