@@ -66,7 +66,7 @@ test-desktop: tools test-rust
 test: lint test-ui test-rust test-desktop
 
 bench: tools ui
-	$(CARGO) bench -p latchkey-core --bench vault --bench check --locked
+	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --locked
 	crates/cli/benches/get.sh
 	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
 	xvfb-run -a -s "-screen 0 1280x800x24" node src-tauri/benches/desktop.mjs

@@ -15,13 +15,20 @@ fn import_previews_without_values_and_never_overwrites_unasked() {
     let (s, _) = Sandbox::with_identity_file();
     s.set("default", "DB_PASSWORD", "old-password-value");
     let file = s.path("app.env");
-    std::fs::write(&file, "DB_PASSWORD=new-password-value\nLOG_LEVEL=debug\nOPENAI_BASE_URL=https://api.openai.com/v1\n").unwrap();
+    std::fs::write(
+        &file,
+        "DB_PASSWORD=new-password-value\nLOG_LEVEL=debug\nOPENAI_BASE_URL=https://api.openai.com/v1\n",
+    )
+    .unwrap();
     let before = std::fs::read(s.home.join("vault.age")).unwrap();
     let out = s.run(&["import", file.to_str().unwrap(), "--yes"], b"");
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("DB_PASSWORD  secret  overwrite") || err.contains("overwrite"), "{err}");
-    assert!(err.contains("already has `DB_PASSWORD` with other values") && err.contains("--overwrite"), "{err}");
+    assert!(
+        err.contains("already has `DB_PASSWORD` with other values") && err.contains("--overwrite"),
+        "{err}"
+    );
     assert!(!err.contains("password-value"), "the preview showed a value: {err}");
     assert_eq!(std::fs::read(s.home.join("vault.age")).unwrap(), before, "a refused import wrote something");
 
@@ -34,7 +41,11 @@ fn import_previews_without_values_and_never_overwrites_unasked() {
         .collect();
     assert_eq!(
         kinds,
-        [("DB_PASSWORD".into(), "secret".into()), ("LOG_LEVEL".into(), "config".into()), ("OPENAI_BASE_URL".into(), "config".into())]
+        [
+            ("DB_PASSWORD".into(), "secret".into()),
+            ("LOG_LEVEL".into(), "config".into()),
+            ("OPENAI_BASE_URL".into(), "config".into())
+        ]
     );
     // Piped without --yes, import asks for confirmation instead of writing.
     std::fs::write(&file, "NEW_SETTING=1\n").unwrap();
@@ -68,7 +79,11 @@ fn an_export_file_is_private_and_kept_out_of_git_unless_ignored() {
     let target = repo.join(".env");
     let out = s.run(&["export", "--out", target.to_str().unwrap()], b"");
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("not ignored by git") && stderr(&out).contains("--allow-tracked"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not ignored by git") && stderr(&out).contains("--allow-tracked"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!target.exists(), "a refused export wrote the file");
 
     std::fs::write(repo.join(".gitignore"), ".env\n").unwrap();
@@ -86,7 +101,8 @@ fn exports_tell_current_stale_edited_and_missing_files_apart() {
     let (s, _) = Sandbox::with_identity_file();
     s.set("default", "API_TOKEN", "first-token-value-1");
     s.set_config("default", "LOG_LEVEL", "info");
-    let files: Vec<_> = ["current.env", "stale.env", "edited.env", "missing.env"].iter().map(|f| s.path(f)).collect();
+    let files: Vec<_> =
+        ["current.env", "stale.env", "edited.env", "missing.env"].iter().map(|f| s.path(f)).collect();
     s.ok(&["export", "--only", "LOG_LEVEL", "--out", files[0].to_str().unwrap()], b"");
     for file in &files[1..] {
         s.ok(&["export", "--out", file.to_str().unwrap()], b"");
@@ -96,7 +112,8 @@ fn exports_tell_current_stale_edited_and_missing_files_apart() {
     std::fs::remove_file(&files[3]).unwrap();
     let listed: serde_json::Value = serde_json::from_slice(&s.ok(&["exports", "--json"], b"")).unwrap();
     let state = |file: &std::path::Path| {
-        listed.as_array().unwrap().iter().find(|e| e["path"] == file.to_str().unwrap()).unwrap()["state"].clone()
+        listed.as_array().unwrap().iter().find(|e| e["path"] == file.to_str().unwrap()).unwrap()["state"]
+            .clone()
     };
     assert_eq!(state(&files[0]), "current", "an export without API_TOKEN is not affected by its change");
     assert_eq!(state(&files[1]), "stale");
@@ -127,7 +144,10 @@ fn inject_resolves_references_and_names_the_line_of_one_it_cannot() {
     assert_eq!(std::fs::metadata(&rendered).unwrap().permissions().mode() & 0o777, 0o600);
 
     for (line, expected) in [
-        ("X=latchkey://prod/MISSING_KEY\n", ".env.latchkey:2: `latchkey://prod/MISSING_KEY` cannot be resolved: no variable `MISSING_KEY`"),
+        (
+            "X=latchkey://prod/MISSING_KEY\n",
+            ".env.latchkey:2: `latchkey://prod/MISSING_KEY` cannot be resolved: no variable `MISSING_KEY`",
+        ),
         ("X=latchkey://staging/OPENAI_API_KEY\n", "no environment named `staging`"),
         ("X=latchkey://prod\n", "is not a reference latchkey understands"),
     ] {
@@ -137,5 +157,9 @@ fn inject_resolves_references_and_names_the_line_of_one_it_cannot() {
         assert!(stderr(&out).contains(expected), "{line}: {}", stderr(&out));
         assert!(stderr(&out).contains(".env.latchkey:2:"), "{}", stderr(&out));
     }
-    assert_eq!(std::fs::read_to_string(&rendered).unwrap().lines().count(), 4, "a failed inject replaced the output");
+    assert_eq!(
+        std::fs::read_to_string(&rendered).unwrap().lines().count(),
+        4,
+        "a failed inject replaced the output"
+    );
 }

@@ -21,6 +21,7 @@ pub mod home;
 pub mod identity;
 pub mod import;
 pub mod keychain;
+pub mod launch;
 pub mod name;
 pub mod reference;
 pub mod validate;

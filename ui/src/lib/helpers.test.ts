@@ -56,6 +56,7 @@ describe('filterRows', () => {
     created: '',
     updated: '',
     check: null,
+    inheritedFrom: null,
   });
   const rows = [row('OPENAI_API_KEY', 'secret', 'openai'), row('BASE_URL', 'config', null, 'the OpenAI proxy'), row('GH', 'secret', 'github')];
   it('matches names, providers and notes in any case', () => {

@@ -6,7 +6,12 @@ import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { AppStatus } from '../lib/bindings/AppStatus';
 import type { CheckInfo } from '../lib/bindings/CheckInfo';
 import type { CheckValueRequest } from '../lib/bindings/CheckValueRequest';
+import type { Comparison } from '../lib/bindings/Comparison';
 import type { EnvironmentInfo } from '../lib/bindings/EnvironmentInfo';
+import type { ExportFileRequest } from '../lib/bindings/ExportFileRequest';
+import type { ExportInfo } from '../lib/bindings/ExportInfo';
+import type { ImportRequest } from '../lib/bindings/ImportRequest';
+import type { ImportRow } from '../lib/bindings/ImportRow';
 import type { IpcError } from '../lib/bindings/IpcError';
 import type { Kind } from '../lib/bindings/Kind';
 import type { OnlineStatus } from '../lib/bindings/OnlineStatus';
@@ -35,11 +40,17 @@ export type SeedVariable = {
 /** What a provider answers in verify_variables. */
 export type Verdict = { online: OnlineStatus; status: number | null; message: string };
 
+/** One line of a .env file on the fake disk. */
+export type FileEntry = { name: string; value: string };
+
 type Entry = { row: VariableRow; value: string };
 
 type TauriInternals = { runCallback: (id: number, data: unknown) => void };
 
 const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const VALID_ENV = /^[a-z0-9][a-z0-9_-]*$/;
+/** The fake's imitation of latchkey_core::import::classify. */
+const SECRET_WORDS = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH/;
 
 const PROVIDERS = [
   { id: 'anthropic', name: 'Anthropic', prefix: 'sk-ant-', names: /^ANTHROPIC_/ },
@@ -165,6 +176,17 @@ export class FakeBackend {
   readonly verdicts = new Map<string, Verdict>();
   calls: Call[] = [];
   readonly envs = new Map<string, Map<string, Entry>>([['default', new Map()]]);
+  /** The environment each one extends. */
+  readonly bases = new Map<string, string>();
+  /** The .env files on the fake disk, by path. */
+  readonly files = new Map<string, FileEntry[]>();
+  /** What the native dialogs answer: a path, or null for Cancel. */
+  importChoice: string | null = null;
+  exportChoice: string | null = null;
+  /** Paths in a git work tree that git does not ignore. */
+  readonly tracked = new Set<string>();
+  /** The recorded exports. */
+  exports: ExportInfo[] = [];
   private failures = new Map<string, unknown>();
   private listeners = new Map<string, number[]>();
   private pending = new Map<string, Promise<unknown>>();
@@ -208,9 +230,29 @@ export class FakeBackend {
                 ...v.check,
               }
             : null,
+          inheritedFrom: null,
         },
       });
     }
+    return this;
+  }
+
+  /** Makes `env` (created if needed) extend `base`. */
+  extending(env: string, base: string): this {
+    if (!this.envs.has(env)) this.envs.set(env, new Map());
+    this.bases.set(env, base);
+    return this;
+  }
+
+  /** Puts a .env file on the fake disk. */
+  file(path: string, entries: FileEntry[]): this {
+    this.files.set(path, entries);
+    return this;
+  }
+
+  /** Records an export, as if written earlier (`state` defaults to current). */
+  exported(info: Partial<ExportInfo> & { path: string }): this {
+    this.exports.push({ env: 'default', format: 'dotenv', names: [], at: new Date().toISOString(), state: 'current', ...info });
     return this;
   }
 
@@ -292,6 +334,60 @@ export class FakeBackend {
     return entry;
   }
 
+  /** What `env` sees: its own variables, then those it inherits, the nearest first. */
+  private resolved(env: unknown): Map<string, Entry & { from: string }> {
+    const seen = new Map<string, Entry & { from: string }>();
+    let name: string | undefined = env as string;
+    this.env(name);
+    while (name !== undefined) {
+      for (const [key, entry] of this.env(name)) if (!seen.has(key)) seen.set(key, { ...entry, from: name });
+      name = this.bases.get(name);
+    }
+    return seen;
+  }
+
+  private found(env: unknown, name: unknown): Entry {
+    const entry = this.resolved(env).get(name as string);
+    if (!entry) throw this.error('not_found', `There is no ${String(name)} in ${String(env)}.`);
+    return entry;
+  }
+
+  private environments(): EnvironmentInfo[] {
+    return [...this.envs.keys()]
+      .sort()
+      .map((name) => ({ name, variables: this.envs.get(name)!.size, extends: this.bases.get(name) ?? null }));
+  }
+
+  private envName(name: unknown): string {
+    const n = String(name);
+    if (!VALID_ENV.test(n) || n.length > 128) {
+      throw this.error(
+        'invalid_name',
+        `environment name \`${n}\` is not valid: use lowercase letters, digits, \`-\` and \`_\`, starting with a letter or digit (like prod)`,
+      );
+    }
+    return n;
+  }
+
+  private planImport(r: ImportRequest): { rows: ImportRow[]; entries: FileEntry[] } {
+    const env = this.env(this.envName(r.env));
+    const entries = this.files.get(r.path);
+    if (!entries) throw this.error('io', `Cannot read ${r.path}: No such file or directory (os error 2). Choose a readable text file.`);
+    const rows = entries.map((e): ImportRow => {
+      const kind: Kind = r.allSecret || SECRET_WORDS.test(e.name) ? 'secret' : 'config';
+      const old = env.get(e.name);
+      const check = fakeCheck(e.name, kind, e.value);
+      return {
+        name: e.name,
+        kind,
+        action: !old ? 'create' : old.value === e.value && old.row.kind === kind ? 'unchanged' : 'replace',
+        provider: check.provider,
+        problems: check.problems.map((p) => p.code),
+      };
+    });
+    return { rows, entries };
+  }
+
   /** What the provider says about a variable: nothing for config and refused keys. */
   private verdictFor(row: VariableRow, check: ValueCheck): Verdict | null {
     if (row.kind !== 'secret' || check.refused) return null;
@@ -331,11 +427,138 @@ export class FakeBackend {
         return null;
       case 'list_environments':
         this.unlockedVault();
-        return [...this.envs].map(([name, vars]): EnvironmentInfo => ({ name, variables: vars.size }));
+        return this.environments();
+      case 'add_environment': {
+        this.unlockedVault();
+        const name = this.envName(args.name);
+        const base = args.extends === null ? null : this.envName(args.extends);
+        if (this.envs.has(name)) throw this.error('environment', `environment \`${name}\` already exists`);
+        if (base !== null) this.env(base);
+        this.envs.set(name, new Map());
+        if (base !== null) this.bases.set(name, base);
+        return this.environments();
+      }
+      case 'rename_environment': {
+        this.unlockedVault();
+        const [old, next] = [this.envName(args.old), this.envName(args.new)];
+        const vars = this.env(old);
+        if (old === 'default') {
+          throw this.error('environment', 'the `default` environment cannot be renamed: create another and move variables into it');
+        }
+        if (this.envs.has(next)) throw this.error('environment', `environment \`${next}\` already exists`);
+        this.envs.delete(old);
+        this.envs.set(next, vars);
+        const base = this.bases.get(old);
+        this.bases.delete(old);
+        if (base !== undefined) this.bases.set(next, base);
+        for (const [env, b] of this.bases) if (b === old) this.bases.set(env, next);
+        for (const e of this.exports) if (e.env === old) e.env = next;
+        return this.environments();
+      }
+      case 'delete_environment': {
+        this.unlockedVault();
+        const name = this.envName(args.name);
+        this.env(name);
+        if (name === 'default') throw this.error('environment', 'the `default` environment cannot be removed');
+        const by = [...this.bases].filter(([, b]) => b === name).map(([env]) => env);
+        if (by.length > 0) {
+          throw this.error(
+            'environment',
+            `environment \`${name}\` is extended by ${by.join(', ')}: remove those first, or extend another environment`,
+          );
+        }
+        this.envs.delete(name);
+        this.bases.delete(name);
+        return this.environments();
+      }
+      case 'compare_environments': {
+        this.unlockedVault();
+        const [a, b] = [this.resolved(this.envName(args.first)), this.resolved(this.envName(args.second))];
+        const sorted = (names: string[]) => names.sort();
+        const both = [...a.keys()].filter((n) => b.has(n));
+        const same = (n: string) => a.get(n)!.value === b.get(n)!.value && a.get(n)!.row.kind === b.get(n)!.row.kind;
+        const comparison: Comparison = {
+          onlyFirst: sorted([...a.keys()].filter((n) => !b.has(n))),
+          onlySecond: sorted([...b.keys()].filter((n) => !a.has(n))),
+          different: sorted(both.filter((n) => !same(n))),
+          same: sorted(both.filter(same)),
+        };
+        return comparison;
+      }
+      case 'choose_import_file':
+        return this.importChoice;
+      case 'choose_export_path':
+        return this.exportChoice;
+      case 'preview_import':
+        this.unlockedVault();
+        return this.planImport(args.request as ImportRequest).rows;
+      case 'import_file': {
+        this.unlockedVault();
+        const r = args.request as ImportRequest;
+        const { rows, entries } = this.planImport(r);
+        const replaced = rows.filter((p) => p.action === 'replace').map((p) => p.name);
+        if (replaced.length > 0 && !r.overwrite) {
+          throw this.error(
+            'exists',
+            `\`${r.env}\` already has ${replaced.join(', ')} with other values: nothing was imported; pass --overwrite to replace them`,
+          );
+        }
+        const env = this.env(r.env);
+        const now = new Date().toISOString();
+        rows.forEach((p, i) => {
+          if (p.action === 'unchanged') return;
+          const old = env.get(p.name);
+          const check = fakeCheck(p.name, p.kind, entries[i].value);
+          env.set(p.name, {
+            value: entries[i].value,
+            row: {
+              name: p.name,
+              kind: p.kind,
+              store: old?.row.store ?? 'vault',
+              provider: p.provider,
+              notes: old?.row.notes ?? '',
+              created: old?.row.created ?? now,
+              updated: now,
+              check: checkInfo(check, now),
+              inheritedFrom: null,
+            },
+          });
+        });
+        return rows;
+      }
+      case 'export_file': {
+        this.unlockedVault();
+        const r = args.request as ExportFileRequest;
+        const vars = this.resolved(this.envName(r.env));
+        if (this.tracked.has(r.path) && !r.allowTracked) {
+          throw this.error(
+            'tracked',
+            `${r.path} is inside a git work tree and not ignored by git, so the secrets could be committed: add it to .gitignore, choose another path, or pass --allow-tracked`,
+          );
+        }
+        for (const n of r.only ?? []) if (!vars.has(n)) throw this.error('not_found', `There is no ${n} in ${r.env}.`);
+        const info: ExportInfo = {
+          path: r.path,
+          env: r.env,
+          format: r.format,
+          names: r.only ?? [...vars.keys()].sort(),
+          at: new Date().toISOString(),
+          state: 'current',
+        };
+        this.exports = [...this.exports.filter((e) => e.path !== r.path), info];
+        return { ...info, names: [...info.names] };
+      }
+      case 'list_exports':
+        this.unlockedVault();
+        return this.exports.map((e) => ({ ...e, names: [...e.names] }));
       case 'list_variables':
         this.unlockedVault();
-        return [...this.env(args.env).values()]
-          .map((e) => ({ ...e.row, check: e.row.check && { ...e.row.check, problems: [...e.row.check.problems] } }))
+        return [...this.resolved(args.env).values()]
+          .map((e) => ({
+            ...e.row,
+            check: e.row.check && { ...e.row.check, problems: [...e.row.check.problems] },
+            inheritedFrom: e.from === args.env ? null : e.from,
+          }))
           .sort((a, b) => a.name.localeCompare(b.name));
       case 'check_name': {
         const name = args.name as string;
@@ -365,21 +588,27 @@ export class FakeBackend {
           created: old?.row.created ?? now,
           updated: now,
           check: found ? checkInfo(found, now) : (old?.row.check ?? null),
+          inheritedFrom: null,
         };
         env.set(r.name, { row, value: r.value ?? old!.value });
         return { ...row };
       }
-      case 'delete_variable':
+      case 'delete_variable': {
         this.unlockedVault();
+        const from = this.resolved(args.env).get(args.name as string)?.from;
+        if (from !== undefined && from !== args.env) {
+          throw this.error('inherited', `${String(args.name)} is inherited from ${from}: delete it there, or override it in ${String(args.env)}`);
+        }
         this.entry(args.env, args.name);
         this.env(args.env).delete(args.name as string);
         return null;
+      }
       case 'reveal_value':
         this.unlockedVault();
-        return { value: this.entry(args.env, args.name).value, hideAfterMs: this.hideAfterMs };
+        return { value: this.found(args.env, args.name).value, hideAfterMs: this.hideAfterMs };
       case 'copy_value':
         this.unlockedVault();
-        this.entry(args.env, args.name);
+        this.found(args.env, args.name);
         return { clearAfterMs: this.clearAfterMs };
       case 'check_value': {
         this.unlockedVault();

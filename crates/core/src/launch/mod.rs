@@ -1,0 +1,6 @@
+//! Launching agents: what a child process is given (the variables it may see, with
+//! sensitive ones of the parent withheld) and how its output is masked.
+
+pub mod mask;
+
+pub use mask::{MIN_MASKED_LEN, Masker};
