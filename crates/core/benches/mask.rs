@@ -17,7 +17,7 @@ fn stream(secrets: &[(String, SecretString)]) -> Vec<u8> {
             )
             .as_bytes(),
         );
-        if i % 50 == 0 {
+        if i.is_multiple_of(50) {
             out.extend_from_slice(secrets[i % secrets.len()].1.expose_secret().as_bytes());
         }
         out.push(b'\n');
