@@ -68,6 +68,7 @@ test: lint test-ui test-rust test-desktop
 bench: tools ui
 	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --locked
 	crates/cli/benches/get.sh
+	tests/with-keyring.sh crates/cli/benches/run.sh
 	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
 	xvfb-run -a -s "-screen 0 1280x800x24" node src-tauri/benches/desktop.mjs
 

@@ -1,8 +1,8 @@
 // The app in a plain browser over a fake vault, to work on the UI without the Rust side:
 // `npm run dev`, then open http://localhost:5173/mock/?screen=main (first-run,
 // first-run-no-keychain, unlock, unlock-passphrase, main, empty) and optionally
-// &then=reveal|add|edit|delete|settings|error|copy|verify|findings|refused. Never part of
-// the build.
+// &then=reveal|add|edit|delete|settings|error|copy|verify|findings|refused|environments|
+// compare|import|export. Never part of the build.
 import { mount, tick } from 'svelte';
 import '../src/app.css';
 import App from '../src/App.svelte';
@@ -64,7 +64,20 @@ if (screen !== 'empty') {
       { name: 'LOG_LEVEL', value: 'debug', kind: 'config', notes: '', updated: ago(1), check: { format: 'unknown' } },
     ])
     .seed('prod', [{ name: 'OPENAI_API_KEY', value: 'sk-prod', provider: 'openai' }])
-    .seed('dev', []);
+    .seed('dev', [])
+    .extending('staging', 'prod')
+    .seed('staging', [{ name: 'LOG_LEVEL', value: 'info', kind: 'config', check: { format: 'unknown' } }])
+    .file('/home/ada/app/.env', [
+      { name: 'OPENAI_API_KEY', value: 'sk-proj-4dF9xQ2mLr8TzV1wYb6NcKe3HuJ0pAsG' },
+      { name: 'STRIPE_SECRET_KEY', value: 'sk_live_your_key_here' },
+      { name: 'LOG_LEVEL', value: 'info' },
+    ])
+    .exported({ path: '/home/ada/app/.env', env: 'default', names: ['OPENAI_API_KEY'], at: ago(40) })
+    .exported({ path: '/home/ada/api/prod.json', env: 'prod', format: 'json', names: ['OPENAI_API_KEY'], at: ago(60 * 30), state: 'stale' })
+    .exported({ path: '/home/ada/ci/vars.sh', env: 'default', format: 'shell', names: ['LOG_LEVEL'], at: ago(60 * 80), state: 'edited' })
+    .exported({ path: '/tmp/old.env', env: 'dev', names: [], at: ago(60 * 24 * 40), state: 'missing' });
+  rust.importChoice = '/home/ada/app/.env';
+  rust.exportChoice = '/home/ada/app/default.env';
 } else {
   rust.seed('prod', []);
 }
@@ -125,6 +138,18 @@ async function act() {
       break;
     case 'settings':
       click('#settings');
+      break;
+    case 'environments':
+      click('[data-action="manage-environments"]');
+      break;
+    case 'compare':
+      click('[data-action="compare"]');
+      break;
+    case 'import':
+      click('[data-action="import"]');
+      break;
+    case 'export':
+      click('[data-action="export"]');
       break;
     case 'error':
       rust.failNext('reveal_value', { code: 'keychain', message: 'The OS keychain did not answer: unlock your keyring, then try again.' });

@@ -112,6 +112,20 @@ refuses a path in a git work tree unless git ignores it (--allow-tracked overrid
 A template line like OPENAI_API_KEY=latchkey://prod/OPENAI_API_KEY gets the value; other
 text passes through. A reference that cannot be resolved is an error naming the line.")]
     Inject(InjectArgs),
+    /// Run a command (an agent) with the environment's variables injected, its output
+    /// masked, and sensitive variables of this shell withheld.
+    #[command(after_help = "Examples:
+  latchkey run -- python agent.py
+  latchkey run --env prod --only OPENAI_API_KEY,OPENAI_BASE_URL -- node agent.js
+  latchkey run --env-file .env.latchkey -- ./agent     latchkey://ENV/NAME references resolved in memory
+
+Values never go on the command line. Every injected secret of 6 or more characters is
+replaced by <latchkey:NAME> in the output (--no-mask turns that off); on a terminal the
+command runs in a pseudo-terminal, so colours and prompts keep working. Variables of this
+shell whose names look sensitive (*_KEY, *_TOKEN, *_SECRET, *PASSWORD*, *_CREDENTIALS, or
+the comma-separated patterns in LATCHKEY_WITHHOLD) are withheld unless --inherit-secrets.
+latchkey exits with the command's status, or 128+N when a signal N ended it.")]
+    Run(RunArgs),
     /// Remove a variable (and its keychain entry).
     #[command(after_help = "Examples:
   latchkey rm OLD_API_KEY
@@ -266,6 +280,28 @@ pub struct InjectArgs {
     /// Write even inside a git work tree that does not ignore the file.
     #[arg(long, requires = "output")]
     pub allow_tracked: bool,
+}
+
+/// `latchkey run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Inject only these variables (comma-separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Option<Vec<VariableName>>,
+    /// Also inject the variables of this template, its references resolved in memory.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub env_file: Option<PathBuf>,
+    /// Do not mask secrets in the command's output.
+    #[arg(long)]
+    pub no_mask: bool,
+    /// Keep the sensitive variables of this shell in the command's environment.
+    #[arg(long)]
+    pub inherit_secrets: bool,
+    /// The command and its arguments.
+    #[arg(required = true, last = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 /// `latchkey diff`.

@@ -3,7 +3,8 @@
 //! `main` owns two policies, and nothing else does:
 //! - exit codes: 0 for success, 1 for an error (printed on one line to stderr), 2 for a
 //!   usage error (clap prints it);
-//! - a closed stdout (`latchkey list | head -1`) is not an error: we exit 0 quietly.
+//! - a closed stdout (`latchkey list | head -1`) is not an error: we exit 0 quietly;
+//! - `latchkey run` exits with its command's status (128+N when signal N ended it).
 #![forbid(unsafe_code)]
 
 mod cli;
@@ -17,7 +18,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // `{:#}` joins the context chain on one line: "cannot X: because Y: do Z".

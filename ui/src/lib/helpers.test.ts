@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { VariableRow } from './bindings/VariableRow';
 import type { VerifyResult } from './bindings/VerifyResult';
 import { problemLabel, statusBadge, trimValue, verifyMessage, verifySummary, withArticle } from './checks';
+import { compareWith, envNameError, variableCount } from './environments';
+import { fileName, namesAgain, suggestedFileName } from './exports';
 import { filterRows } from './filter';
 import { isShortcut } from './shortcuts';
 import { throttle } from './throttle';
@@ -149,5 +151,56 @@ describe('key check words', () => {
       'A: rejected — OpenAI rejected the key: create a new one',
     );
     expect(verifyMessage(result('LOG_LEVEL', null))).toBe('LOG_LEVEL: not checked online');
+  });
+});
+
+describe('environment names', () => {
+  it('accepts what Rust accepts, and says why not otherwise', () => {
+    expect(envNameError('', [])).toBeNull();
+    expect(envNameError('staging', ['default'])).toBeNull();
+    expect(envNameError('eu-west_2', [])).toBeNull();
+    expect(envNameError('2fa', [])).toBeNull();
+    const rule = 'Use lowercase letters, digits, - and _, starting with a letter or digit (like prod).';
+    expect(envNameError('Prod', [])).toBe(rule);
+    expect(envNameError('-prod', [])).toBe(rule);
+    expect(envNameError('my env', [])).toBe(rule);
+    expect(envNameError('x'.repeat(129), [])).toBe('Use at most 128 characters.');
+    expect(envNameError('prod', ['default', 'prod'])).toBe('There is already an environment named prod.');
+  });
+
+  it('counts variables in words', () => {
+    expect([0, 1, 3].map(variableCount)).toEqual(['no variables', '1 variable', '3 variables']);
+  });
+
+  it('compares with the base first, then default, then any other', () => {
+    const envs = [
+      { name: 'default', variables: 1, extends: null },
+      { name: 'prod', variables: 1, extends: null },
+      { name: 'staging', variables: 0, extends: 'prod' },
+    ];
+    expect(compareWith('staging', envs)).toBe('prod');
+    expect(compareWith('prod', envs)).toBe('default');
+    expect(compareWith('default', envs)).toBe('prod');
+    expect(compareWith('default', envs.slice(0, 1))).toBeNull();
+  });
+});
+
+describe('exports', () => {
+  it('proposes a file name per format', () => {
+    expect(suggestedFileName('prod', 'dotenv')).toBe('prod.env');
+    expect(suggestedFileName('prod', 'json')).toBe('prod.json');
+    expect(suggestedFileName('dev', 'shell')).toBe('dev.sh');
+    expect(fileName('/home/ada/app/prod.env')).toBe('prod.env');
+    expect(fileName('C:\\app\\prod.json')).toBe('prod.json');
+  });
+
+  it('never asks "Export again" for more names than the file holds', () => {
+    const info = { path: '/a/.env', env: 'prod', format: 'dotenv' as const, names: ['A', 'B'], at: '', state: 'stale' as const };
+    // Every name of the environment is in the file: all of it again.
+    expect(namesAgain(info, ['A', 'B'])).toBeNull();
+    expect(namesAgain(info, ['A'])).toBeNull();
+    // The environment has more: only the file's names that still exist.
+    expect(namesAgain(info, ['A', 'B', 'C'])).toEqual(['A', 'B']);
+    expect(namesAgain(info, ['B', 'C'])).toEqual(['B']);
   });
 });

@@ -76,6 +76,19 @@ describe('ipc', () => {
     await ipc.checkValue(typed);
     await ipc.verifyVariables('prod', 'OPENAI_API_KEY');
     await ipc.verifyVariables('prod', null);
+    const importRequest = { env: 'prod', path: '/tmp/app/.env', allSecret: true, overwrite: false };
+    const exportRequest = { env: 'prod', format: 'json' as const, only: ['A_B'], path: '/tmp/prod.json', allowTracked: false };
+    await ipc.addEnvironment('staging', 'prod');
+    await ipc.addEnvironment('scratch', null);
+    await ipc.renameEnvironment('staging', 'stage');
+    await ipc.deleteEnvironment('stage');
+    await ipc.compareEnvironments('default', 'prod');
+    await ipc.chooseImportFile();
+    await ipc.chooseExportPath('prod.env');
+    await ipc.previewImport(importRequest);
+    await ipc.importFile(importRequest);
+    await ipc.exportFile(exportRequest);
+    await ipc.listExports();
     const args = (a: unknown) => (a === undefined ? {} : a);
     expect(seen.map(([c, a]) => [c, args(a)])).toEqual([
       ['app_status', {}],
@@ -94,6 +107,17 @@ describe('ipc', () => {
       ['check_value', { request: typed }],
       ['verify_variables', { env: 'prod', name: 'OPENAI_API_KEY' }],
       ['verify_variables', { env: 'prod', name: null }],
+      ['add_environment', { name: 'staging', extends: 'prod' }],
+      ['add_environment', { name: 'scratch', extends: null }],
+      ['rename_environment', { old: 'staging', new: 'stage' }],
+      ['delete_environment', { name: 'stage' }],
+      ['compare_environments', { first: 'default', second: 'prod' }],
+      ['choose_import_file', {}],
+      ['choose_export_path', { suggested: 'prod.env' }],
+      ['preview_import', { request: importRequest }],
+      ['import_file', { request: importRequest }],
+      ['export_file', { request: exportRequest }],
+      ['list_exports', {}],
     ]);
   });
 

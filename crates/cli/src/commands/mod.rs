@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod list;
 mod rm;
+mod run;
 mod set;
 
 use std::path::PathBuf;
@@ -20,9 +21,17 @@ use latchkey_core::{Home, Vault};
 
 use crate::cli::Command;
 
-/// Runs one verb.
-pub fn run(command: Command) -> Result<()> {
+/// Runs one verb; returns the exit status (`latchkey run` passes on its command's).
+pub fn run(command: Command) -> Result<u8> {
+    if let Command::Run(args) = command {
+        return run::run(args);
+    }
+    run_verb(command).map(|()| 0)
+}
+
+fn run_verb(command: Command) -> Result<()> {
     match command {
+        Command::Run(_) => unreachable!("handled by run"),
         Command::Init(args) => init::run(args),
         Command::Set(args) => set::run(args),
         Command::Get(args) => get::run(args),

@@ -6,6 +6,8 @@
 //! interactive program's prompt appears at once. Overlapping values are masked as one
 //! span, so no part of either leaks.
 
+use std::sync::Arc;
+
 use aho_corasick::{AhoCorasick, MatchKind};
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
@@ -14,11 +16,12 @@ use zeroize::Zeroizing;
 pub const MIN_MASKED_LEN: usize = 6;
 
 /// A stream filter that masks secret values.
+#[derive(Clone)]
 pub struct Masker {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Arc<AhoCorasick>>,
     /// The values, by pattern index, to test held-back tails against.
-    values: Vec<Zeroizing<Vec<u8>>>,
-    replacements: Vec<Vec<u8>>,
+    values: Arc<Vec<Zeroizing<Vec<u8>>>>,
+    replacements: Arc<Vec<Vec<u8>>>,
     /// Which bytes start some value.
     first_bytes: [bool; 256],
     longest: usize,
@@ -49,13 +52,28 @@ impl Masker {
             first_bytes[v[0] as usize] = true;
         }
         let automaton = (!values.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(values.iter().map(|v| v.as_slice()))
-                .expect("literal patterns always build")
+            Arc::new(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(values.iter().map(|v| v.as_slice()))
+                    .expect("literal patterns always build"),
+            )
         });
         let longest = values.iter().map(|v| v.len()).max().unwrap_or(0);
-        Self { automaton, values, replacements, first_bytes, longest, held: Zeroizing::new(Vec::new()) }
+        Self {
+            automaton,
+            values: Arc::new(values),
+            replacements: Arc::new(replacements),
+            first_bytes,
+            longest,
+            held: Zeroizing::new(Vec::new()),
+        }
+    }
+
+    /// Another masker for the same values (for a second stream), sharing the compiled
+    /// automaton, with nothing held.
+    pub fn for_another_stream(&self) -> Self {
+        Self { held: Zeroizing::new(Vec::new()), ..self.clone() }
     }
 
     /// Whether any value is masked.

@@ -370,3 +370,48 @@ describe('settings', () => {
     expect(rust.status.autoLockMinutes).toBe(45);
   });
 });
+
+describe('inherited variables', () => {
+  /** staging extends prod, which it overrides for one name. */
+  function extended() {
+    return seeded()
+      .seed('prod', [{ name: 'SHARED_URL', value: 'https://prod.example.com', kind: 'config' }])
+      .extending('staging', 'prod')
+      .seed('staging', [{ name: 'STAGING_ONLY', value: 'x', kind: 'config' }]);
+  }
+
+  it('tags a row inherited from another environment, and disables its Delete', async () => {
+    extended();
+    await renderUnlocked();
+    await fireEvent.change(el('#env-switcher'), { target: { value: 'staging' } });
+    await waitFor(() => expect(names()).toEqual(['ANTHROPIC_API_KEY', 'SHARED_URL', 'STAGING_ONLY']));
+
+    const tag = row('ANTHROPIC_API_KEY').querySelector('.inherited');
+    expect(tag).toHaveTextContent('from prod');
+    expect(tag).toHaveAttribute('title', 'Defined in prod: staging inherits it until it defines its own');
+    const del = button(row('ANTHROPIC_API_KEY'), 'delete');
+    expect(del).toBeDisabled();
+    expect(del).toHaveAttribute('title', 'Defined in prod: delete it there');
+    expect(button(row('ANTHROPIC_API_KEY'), 'edit')).toHaveAttribute('aria-label', 'Override ANTHROPIC_API_KEY');
+
+    // Its own rows have no tag and can be deleted.
+    expect(row('STAGING_ONLY').querySelector('.inherited')).toBeNull();
+    expect(button(row('STAGING_ONLY'), 'delete')).toBeEnabled();
+    // The switcher counts the variables an environment defines itself.
+    expect([...el<HTMLSelectElement>('#env-switcher').options].map((o) => o.textContent)).toEqual([
+      'default (3)',
+      'prod (2)',
+      'staging (1)',
+    ]);
+  });
+
+  it('reveals an inherited value from the environment it comes from', async () => {
+    const rust = extended();
+    await renderUnlocked();
+    await fireEvent.change(el('#env-switcher'), { target: { value: 'staging' } });
+    await waitFor(() => expect(names()).toContain('SHARED_URL'));
+    await fireEvent.click(button(row('SHARED_URL'), 'reveal'));
+    await screen.findByText('https://prod.example.com');
+    expect(rust.callsOf('reveal_value')).toEqual([{ env: 'staging', name: 'SHARED_URL' }]);
+  });
+});

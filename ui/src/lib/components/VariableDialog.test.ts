@@ -261,3 +261,44 @@ describe('checking a value as it is typed', () => {
     ]);
   });
 });
+
+describe('overriding an inherited variable', () => {
+  it('says so in the title, needs a value, and saves into the environment shown', async () => {
+    const rust = seeded().extending('staging', 'prod');
+    await renderUnlocked();
+    await fireEvent.change(el('#env-switcher'), { target: { value: 'staging' } });
+    await waitFor(() => expect(row('ANTHROPIC_API_KEY').querySelector('.inherited')).toHaveTextContent('from prod'));
+
+    await fireEvent.click(row('ANTHROPIC_API_KEY').querySelector('button.edit')!);
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByRole('heading')).toHaveTextContent('Override ANTHROPIC_API_KEY in staging');
+    expect(dialog).toHaveTextContent('ANTHROPIC_API_KEY comes from prod: saving stores a value of its own in staging, and prod keeps its value.');
+    expect(el('#var-value')).toHaveAttribute('placeholder', 'The value for staging');
+    expect(el('#var-save')).toBeDisabled();
+
+    await fireEvent.input(el('#var-value'), { target: { value: NEW_SECRET } });
+    expect(el('#var-save')).toBeEnabled();
+    await fireEvent.click(el('#var-save'));
+    await waitFor(() => expect(document.querySelector('#variable-dialog')).toBeNull());
+    expect(rust.callsOf('set_variable')).toEqual([
+      {
+        request: {
+          env: 'staging',
+          name: 'ANTHROPIC_API_KEY',
+          kind: 'secret',
+          store: 'vault',
+          value: NEW_SECRET,
+          provider: 'anthropic',
+          notes: null,
+          force: false,
+        },
+      },
+    ]);
+    expect(await screen.findByText('Saved ANTHROPIC_API_KEY in staging')).toBeInTheDocument();
+    // Now staging's own: no tag, Delete enabled; prod keeps its value.
+    await waitFor(() => expect(row('ANTHROPIC_API_KEY').querySelector('.inherited')).toBeNull());
+    expect(row('ANTHROPIC_API_KEY').querySelector('button.delete')).toBeEnabled();
+    expect(rust.envs.get('prod')!.get('ANTHROPIC_API_KEY')!.value).toBe('sk-ant-prodValue');
+    expect(pageHolds(NEW_SECRET)).toBe(false);
+  });
+});

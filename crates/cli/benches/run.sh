@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `latchkey run -- true` against the bare `true`, with an identity file and with the OS
+# keychain (gnome-keyring, when run under tests/with-keyring.sh), and a vault of 20
+# variables. Targets: under 10 ms (identity file) and 20 ms (keychain) over bare `true`.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+cargo build --release -p latchkey-cli --locked -q
+bin=$PWD/target/release/latchkey
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+setup() {
+  export LATCHKEY_HOME=$work/$1
+  "$bin" init "${@:2}" 2>/dev/null
+  for i in $(seq 1 20); do
+    printf 'sk-bench-value-%03d-%s' "$i" "$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" |
+      "$bin" set "VAR_${i}_API_KEY" --force 2>/dev/null
+  done
+}
+setup file --identity-file "$work/identity.txt"
+args=(-n "bare true" "true" -n "latchkey run -- true (identity file)" "$bin run -- true")
+if [ -n "${LATCHKEY_TEST_KEYRING:-}" ]; then
+  (setup keychain)
+  args+=(-n "latchkey run -- true (OS keychain)" "env LATCHKEY_HOME=$work/keychain $bin run -- true")
+else
+  echo "(no throwaway keyring: run under tests/with-keyring.sh to measure the keychain too)"
+fi
+export LATCHKEY_HOME=$work/file
+hyperfine --shell=none --warmup 20 --runs 200 --export-json "$work/run.json" "${args[@]}" >/dev/null
+python3 - "$work/run.json" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+bare = results[0]["median"]
+for r in results:
+    print(f"{r['command']:<40} median {r['median']*1000:6.2f} ms  (+{(r['median']-bare)*1000:5.2f} ms)")
+PY
