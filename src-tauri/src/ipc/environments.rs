@@ -121,6 +121,8 @@ pub struct ExportInfo {
     pub env: String,
     /// The format.
     pub format: ExportFormatName,
+    /// The names it was asked for; `null` when all of the environment was.
+    pub only: Option<Vec<String>>,
     /// The names it holds.
     pub names: Vec<String>,
     /// When it was written (RFC 3339).
@@ -194,6 +196,7 @@ impl From<core::export::ExportStatus> for ExportInfo {
             path: s.record.path.display().to_string(),
             env: s.record.env.to_string(),
             format: s.record.format.into(),
+            only: s.record.only.as_ref().map(|o| o.iter().map(|n| n.to_string()).collect()),
             names: s.record.names.iter().map(|n| n.to_string()).collect(),
             at: s.record.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
             state: match s.state {

@@ -1,7 +1,6 @@
 // Words and names for exports: the formats, the file name the save dialog proposes, the
 // state badges of the Exports list, and what "Export again" asks for.
 import type { ExportFormatName } from './bindings/ExportFormatName';
-import type { ExportInfo } from './bindings/ExportInfo';
 import type { ExportStateName } from './bindings/ExportStateName';
 
 export const FORMATS: { value: ExportFormatName; label: string; extension: string }[] = [
@@ -34,14 +33,3 @@ export function fileName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).at(-1) ?? path;
 }
 
-/**
- * The names "Export again" asks for. ExportInfo does not say whether the file was written
- * with only some names, so this never writes more than the file holds: all of the
- * environment (null) when the file already holds every name it has, else the file's names
- * that still exist. A variable added since a full export is then left out until exported
- * from the Export dialog.
- */
-export function namesAgain(info: ExportInfo, current: readonly string[]): string[] | null {
-  if (current.every((n) => info.names.includes(n))) return null;
-  return info.names.filter((n) => current.includes(n));
-}

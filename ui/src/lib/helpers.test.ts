@@ -3,7 +3,7 @@ import type { VariableRow } from './bindings/VariableRow';
 import type { VerifyResult } from './bindings/VerifyResult';
 import { problemLabel, statusBadge, trimValue, verifyMessage, verifySummary, withArticle } from './checks';
 import { compareWith, envNameError, variableCount } from './environments';
-import { fileName, namesAgain, suggestedFileName } from './exports';
+import { fileName, suggestedFileName } from './exports';
 import { filterRows } from './filter';
 import { isShortcut } from './shortcuts';
 import { throttle } from './throttle';
@@ -194,13 +194,4 @@ describe('exports', () => {
     expect(fileName('C:\\app\\prod.json')).toBe('prod.json');
   });
 
-  it('never asks "Export again" for more names than the file holds', () => {
-    const info = { path: '/a/.env', env: 'prod', format: 'dotenv' as const, names: ['A', 'B'], at: '', state: 'stale' as const };
-    // Every name of the environment is in the file: all of it again.
-    expect(namesAgain(info, ['A', 'B'])).toBeNull();
-    expect(namesAgain(info, ['A'])).toBeNull();
-    // The environment has more: only the file's names that still exist.
-    expect(namesAgain(info, ['A', 'B', 'C'])).toEqual(['A', 'B']);
-    expect(namesAgain(info, ['B', 'C'])).toEqual(['B']);
-  });
 });

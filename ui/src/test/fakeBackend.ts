@@ -252,7 +252,7 @@ export class FakeBackend {
 
   /** Records an export, as if written earlier (`state` defaults to current). */
   exported(info: Partial<ExportInfo> & { path: string }): this {
-    this.exports.push({ env: 'default', format: 'dotenv', names: [], at: new Date().toISOString(), state: 'current', ...info });
+    this.exports.push({ env: 'default', format: 'dotenv', only: null, names: [], at: new Date().toISOString(), state: 'current', ...info });
     return this;
   }
 
@@ -541,12 +541,13 @@ export class FakeBackend {
           path: r.path,
           env: r.env,
           format: r.format,
+          only: r.only,
           names: r.only ?? [...vars.keys()].sort(),
           at: new Date().toISOString(),
           state: 'current',
         };
         this.exports = [...this.exports.filter((e) => e.path !== r.path), info];
-        return { ...info, names: [...info.names] };
+        return { ...info, only: info.only && [...info.only], names: [...info.names] };
       }
       case 'list_exports':
         this.unlockedVault();

@@ -19,6 +19,10 @@ env: string,
  */
 format: ExportFormatName, 
 /**
+ * The names it was asked for; `null` when all of the environment was.
+ */
+only: Array<string> | null, 
+/**
  * The names it holds.
  */
 names: Array<string>, 

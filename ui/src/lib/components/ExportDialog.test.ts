@@ -118,7 +118,7 @@ describe('the Exports list', () => {
     return seeded()
       .exported({ path: '/home/ada/app/.env', env: 'default', format: 'dotenv', names: ['GITHUB_TOKEN', 'OPENAI_API_KEY', 'OPENAI_BASE_URL'], at: ago(3), state: 'current' })
       .exported({ path: '/home/ada/api/prod.json', env: 'prod', format: 'json', names: ['ANTHROPIC_API_KEY'], at: ago(60 * 5), state: 'stale' })
-      .exported({ path: '/home/ada/ci/vars.sh', env: 'default', format: 'shell', names: ['GITHUB_TOKEN'], at: ago(60 * 24 * 3), state: 'edited' })
+      .exported({ path: '/home/ada/ci/vars.sh', env: 'default', format: 'shell', only: ['GITHUB_TOKEN'], names: ['GITHUB_TOKEN'], at: ago(60 * 24 * 3), state: 'edited' })
       .exported({ path: '/tmp/old.env', env: 'default', format: 'docker', names: ['GITHUB_TOKEN'], at: ago(60 * 24 * 10), state: 'missing' });
   }
 
@@ -158,7 +158,7 @@ describe('the Exports list', () => {
     expect(await screen.findByText('Exported prod to /home/ada/api/prod.json — current')).toBeInTheDocument();
     await waitFor(() => expect(entry('/home/ada/api/prod.json').querySelector('.badge[data-state]')).toHaveTextContent('Current'));
 
-    // A file that held only some names is written with those names again, never more.
+    // A file written with --only is written with the same names again.
     await fireEvent.click(within(entry('/home/ada/ci/vars.sh')).getByRole('button', { name: 'Export /home/ada/ci/vars.sh again' }));
     await waitFor(() => expect(rust.callsOf('export_file')).toHaveLength(2));
     expect(rust.callsOf('export_file')[1]).toEqual({
