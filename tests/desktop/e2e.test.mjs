@@ -168,3 +168,36 @@ test('keys are checked as they are typed, placeholders need confirming, and Veri
     provider.server.close();
   }
 });
+
+test('environments are created extending another, compared, and exported', async () => {
+  // A new environment that extends default, from the Environments dialog.
+  await s.click('#manage-environments');
+  await s.type('#env-new-name', 'prod');
+  await s.selectValue('#env-new-extends', 'default');
+  await s.until(async () => s.cmd('GET', `/element/${await s.find('#env-create')}/enabled`), (on) => on === true, 'Create to be enabled');
+  await s.click('#env-create');
+  await s.until(() => s.source(), (html) => html.includes('extends default'), 'prod to be listed as extending default');
+  await s.screenshot(shots, '11-environments');
+  await s.key('\uE00C'); // Escape closes the dialog
+
+  // prod sees default's variables, marked as inherited.
+  await s.selectValue('#env-switcher', 'prod');
+  await s.find('tr[data-name="GROQ_API_KEY"] .inherited');
+  await noSecretInPage(GROQ_KEY, 'in the inheriting environment');
+  await s.screenshot(shots, '12-inherited');
+
+  // Compare shows names only.
+  await s.click('#compare');
+  await s.find('#compare-dialog');
+  await sleep(400);
+  await noSecretInPage(GROQ_KEY, 'in the comparison');
+  await s.screenshot(shots, '13-compare');
+  await s.key('\uE00C');
+
+  // The export dialog, up to the native save dialog (which WebDriver cannot drive).
+  await s.click('#export');
+  await s.find('#export-choose');
+  await sleep(400); // the dialog's fade-in
+  await s.screenshot(shots, '14-export');
+  await s.key('\uE00C');
+});

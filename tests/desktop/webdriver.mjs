@@ -77,6 +77,18 @@ export class Session {
     await this.cmd('POST', `/element/${el}/value`, { text });
   }
 
+  // Picks the option with this value in a <select>.
+  async selectValue(css, value) {
+    await this.click(`${css} option[value="${value}"]`);
+  }
+
+  // Sends a key (WebDriver code, e.g. '\uE00C' for Escape) to the focused element.
+  async key(k) {
+    const el = await this.cmd('GET', '/element/active');
+    const id = el?.[ELEMENT] ?? Object.values(el)[0];
+    await this.cmd('POST', `/element/${id}/value`, { text: k });
+  }
+
   async text(css) {
     return this.cmd('GET', `/element/${await this.find(css)}/text`);
   }
