@@ -126,6 +126,16 @@ shell whose names look sensitive (*_KEY, *_TOKEN, *_SECRET, *PASSWORD*, *_CREDEN
 the comma-separated patterns in LATCHKEY_WITHHOLD) are withheld unless --inherit-secrets.
 latchkey exits with the command's status, or 128+N when a signal N ended it.")]
     Run(RunArgs),
+    /// Show the audit log: every grant and every access that yielded a value.
+    #[command(after_help = "Examples:
+  latchkey audit                                   every entry, oldest first
+  latchkey audit --since 2026-11-01 --json
+  latchkey audit verify                            check the hash chain; names the first bad entry
+
+Entries hold names, never values: time, kind (grant, get, export, inject, reveal,
+copy), the program and a hash of its arguments, working directory, pid, environment,
+exit code and duration.")]
+    Audit(AuditArgs),
     /// Remove a variable (and its keychain entry).
     #[command(after_help = "Examples:
   latchkey rm OLD_API_KEY
@@ -302,6 +312,27 @@ pub struct RunArgs {
     /// The command and its arguments.
     #[arg(required = true, last = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+/// `latchkey audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// `verify` checks the hash chain instead of listing.
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// Only entries from this date (YYYY-MM-DD) or time (RFC 3339) on.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `latchkey audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no entry was edited, removed, reordered or cut off.
+    Verify,
 }
 
 /// `latchkey diff`.

@@ -13,6 +13,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 mod atomic;
+pub mod audit;
 pub mod document;
 pub mod dotenv;
 pub mod environment;

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use anyhow::{Context, Result};
+use latchkey_core::audit::Access;
 use latchkey_core::export::{ExportFormat, ExportState};
 use latchkey_core::{ExportRequest, export};
 
@@ -18,6 +19,9 @@ pub fn run(args: ExportArgs) -> Result<()> {
             let record = vault
                 .export_to_file(&request, path, args.allow_tracked)
                 .with_context(|| format!("cannot export `{env}`"))?;
+            let mut event = super::event(env, record.names.iter().map(|n| n.to_string()));
+            event.path = Some(record.path.display().to_string());
+            super::record(&vault, Access::Export, event);
             eprintln!(
                 "Wrote {} variable(s) of `{env}` to {} ({}, mode 0600). `latchkey exports` tells when it goes stale.",
                 record.names.len(),
@@ -26,8 +30,9 @@ pub fn run(args: ExportArgs) -> Result<()> {
             );
         }
         None => {
-            let (text, _) =
+            let (text, names) =
                 vault.render_export(&request).with_context(|| format!("cannot export `{env}`"))?;
+            super::record(&vault, Access::Export, super::event(env, names.iter().map(|n| n.to_string())));
             std::io::stdout().lock().write_all(text.as_bytes())?;
         }
     }
@@ -71,6 +76,11 @@ pub fn inject(args: InjectArgs) -> Result<()> {
         .with_context(|| format!("cannot read the template {}", args.input.display()))?;
     let vault = super::unlock()?;
     let text = vault.inject(&template, &args.input.display().to_string())?;
+    for (env, names) in referenced(&template) {
+        let mut event = super::event(&env, names);
+        event.path = Some(args.input.display().to_string());
+        super::record(&vault, Access::Inject, event);
+    }
     match &args.output {
         Some(path) => {
             if !args.allow_tracked {
@@ -95,4 +105,18 @@ fn format(arg: FormatArg) -> ExportFormat {
         FormatArg::Docker => ExportFormat::Docker,
         FormatArg::Github => ExportFormat::Github,
     }
+}
+
+/// The variables a template references, by environment.
+fn referenced(template: &str) -> std::collections::BTreeMap<latchkey_core::EnvironmentName, Vec<String>> {
+    let mut by_env: std::collections::BTreeMap<_, Vec<String>> = std::collections::BTreeMap::new();
+    for (_, _, _, reference) in latchkey_core::reference::scan(template) {
+        if let Some(r) = reference {
+            let names = by_env.entry(r.env).or_default();
+            if !names.contains(&r.name.to_string()) {
+                names.push(r.name.to_string());
+            }
+        }
+    }
+    by_env
 }

@@ -4,6 +4,7 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context, Result};
 use latchkey_core::ExposeSecret;
+use latchkey_core::audit::Access;
 
 use crate::cli::NameArgs;
 
@@ -12,6 +13,7 @@ pub fn run(args: NameArgs) -> Result<()> {
     let env = &args.env.env;
     let value =
         vault.get(env, &args.name).with_context(|| format!("cannot read {} from `{env}`", args.name))?;
+    super::record(&vault, Access::Get, super::event(env, [args.name.to_string()]));
     let mut out = io::stdout().lock();
     out.write_all(value.expose_secret().as_bytes())?;
     // A newline only for a person reading a terminal: `$(latchkey get X)` and pipes get

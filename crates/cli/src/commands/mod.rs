@@ -1,6 +1,7 @@
 //! One module per verb. Each takes its parsed arguments and returns what `main` prints
 //! as an error; none decides exit codes.
 
+mod audit;
 mod check;
 mod diff;
 mod env;
@@ -38,6 +39,7 @@ fn run_verb(command: Command) -> Result<()> {
         Command::List(args) => list::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
         Command::Exports(args) => export::list(args),
@@ -51,6 +53,28 @@ fn run_verb(command: Command) -> Result<()> {
 /// The data directory from `LATCHKEY_HOME` or the platform default.
 fn home() -> Result<Home> {
     Ok(Home::from_env()?)
+}
+
+/// Records an access in the audit log; a failure to record is reported, not fatal.
+fn record(vault: &Vault, access: latchkey_core::audit::Access, event: latchkey_core::audit::Event) {
+    let result =
+        vault.audit_log().map_err(anyhow::Error::from).and_then(|log| Ok(log.append(access, event)?));
+    if let Err(err) = result {
+        eprintln!("latchkey: warning: the access was not recorded in the audit log: {err:#}");
+    }
+}
+
+/// An audit event in `env` for `names`, from the current directory.
+fn event(
+    env: &latchkey_core::EnvironmentName,
+    names: impl IntoIterator<Item = String>,
+) -> latchkey_core::audit::Event {
+    latchkey_core::audit::Event {
+        env: env.to_string(),
+        names: names.into_iter().collect(),
+        cwd: std::env::current_dir().ok().map(|d| d.display().to_string()),
+        ..Default::default()
+    }
 }
 
 /// The provider catalog, with the user's additions.

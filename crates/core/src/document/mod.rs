@@ -63,6 +63,7 @@ pub struct Document {
     id: String,
     environments: BTreeMap<EnvironmentName, Environment>,
     exports: Vec<ExportRecord>,
+    audit_key: Option<Zeroizing<String>>,
 }
 
 /// Why an environment could not be found, added or removed.
@@ -96,7 +97,7 @@ impl Document {
     pub fn new(id: String) -> Self {
         let mut environments = BTreeMap::new();
         environments.insert(EnvironmentName::default_name(), Environment::new());
-        Self { id, environments, exports: Vec::new() }
+        Self { id, environments, exports: Vec::new(), audit_key: None }
     }
 
     /// The vault's id: random, fixed at `init`, used to name its keychain entries.
@@ -117,6 +118,22 @@ impl Document {
     /// The environment called `name`, to change it.
     pub fn environment_mut(&mut self, name: &EnvironmentName) -> Result<&mut Environment, EnvironmentError> {
         self.environments.get_mut(name).ok_or_else(|| EnvironmentError::Unknown(name.clone()))
+    }
+
+    /// The key that chains the audit log (hex), once there is one.
+    pub fn audit_key(&self) -> Option<&str> {
+        self.audit_key.as_deref().map(String::as_str)
+    }
+
+    /// Creates the audit log's key, unless there is one; returns it.
+    pub fn ensure_audit_key(&mut self) -> &str {
+        self.audit_key
+            .get_or_insert_with(|| {
+                let mut bytes = Zeroizing::new([0u8; 32]);
+                getrandom::fill(bytes.as_mut()).expect("the OS provides randomness");
+                Zeroizing::new(bytes.iter().map(|b| format!("{b:02x}")).collect())
+            })
+            .as_str()
     }
 
     /// The recorded file exports, oldest first.
@@ -143,6 +160,7 @@ impl Document {
         let raw = RawDocument {
             format: FORMAT_VERSION,
             id: self.id.clone(),
+            audit_key: self.audit_key.as_ref().map(|k| SecretString::from(k.as_str())),
             environments: self
                 .environments
                 .iter()
@@ -200,7 +218,8 @@ impl Document {
                 });
             }
         }
-        Ok(Self { id: raw.id, environments, exports: raw.exports })
+        let audit_key = raw.audit_key.map(|k| Zeroizing::new(k.expose_secret().to_owned()));
+        Ok(Self { id: raw.id, environments, exports: raw.exports, audit_key })
     }
 }
 
@@ -224,6 +243,8 @@ struct FormatProbe {
 struct RawDocument {
     format: u32,
     id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "expose")]
+    audit_key: Option<SecretString>,
     #[serde(default)]
     environments: BTreeMap<EnvironmentName, RawEnvironment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

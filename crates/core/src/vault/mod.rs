@@ -188,6 +188,8 @@ pub struct Vault {
     home: Home,
     settings: Settings,
     identity: Identity,
+    /// The audit log's key, once a read has seen it.
+    audit_key: std::sync::OnceLock<Zeroizing<Vec<u8>>>,
 }
 
 impl Vault {
@@ -234,8 +236,9 @@ impl Vault {
             }
         };
         home.write_settings(&settings).map_err(io_err(&home.settings_path()))?;
-        let vault = Vault { home: home.clone(), settings, identity };
-        let doc = Document::new(vault.settings.vault_id.clone());
+        let vault = Vault { home: home.clone(), settings, identity, audit_key: std::sync::OnceLock::new() };
+        let mut doc = Document::new(vault.settings.vault_id.clone());
+        doc.ensure_audit_key();
         vault.write(&doc).map_err(|e| match e {
             SaveError::Write { path, source } | SaveError::Lock { path, source } => {
                 InitError::Io { path, source }
@@ -283,7 +286,7 @@ impl Vault {
         if found != settings.recipient {
             return Err(UnlockError::WrongIdentity { from, found, expected: settings.recipient });
         }
-        Ok(Vault { home: home.clone(), settings, identity })
+        Ok(Vault { home: home.clone(), settings, identity, audit_key: std::sync::OnceLock::new() })
     }
 
     /// The data directory.
@@ -304,7 +307,22 @@ impl Vault {
 
     /// Reads and decrypts the latest vault document.
     pub fn read(&self) -> Result<Document, OpenError> {
-        file::read(&self.home, &self.identity)
+        let doc = file::read(&self.home, &self.identity)?;
+        if let Some(key) = doc.audit_key() {
+            self.audit_key.get_or_init(|| Zeroizing::new(decode_hex(key)));
+        }
+        Ok(doc)
+    }
+
+    /// The audit log, chained with the vault's key (created on first use in a vault made
+    /// before the log existed).
+    pub fn audit_log(&self) -> Result<crate::audit::AuditLog, SaveError> {
+        if self.audit_key.get().is_none() {
+            let key = self.update(|doc| Ok::<_, SaveError>(doc.ensure_audit_key().to_owned()))?;
+            self.audit_key.get_or_init(|| Zeroizing::new(decode_hex(&key)));
+        }
+        let key = self.audit_key.get().expect("the key was just set").clone();
+        Ok(crate::audit::AuditLog::new(&self.home, key))
     }
 
     /// Applies `change` to the latest vault document and saves the result.
@@ -326,6 +344,10 @@ impl Vault {
     fn write(&self, doc: &Document) -> Result<(), SaveError> {
         file::write(&self.home, &self.identity.recipient(), doc)
     }
+}
+
+fn decode_hex(text: &str) -> Vec<u8> {
+    (0..text.len() / 2).filter_map(|i| u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()).collect()
 }
 
 /// A random vault id: `lk-` and 16 hex digits.

@@ -94,8 +94,18 @@ pub fn run(args: RunArgs) -> Result<u8> {
         env: child_env,
         masked: (!args.no_mask).then_some(secrets),
     };
-    let status = if std::io::stdout().is_terminal() { pty::run(&launch)? } else { pipes::run(&launch)? };
-    Ok(exit_code(status))
+    let started = std::time::Instant::now();
+    let (status, pid) =
+        if std::io::stdout().is_terminal() { pty::run(&launch)? } else { pipes::run(&launch)? };
+    let code = exit_code(status);
+    let mut event = super::event(env, injected.iter().map(|(n, _)| n.clone()));
+    event.program = Some(Path::new(&launch.program).display().to_string());
+    event.args_sha256 = Some(args_digest(&launch.args));
+    event.pid = Some(pid);
+    event.exit_code = Some(i32::from(code));
+    event.duration_ms = Some(started.elapsed().as_millis() as u64);
+    super::record(&vault, latchkey_core::audit::Access::Grant, event);
+    Ok(code)
 }
 
 /// The entries of a template with their references resolved: (name, value, whether it
@@ -115,6 +125,18 @@ fn env_file(vault: &latchkey_core::Vault, template: &Path) -> Result<Vec<(String
             (e.name.to_string(), e.value, from_reference)
         })
         .collect())
+}
+
+/// SHA-256 of the arguments, NUL-separated: the log says whether two runs had the same
+/// arguments without holding them (they may contain anything).
+fn args_digest(args: &[OsString]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for arg in args {
+        hash.update(std::os::unix::ffi::OsStrExt::as_bytes(arg.as_os_str()));
+        hash.update([0]);
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The command's status as latchkey's: its exit code, or 128+N for signal N.

@@ -11,7 +11,8 @@ use signal_hook::iterator::Signals;
 
 use super::{Launch, pump};
 
-pub fn run(launch: &Launch) -> Result<ExitStatus> {
+/// Runs the command; returns its status and pid.
+pub fn run(launch: &Launch) -> Result<(ExitStatus, u32)> {
     let mut cmd = launch.command(false);
     // On a terminal, Ctrl-C reaches the command directly (it shares our process group),
     // so latchkey must not forward it again. Otherwise the command gets its own group,
@@ -54,5 +55,5 @@ pub fn run(launch: &Launch) -> Result<ExitStatus> {
     }
     handle.close();
     let _ = forwarder.join();
-    Ok(status)
+    Ok((status, pid))
 }

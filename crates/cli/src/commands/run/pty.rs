@@ -38,7 +38,8 @@ impl Drop for RawMode {
     }
 }
 
-pub fn run(launch: &Launch) -> Result<ExitStatus> {
+/// Runs the command; returns its status and pid.
+pub fn run(launch: &Launch) -> Result<(ExitStatus, u32)> {
     let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).context("cannot open a pseudo-terminal")?;
     grantpt(&master).context("cannot set up the pseudo-terminal")?;
     unlockpt(&master).context("cannot set up the pseudo-terminal")?;
@@ -89,7 +90,7 @@ pub fn run(launch: &Launch) -> Result<ExitStatus> {
     drop(raw);
     handle.close();
     let _ = forwarder.join();
-    Ok(status)
+    Ok((status, pid))
 }
 
 /// Gives the pseudo-terminal our terminal's size.

@@ -1,0 +1,66 @@
+//! `latchkey audit` and `latchkey audit verify`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use anyhow::{Context, Result, bail};
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+
+use crate::cli::{AuditArgs, AuditCommand};
+
+pub fn run(args: AuditArgs) -> Result<()> {
+    let vault = super::unlock()?;
+    let log = vault.audit_log().context("cannot open the audit log")?;
+    if let Some(AuditCommand::Verify) = args.command {
+        return match log.verify().context("cannot read the audit log")? {
+            Ok(count) => {
+                eprintln!("The audit log is intact: {count} entries, each chained to the one before.");
+                Ok(())
+            }
+            Err(tampering) => bail!("the audit log was tampered with: {tampering}"),
+        };
+    }
+    let since = args.since.as_deref().map(parse_since).transpose()?;
+    let entries: Vec<_> = log
+        .entries()
+        .context("cannot read the audit log")?
+        .into_iter()
+        .filter(|e| since.is_none_or(|s| e.at >= s))
+        .collect();
+    let mut out = String::new();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?;
+    } else if entries.is_empty() {
+        eprintln!("No entries{}.", if since.is_some() { " since then" } else { " yet" });
+    } else {
+        for e in &entries {
+            let at = e.at.format(&Rfc3339).unwrap_or_default();
+            let what = match (&e.event.program, &e.event.profile) {
+                (_, Some(profile)) => format!("profile {profile}"),
+                (Some(program), None) => program.clone(),
+                (None, None) => e.event.path.clone().unwrap_or_default(),
+            };
+            let exit = e.event.exit_code.map(|c| format!(" exit {c}")).unwrap_or_default();
+            writeln!(
+                out,
+                "{at}  {:7} {:10} {}  {what}{exit}",
+                e.access.as_str(),
+                e.event.env,
+                e.event.names.join(",")
+            )?;
+        }
+    }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(())
+}
+
+fn parse_since(text: &str) -> Result<OffsetDateTime> {
+    if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(at);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date =
+        Date::parse(text, &format).with_context(|| format!("`{text}` is not a date: write YYYY-MM-DD"))?;
+    Ok(date.midnight().assume_utc())
+}
