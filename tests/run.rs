@@ -177,3 +177,56 @@ fn an_env_file_template_is_resolved_in_memory_and_its_secrets_masked() {
     assert_eq!(code, Some(1));
     assert!(err.contains(".env.latchkey:1: `latchkey://default/NOPE` cannot be resolved"), "{err}");
 }
+
+#[test]
+fn a_profiles_agent_gets_exactly_its_variables_command_and_directory() {
+    let s = sandbox();
+    s.set("default", "OTHER_TOKEN", "other-token-value-9");
+    let dir = s.path("agent-dir");
+    std::fs::create_dir(&dir).unwrap();
+    s.ok(
+        &[
+            "profile",
+            "add",
+            "coder",
+            "--env",
+            "default",
+            "--vars",
+            "MY_TOKEN,MODEL",
+            "--command",
+            "sh -c 'echo \"${MY_TOKEN:-none} ${OTHER_TOKEN:-none} $MODEL $(pwd)\"'",
+            "--cwd",
+            dir.to_str().unwrap(),
+        ],
+        b"",
+    );
+    let out = s.command(&["run", "--profile", "coder"]).stdin(Stdio::null()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("<latchkey:MY_TOKEN> none small-model {}\n", dir.display())
+    );
+    // A command after `--` replaces the profile's; the variables stay the profile's.
+    let out = s
+        .command(&["run", "--profile", "coder", "--", "sh", "-c", "echo ${OTHER_TOKEN:-none}"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "none\n");
+    // The grant is recorded under the profile's name.
+    let log: serde_json::Value = serde_json::from_slice(&s.ok(&["audit", "--json"], b"")).unwrap();
+    let grants: Vec<&serde_json::Value> =
+        log.as_array().unwrap().iter().filter(|e| e["access"] == "grant").collect();
+    assert_eq!(grants[0]["profile"], "coder");
+    assert_eq!(grants[0]["names"], serde_json::json!(["MODEL", "MY_TOKEN"]));
+
+    let listed = String::from_utf8(s.ok(&["profile", "show", "coder"], b"")).unwrap();
+    assert!(listed.contains("vars     MY_TOKEN, MODEL"), "{listed}");
+    let out = s.run(&["profile", "add", "bad", "--env", "default", "--vars", "NOPE"], b"");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`default` has no `NOPE`"));
+    s.ok(&["profile", "edit", "coder", "--vars", "MODEL"], b"");
+    let out = s.command(&["run", "--profile", "coder"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("none none small-model {}\n", dir.display()));
+    s.ok(&["profile", "rm", "coder"], b"");
+    let out = s.run(&["run", "--profile", "coder"], b"");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no profile named `coder`"));
+}

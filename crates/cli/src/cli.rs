@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use latchkey_core::{EnvironmentName, VariableName};
+use latchkey_core::{EnvironmentName, ProfileName, VariableName};
 
 /// latchkey: API keys and config for AI agents, in an age vault or the OS keychain.
 #[derive(Debug, Parser)]
@@ -126,6 +126,9 @@ shell whose names look sensitive (*_KEY, *_TOKEN, *_SECRET, *PASSWORD*, *_CREDEN
 the comma-separated patterns in LATCHKEY_WITHHOLD) are withheld unless --inherit-secrets.
 latchkey exits with the command's status, or 128+N when a signal N ended it.")]
     Run(RunArgs),
+    /// Agent profiles: which environment and exactly which variables an agent gets.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
     /// Show the audit log: every grant and every access that yielded a value.
     #[command(after_help = "Examples:
   latchkey audit                                   every entry, oldest first
@@ -297,6 +300,10 @@ pub struct InjectArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub env: EnvArg,
+    /// Run as this agent profile: its environment, exactly its variables, its command
+    /// and directory (a command after `--` replaces the profile's).
+    #[arg(long, value_name = "PROFILE", conflicts_with = "only")]
+    pub profile: Option<ProfileName>,
     /// Inject only these variables (comma-separated).
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub only: Option<Vec<VariableName>>,
@@ -310,8 +317,67 @@ pub struct RunArgs {
     #[arg(long)]
     pub inherit_secrets: bool,
     /// The command and its arguments.
-    #[arg(required = true, last = true, value_name = "COMMAND")]
+    #[arg(required_unless_present = "profile", last = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+/// What a profile is made of, on the command line.
+#[derive(Debug, Args)]
+pub struct ProfileSpec {
+    /// The environment its variables come from.
+    #[arg(long = "env", value_name = "ENV")]
+    pub env: Option<EnvironmentName>,
+    /// Exactly the variables it gets (comma-separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub vars: Option<Vec<VariableName>>,
+    /// The command it runs, quoted as in a shell: 'python agent.py --fast'.
+    #[arg(long, value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// The directory it runs in.
+    #[arg(long, value_name = "DIR")]
+    pub cwd: Option<PathBuf>,
+}
+
+/// `latchkey profile ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Create a profile.
+    #[command(after_help = "Examples:
+  latchkey profile add coder --env prod --vars OPENAI_API_KEY,OPENAI_BASE_URL --command 'python agent.py'
+  latchkey run --profile coder")]
+    Add {
+        /// Its name: lowercase letters, digits, `-` and `_`.
+        name: ProfileName,
+        #[command(flatten)]
+        spec: ProfileSpec,
+    },
+    /// List profiles.
+    #[command(after_help = "Example:\n  latchkey profile list")]
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one profile.
+    #[command(after_help = "Example:\n  latchkey profile show coder")]
+    Show {
+        /// Its name.
+        name: ProfileName,
+    },
+    /// Change a profile: only the options given change.
+    #[command(after_help = "Example:\n  latchkey profile edit coder --vars OPENAI_API_KEY")]
+    Edit {
+        /// Its name.
+        name: ProfileName,
+        #[command(flatten)]
+        spec: ProfileSpec,
+    },
+    /// Remove a profile.
+    #[command(after_help = "Example:\n  latchkey profile rm coder")]
+    Rm {
+        /// Its name.
+        name: ProfileName,
+    },
 }
 
 /// `latchkey audit`.

@@ -99,24 +99,12 @@ impl EnvironmentName {
 
     /// Parses and validates an environment name.
     pub fn new(name: &str) -> Result<Self, NameError> {
-        const WHAT: &str = "environment";
-        const RULE: &str =
-            "use lowercase letters, digits, `-` and `_`, starting with a letter or digit (like prod)";
-        let mut chars = name.chars();
-        match chars.next() {
-            None => return Err(NameError::Empty { what: WHAT }),
-            Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit() => {}
-            Some(_) => {
-                return Err(NameError::Invalid { what: WHAT, name: printable(name), rule: RULE });
-            }
-        }
-        if name.len() > MAX_NAME_LEN {
-            return Err(NameError::TooLong { what: WHAT, name: printable(name) });
-        }
-        if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
-            return Err(NameError::Invalid { what: WHAT, name: printable(name), rule: RULE });
-        }
-        Ok(Self(name.to_owned()))
+        slug(
+            name,
+            "environment",
+            "use lowercase letters, digits, `-` and `_`, starting with a letter or digit (like prod)",
+        )
+        .map(Self)
     }
 
     /// The `default` environment's name.
@@ -127,6 +115,45 @@ impl EnvironmentName {
     /// Whether this is the `default` environment, which cannot be removed.
     pub fn is_default(&self) -> bool {
         self.0 == Self::DEFAULT
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A lowercase, URL- and path-safe name: letters, digits, `-` and `_`, starting with a
+/// letter or digit.
+fn slug(name: &str, what: &'static str, rule: &'static str) -> Result<String, NameError> {
+    let mut chars = name.chars();
+    match chars.next() {
+        None => return Err(NameError::Empty { what }),
+        Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit() => {}
+        Some(_) => return Err(NameError::Invalid { what, name: printable(name), rule }),
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Err(NameError::TooLong { what, name: printable(name) });
+    }
+    if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
+        return Err(NameError::Invalid { what, name: printable(name), rule });
+    }
+    Ok(name.to_owned())
+}
+
+/// The name of an agent profile (`coder`, `research-bot`).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProfileName(String);
+
+impl ProfileName {
+    /// Parses and validates a profile name.
+    pub fn new(name: &str) -> Result<Self, NameError> {
+        slug(
+            name,
+            "profile",
+            "use lowercase letters, digits, `-` and `_`, starting with a letter or digit (like coder)",
+        )
+        .map(Self)
     }
 
     /// The name as text.
@@ -173,6 +200,7 @@ macro_rules! name_traits {
 }
 name_traits!(VariableName);
 name_traits!(EnvironmentName);
+name_traits!(ProfileName);
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@ mod identity;
 mod import;
 mod init;
 mod list;
+mod profile;
 mod rm;
 mod run;
 mod set;
@@ -40,6 +41,7 @@ fn run_verb(command: Command) -> Result<()> {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Profile(command) => profile::run(command),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
         Command::Exports(args) => export::list(args),

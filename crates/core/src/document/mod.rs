@@ -31,7 +31,9 @@ pub use environments::Resolved;
 
 use crate::environment::Environment;
 use crate::export::ExportRecord;
+use crate::name::ProfileName;
 use crate::name::{EnvironmentName, VariableName};
+use crate::profile::Profile;
 use crate::variable::{Kind, Metadata, Store, Validation, Value, Variable};
 
 /// The document format this build writes, and the newest it reads.
@@ -64,6 +66,7 @@ pub struct Document {
     environments: BTreeMap<EnvironmentName, Environment>,
     exports: Vec<ExportRecord>,
     audit_key: Option<Zeroizing<String>>,
+    profiles: BTreeMap<ProfileName, Profile>,
 }
 
 /// Why an environment could not be found, added or removed.
@@ -97,7 +100,7 @@ impl Document {
     pub fn new(id: String) -> Self {
         let mut environments = BTreeMap::new();
         environments.insert(EnvironmentName::default_name(), Environment::new());
-        Self { id, environments, exports: Vec::new(), audit_key: None }
+        Self { id, environments, exports: Vec::new(), audit_key: None, profiles: BTreeMap::new() }
     }
 
     /// The vault's id: random, fixed at `init`, used to name its keychain entries.
@@ -136,6 +139,16 @@ impl Document {
             .as_str()
     }
 
+    /// The agent profiles, by name.
+    pub fn profiles(&self) -> &BTreeMap<ProfileName, Profile> {
+        &self.profiles
+    }
+
+    /// The agent profiles, to change them.
+    pub fn profiles_mut(&mut self) -> &mut BTreeMap<ProfileName, Profile> {
+        &mut self.profiles
+    }
+
     /// The recorded file exports, oldest first.
     pub fn exports(&self) -> &[ExportRecord] {
         &self.exports
@@ -169,6 +182,7 @@ impl Document {
                     (name.clone(), RawEnvironment { extends: env.extends().cloned(), variables })
                 })
                 .collect(),
+            profiles: self.profiles.clone(),
             exports: self.exports.clone(),
         };
         // Serializing our own plain data types to TOML cannot fail: every map key is a
@@ -219,7 +233,7 @@ impl Document {
             }
         }
         let audit_key = raw.audit_key.map(|k| Zeroizing::new(k.expose_secret().to_owned()));
-        Ok(Self { id: raw.id, environments, exports: raw.exports, audit_key })
+        Ok(Self { id: raw.id, environments, exports: raw.exports, audit_key, profiles: raw.profiles })
     }
 }
 
@@ -247,6 +261,8 @@ struct RawDocument {
     audit_key: Option<SecretString>,
     #[serde(default)]
     environments: BTreeMap<EnvironmentName, RawEnvironment>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    profiles: BTreeMap<ProfileName, Profile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     exports: Vec<ExportRecord>,
 }

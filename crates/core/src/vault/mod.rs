@@ -11,6 +11,7 @@ mod checks;
 mod environments;
 mod exports;
 mod file;
+mod profiles;
 mod variables;
 
 use std::fs;
@@ -28,6 +29,7 @@ use crate::keychain::{Keychain, KeychainError};
 pub use checks::{Checked, verify_checked};
 pub use environments::{Difference, ResolvedValue};
 pub use exports::{ExportError, ExportRequest};
+pub use profiles::ProfileError;
 pub use variables::{
     EditError, EnforceChecks, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed,
     SetError, SetOutcome, Stored,

@@ -12,7 +12,7 @@ use std::process::{Command, ExitStatus};
 
 use anyhow::{Context, Result, bail};
 use latchkey_core::launch::{DEFAULT_WITHHELD, Masker, child_environment};
-use latchkey_core::{Kind, SecretString, dotenv};
+use latchkey_core::{Kind, Profile, SecretString, dotenv};
 
 use crate::cli::RunArgs;
 
@@ -23,6 +23,8 @@ struct Launch {
     env: Vec<(OsString, OsString)>,
     /// Secrets to mask, by name; `None` with --no-mask.
     masked: Option<Vec<(String, SecretString)>>,
+    /// The directory to run in, when a profile sets one.
+    cwd: Option<PathBuf>,
 }
 
 impl Launch {
@@ -45,14 +47,19 @@ impl Launch {
         argv.extend(self.args.iter().cloned());
         let mut cmd = Command::new(&argv[0]);
         cmd.args(&argv[1..]).env_clear().envs(self.env.iter().map(|(k, v)| (k, v)));
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir);
+        }
         cmd
     }
 }
 
 pub fn run(args: RunArgs) -> Result<u8> {
     let vault = super::unlock()?;
-    let env = &args.env.env;
-    let values = vault.values(env, args.only.as_deref()).with_context(|| format!("cannot read `{env}`"))?;
+    let profile = args.profile.as_ref().map(|name| vault.profile(name)).transpose()?;
+    let env = profile.as_ref().map_or(&args.env.env, |p| &p.env);
+    let only = profile.as_ref().map(|p| p.vars.as_slice()).or(args.only.as_deref());
+    let values = vault.values(env, only).with_context(|| format!("cannot read `{env}`"))?;
     let mut injected: Vec<(String, SecretString)> = Vec::new();
     let mut secrets: Vec<(String, SecretString)> = Vec::new();
     for v in values {
@@ -82,7 +89,16 @@ pub fn run(args: RunArgs) -> Result<u8> {
             withheld.join(", ")
         );
     }
-    let mut command = args.command.into_iter();
+    let argv: Vec<OsString> = match (&profile, args.command.is_empty()) {
+        (Some(Profile { command: Some(command), .. }), true) => command.iter().map(OsString::from).collect(),
+        (Some(_), true) => bail!(
+            "profile `{}` has no command: give one after `--`, or add one with `latchkey profile edit --command`",
+            args.profile.as_ref().map(|p| p.as_str()).unwrap_or_default()
+        ),
+        _ => args.command,
+    };
+    let cwd = profile.as_ref().and_then(|p| p.cwd.clone());
+    let mut command = argv.into_iter();
     let program = command.next().expect("clap requires a command");
     let path = child_env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone());
     if find_program(&program, path.as_deref()).is_none() {
@@ -93,6 +109,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
         args: command.collect(),
         env: child_env,
         masked: (!args.no_mask).then_some(secrets),
+        cwd,
     };
     let started = std::time::Instant::now();
     let (status, pid) =
@@ -100,6 +117,10 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let code = exit_code(status);
     let mut event = super::event(env, injected.iter().map(|(n, _)| n.clone()));
     event.program = Some(Path::new(&launch.program).display().to_string());
+    event.profile = args.profile.as_ref().map(|p| p.to_string());
+    if let Some(cwd) = &launch.cwd {
+        event.cwd = Some(cwd.display().to_string());
+    }
     event.args_sha256 = Some(args_digest(&launch.args));
     event.pid = Some(pid);
     event.exit_code = Some(i32::from(code));
