@@ -25,6 +25,12 @@ const COMMANDS: &[&str] = &[
     "delete_variable",
     "reveal_value",
     "copy_value",
+    "list_profiles",
+    "save_profile",
+    "delete_profile",
+    "launch_agent",
+    "stop_agent",
+    "list_activity",
     "check_value",
     "verify_variables",
 ];

@@ -3,6 +3,7 @@
 //! or not, auto-lock) and the IPC types.
 #![forbid(unsafe_code)]
 
+pub mod agents;
 pub mod commands;
 pub mod ipc;
 pub mod session;
@@ -23,6 +24,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog
     base.plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(home, catalog))
+        .manage(agents::Agents::default())
         // Keep in step with COMMANDS in build.rs, which grants them to the window.
         .invoke_handler(tauri::generate_handler![
             commands::vault::app_status,
@@ -48,6 +50,12 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog
             commands::variables::delete_variable,
             commands::variables::reveal_value,
             commands::variables::copy_value,
+            commands::agents::list_profiles,
+            commands::agents::save_profile,
+            commands::agents::delete_profile,
+            commands::agents::launch_agent,
+            commands::agents::stop_agent,
+            commands::agents::list_activity,
             commands::checks::check_value,
             commands::checks::verify_variables,
         ])

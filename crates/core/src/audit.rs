@@ -108,6 +108,9 @@ pub struct Entry {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuditError {
+    /// The log's key could not be created in the vault.
+    #[error("cannot set up the audit log's key: {0}")]
+    Key(#[from] crate::vault::SaveError),
     /// The log could not be read or written.
     #[error("cannot use the audit log {path}: {source}")]
     Io {

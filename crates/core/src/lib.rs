@@ -49,6 +49,6 @@ pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_tex
 pub use variable::{Kind, Metadata, OnlineCheck, Store, Validation, Value, Variable, VariableSummary};
 pub use vault::{
     Checked, Difference, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
-    GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError, RemoveError, Removed, SaveError,
-    SetError, SetOutcome, Stored, UnlockError, Vault, verify_checked,
+    GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError, ProfileError, RemoveError,
+    Removed, ResolvedValue, SaveError, SetError, SetOutcome, Stored, UnlockError, Vault, verify_checked,
 };

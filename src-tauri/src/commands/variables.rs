@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use latchkey_core::audit::{Access, Event};
 use latchkey_core::{EnforceChecks, ExposeSecret, MetadataEdit, NewValue, SecretString};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -73,7 +74,23 @@ pub async fn reveal_value(
     name: String,
 ) -> Result<Revealed, IpcError> {
     let (env, name) = (env_name(&env)?, var_name(&name)?);
-    state.with_vault(|vault| Ok(Revealed { value: vault.get(&env, &name)?, hide_after_ms: REVEAL_MS }))
+    state.with_vault(|vault| {
+        let value = vault.get(&env, &name)?;
+        record(vault, Access::Reveal, &env, &name);
+        Ok(Revealed { value, hide_after_ms: REVEAL_MS })
+    })
+}
+
+/// Records a reveal or copy in the audit log. The value was shown or copied already, so
+/// a failure to record is not the user's error; `latchkey audit verify` will tell.
+fn record(
+    vault: &latchkey_core::Vault,
+    access: Access,
+    env: &latchkey_core::EnvironmentName,
+    name: &latchkey_core::VariableName,
+) {
+    let event = Event { env: env.to_string(), names: vec![name.to_string()], ..Event::default() };
+    let _ = vault.record_access(access, event);
 }
 
 /// Copies a value to the clipboard from Rust, and clears it later unless it changed.
@@ -85,7 +102,11 @@ pub async fn copy_value<R: Runtime>(
     name: String,
 ) -> Result<Copied, IpcError> {
     let (env, name) = (env_name(&env)?, var_name(&name)?);
-    let value = state.with_vault(|vault| Ok(vault.get(&env, &name)?))?;
+    let value = state.with_vault(|vault| {
+        let value = vault.get(&env, &name)?;
+        record(vault, Access::Copy, &env, &name);
+        Ok(value)
+    })?;
     let clipboard_error = |e: tauri_plugin_clipboard_manager::Error| {
         IpcError::new("clipboard", format!("The clipboard is not available ({e}): reveal the value instead."))
     };

@@ -5,9 +5,11 @@
 //! (`make bindings` rewrites them). No type here carries a secret value except
 //! [`Revealed`], the answer to an explicit reveal.
 
+mod agents;
 mod checks;
 mod environments;
 
+pub use agents::{ActivityEntry, ProfileInfo, SaveProfileRequest};
 pub use checks::{
     CheckInfo, CheckValueRequest, FormatStatus, OnlineStatus, ProblemInfo, ValueCheck, VerifyResult,
 };
@@ -102,6 +104,14 @@ ipc_error_from! {
         _ => "io",
     },
     core::dotenv::DotenvError => |e| "invalid_file",
+    core::ProfileError => |e| match e {
+        core::ProfileError::Unknown(_) => "not_found",
+        core::ProfileError::Exists(_) => "exists",
+        core::ProfileError::Environment(_) => "unknown_environment",
+        core::ProfileError::MissingVariables { .. } => "not_found",
+        _ => "vault",
+    },
+    core::audit::AuditError => |e| "audit",
     core::RemoveError => |e| match e {
         core::RemoveError::Inherited { .. } => "inherited",
         core::RemoveError::NotFound { .. } => "not_found",
@@ -366,5 +376,11 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<ExportStateName>(&mut out);
     one::<ExportFileRequest>(&mut out);
     one::<ExportInfo>(&mut out);
+    one::<ProfileInfo>(&mut out);
+    one::<SaveProfileRequest>(&mut out);
+    one::<ActivityEntry>(&mut out);
+    one::<crate::agents::AgentRun>(&mut out);
+    one::<crate::agents::AgentOutput>(&mut out);
+    one::<crate::agents::AgentExit>(&mut out);
     out
 }

@@ -3,6 +3,10 @@
 
 pub mod environment;
 pub mod mask;
+#[cfg(unix)]
+pub mod process;
 
 pub use environment::{DEFAULT_WITHHELD, child_environment, is_sensitive};
 pub use mask::{MIN_MASKED_LEN, Masker};
+#[cfg(unix)]
+pub use process::{Launch, args_digest, exit_code, find_program};

@@ -316,6 +316,15 @@ impl Vault {
         Ok(doc)
     }
 
+    /// Appends an access to the audit log.
+    pub fn record_access(
+        &self,
+        access: crate::audit::Access,
+        event: crate::audit::Event,
+    ) -> Result<crate::audit::Entry, crate::audit::AuditError> {
+        self.audit_log()?.append(access, event)
+    }
+
     /// The audit log, chained with the vault's key (created on first use in a vault made
     /// before the log existed).
     pub fn audit_log(&self) -> Result<crate::audit::AuditLog, SaveError> {

@@ -1,0 +1,93 @@
+//! The types of agent profiles and the activity log.
+
+use latchkey_core as core;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An agent profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ProfileInfo {
+    /// Its name.
+    pub name: String,
+    /// The environment its variables come from.
+    pub env: String,
+    /// Exactly the variables it gets.
+    pub vars: Vec<String>,
+    /// Its command, quoted as in a shell.
+    pub command: Option<String>,
+    /// Its working directory.
+    pub cwd: Option<String>,
+}
+
+impl ProfileInfo {
+    /// The UI's view of a profile.
+    pub fn new(name: &core::ProfileName, p: &core::Profile) -> Self {
+        ProfileInfo {
+            name: name.to_string(),
+            env: p.env.to_string(),
+            vars: p.vars.iter().map(|v| v.to_string()).collect(),
+            command: p.command.as_ref().map(|c| shell_words::join(c)),
+            cwd: p.cwd.as_ref().map(|d| d.display().to_string()),
+        }
+    }
+}
+
+/// `save_profile`'s request.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SaveProfileRequest {
+    /// Its name.
+    pub name: String,
+    /// The environment.
+    pub env: String,
+    /// Exactly the variables it gets.
+    pub vars: Vec<String>,
+    /// Its command, quoted as in a shell; empty for none.
+    pub command: Option<String>,
+    /// Its working directory; empty for none.
+    pub cwd: Option<String>,
+    /// Change an existing profile (true) or create one (false).
+    pub replace: bool,
+}
+
+/// One entry of the activity (audit) log: names, never values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityEntry {
+    /// Its position in the log.
+    pub seq: u32,
+    /// When (RFC 3339).
+    pub at: String,
+    /// grant, get, export, inject, reveal or copy.
+    pub access: String,
+    /// The agent profile, for grants through one.
+    pub profile: Option<String>,
+    /// The program, for grants.
+    pub program: Option<String>,
+    /// The environment.
+    pub env: String,
+    /// The variables.
+    pub names: Vec<String>,
+    /// The program's exit code.
+    pub exit_code: Option<i32>,
+    /// How long it ran.
+    pub duration_ms: Option<u32>,
+    /// The file, for exports.
+    pub path: Option<String>,
+}
+
+impl From<core::audit::Entry> for ActivityEntry {
+    fn from(e: core::audit::Entry) -> Self {
+        ActivityEntry {
+            seq: e.seq as u32,
+            at: e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            access: e.access.as_str().to_owned(),
+            profile: e.event.profile,
+            program: e.event.program,
+            env: e.event.env,
+            names: e.event.names,
+            exit_code: e.event.exit_code,
+            duration_ms: e.event.duration_ms.map(|d| d.min(u64::from(u32::MAX)) as u32),
+            path: e.event.path,
+        }
+    }
+}
