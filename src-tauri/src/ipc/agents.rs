@@ -26,7 +26,7 @@ impl ProfileInfo {
             name: name.to_string(),
             env: p.env.to_string(),
             vars: p.vars.iter().map(|v| v.to_string()).collect(),
-            command: p.command.as_ref().map(|c| shell_words::join(c)),
+            command: p.command.as_ref().map(shell_words::join),
             cwd: p.cwd.as_ref().map(|d| d.display().to_string()),
         }
     }
