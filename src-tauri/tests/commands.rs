@@ -9,7 +9,7 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
 struct Desktop {
     _dir: tempfile::TempDir,
-    _app: App<MockRuntime>,
+    app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
 }
 
@@ -22,7 +22,7 @@ impl Desktop {
                 .build(latchkey_desktop::context())
                 .unwrap();
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-        Desktop { _dir: dir, _app: app, webview }
+        Desktop { _dir: dir, app, webview }
     }
 
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -339,4 +339,72 @@ fn a_file_is_previewed_then_imported_and_an_export_is_tracked() {
     assert_eq!(written["LOG_LEVEL"], "debug");
     set(&d, "LOG_LEVEL", "config", "info", false).unwrap();
     assert_eq!(d.ok("list_exports", json!({}))[0]["state"], "stale");
+}
+
+#[test]
+fn a_profiles_agent_runs_with_masked_output_and_is_recorded() {
+    use std::sync::{Arc, Mutex};
+    use tauri::Listener;
+    let d = Desktop::unlocked_with_secret(SECRET);
+    set(&d, "MODEL", "config", "small-model", false).unwrap();
+    let profiles = d.ok(
+        "save_profile",
+        json!({"request": {"name": "coder", "env": "default", "vars": ["OPENAI_API_KEY", "MODEL"],
+            "command": "sh -c 'echo \"key=$OPENAI_API_KEY model=$MODEL other=${OTHER:-none}\"; exit 3'",
+            "cwd": null, "replace": false}}),
+    );
+    assert_eq!(profiles[0]["vars"], json!(["OPENAI_API_KEY", "MODEL"]));
+    let output = Arc::new(Mutex::new(String::new()));
+    let exit = Arc::new(Mutex::new(None::<Value>));
+    let (o, e) = (output.clone(), exit.clone());
+    d.app.listen_any("agent-output", move |event| {
+        let payload: Value = serde_json::from_str(event.payload()).unwrap();
+        o.lock().unwrap().push_str(payload["text"].as_str().unwrap());
+    });
+    d.app.listen_any("agent-exit", move |event| {
+        *e.lock().unwrap() = Some(serde_json::from_str(event.payload()).unwrap());
+    });
+    let run = d.ok("launch_agent", json!({"profile": "coder"}));
+    assert!(run["pid"].as_u64().unwrap() > 0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while exit.lock().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "the agent never ended");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(exit.lock().unwrap().as_ref().unwrap()["code"], 3);
+    assert_eq!(*output.lock().unwrap(), "key=<latchkey:OPENAI_API_KEY> model=small-model other=none\n");
+    // The grant is in the activity log, with the reveal that came before it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let activity = loop {
+        let activity = d.ok("list_activity", json!({}));
+        if activity.as_array().unwrap().iter().any(|a| a["access"] == "grant")
+            || std::time::Instant::now() > deadline
+        {
+            break activity;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let grant = activity.as_array().unwrap().iter().find(|a| a["access"] == "grant").unwrap();
+    assert_eq!(grant["profile"], "coder");
+    assert_eq!(grant["exitCode"], 3);
+    assert_eq!(grant["names"], json!(["MODEL", "OPENAI_API_KEY"]));
+    assert!(!activity.to_string().contains(SECRET));
+    assert_eq!(d.err("launch_agent", json!({"profile": "nobody"}))["code"], "not_found");
+}
+
+#[test]
+fn stop_ends_an_agent_that_ignores_nothing() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    d.ok(
+        "save_profile",
+        json!({"request": {"name": "sleeper", "env": "default", "vars": [], "command": "sleep 30", "cwd": null, "replace": false}}),
+    );
+    let run = d.ok("launch_agent", json!({"profile": "sleeper"}));
+    let pid = run["pid"].as_u64().unwrap();
+    d.ok("stop_agent", json!({"id": run["id"]}));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z")) {
+        assert!(std::time::Instant::now() < deadline, "the agent is still running after Stop");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
