@@ -192,11 +192,9 @@ fn stream_output<R: Runtime>(
     app: AppHandle<R>,
     id: u32,
     stream: &'static str,
-    mut reader: Box<dyn Read + Send>,
-    mut masker: Option<Masker>,
+    reader: Box<dyn Read + Send>,
+    masker: Option<Masker>,
 ) {
-    let mut buf = vec![0u8; 16 * 1024];
-    let mut out = Vec::new();
     // A character split across reads waits for its other bytes.
     let mut pending: Vec<u8> = Vec::new();
     let mut send = |bytes: &[u8], last: bool| {
@@ -211,21 +209,9 @@ fn stream_output<R: Runtime>(
             pending.drain(..complete);
         }
     };
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        out.clear();
-        match &mut masker {
-            Some(m) => m.feed(&buf[..n], &mut out),
-            None => out.extend_from_slice(&buf[..n]),
-        }
-        send(&out, false);
-    }
-    out.clear();
-    if let Some(m) = &mut masker {
-        m.finish(&mut out);
-    }
-    send(&out, true);
+    latchkey_core::launch::pump(reader, masker, |bytes| {
+        send(bytes, false);
+        Ok(())
+    });
+    send(&[], true);
 }

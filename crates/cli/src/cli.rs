@@ -2,8 +2,16 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use latchkey_core::export::ExportFormat;
 use latchkey_core::{EnvironmentName, ProfileName, VariableName};
+
+/// The export formats, named as `ExportFormat` names them.
+fn format_names() -> impl TypedValueParser<Value = ExportFormat> {
+    PossibleValuesParser::new(ExportFormat::ALL.map(ExportFormat::as_str))
+        .map(|name| name.parse::<ExportFormat>().expect("a listed format parses"))
+}
 
 /// latchkey: API keys and config for AI agents, in an age vault or the OS keychain.
 #[derive(Debug, Parser)]
@@ -235,33 +243,14 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
-/// An export format on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    /// NAME='value' lines (python-dotenv, dotenvx).
-    Dotenv,
-    /// A JSON object.
-    Json,
-    /// A YAML mapping.
-    Yaml,
-    /// A TOML table.
-    Toml,
-    /// export NAME='value' lines for eval or source.
-    Shell,
-    /// An env-file for docker run --env-file.
-    Docker,
-    /// NAME<<DELIMITER blocks for $GITHUB_ENV.
-    Github,
-}
-
 /// `latchkey export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(flatten)]
     pub env: EnvArg,
-    /// The format.
-    #[arg(long, value_enum, default_value = "dotenv")]
-    pub format: FormatArg,
+    /// The format: dotenv, json, yaml, toml, shell, docker or github.
+    #[arg(long, default_value = "dotenv", value_parser = format_names())]
+    pub format: ExportFormat,
     /// Only these variables (comma-separated).
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub only: Option<Vec<VariableName>>,

@@ -5,15 +5,15 @@ use std::io::Write as _;
 
 use anyhow::{Context, Result};
 use latchkey_core::audit::Access;
-use latchkey_core::export::{ExportFormat, ExportState};
+use latchkey_core::export::ExportState;
 use latchkey_core::{ExportRequest, export};
 
-use crate::cli::{ExportArgs, ExportsArgs, FormatArg, InjectArgs};
+use crate::cli::{ExportArgs, ExportsArgs, InjectArgs};
 
 pub fn run(args: ExportArgs) -> Result<()> {
     let vault = super::unlock()?;
     let env = &args.env.env;
-    let request = ExportRequest { env: env.clone(), format: format(args.format), only: args.only };
+    let request = ExportRequest { env: env.clone(), format: args.format, only: args.only };
     match &args.out {
         Some(path) => {
             let record = vault
@@ -93,18 +93,6 @@ pub fn inject(args: InjectArgs) -> Result<()> {
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(())
-}
-
-fn format(arg: FormatArg) -> ExportFormat {
-    match arg {
-        FormatArg::Dotenv => ExportFormat::Dotenv,
-        FormatArg::Json => ExportFormat::Json,
-        FormatArg::Yaml => ExportFormat::Yaml,
-        FormatArg::Toml => ExportFormat::Toml,
-        FormatArg::Shell => ExportFormat::Shell,
-        FormatArg::Docker => ExportFormat::Docker,
-        FormatArg::Github => ExportFormat::Github,
-    }
 }
 
 /// The variables a template references, by environment.

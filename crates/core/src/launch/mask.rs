@@ -145,6 +145,37 @@ impl Masker {
     }
 }
 
+/// Copies `reader` to `sink` through `masker` (or as it is, without one) until the end
+/// of the stream or until `sink` fails, flushing what is held at the end. Output that
+/// cannot start a secret reaches `sink` as soon as it is read.
+pub fn pump(
+    mut reader: impl std::io::Read,
+    mut masker: Option<Masker>,
+    mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+) {
+    let mut buf = Zeroizing::new(vec![0u8; 64 * 1024]);
+    let mut out = Zeroizing::new(Vec::with_capacity(buf.len() + 256));
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        out.clear();
+        match &mut masker {
+            Some(m) => m.feed(&buf[..n], &mut out),
+            None => out.extend_from_slice(&buf[..n]),
+        }
+        if sink(&out).is_err() {
+            return;
+        }
+    }
+    out.clear();
+    if let Some(m) = &mut masker {
+        m.finish(&mut out);
+    }
+    let _ = sink(&out);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,6 @@ pub mod mask;
 pub mod process;
 
 pub use environment::{DEFAULT_WITHHELD, child_environment, is_sensitive};
-pub use mask::{MIN_MASKED_LEN, Masker};
+pub use mask::{MIN_MASKED_LEN, Masker, pump};
 #[cfg(unix)]
 pub use process::{Launch, args_digest, exit_code, find_program};

@@ -112,27 +112,9 @@ fn env_file(vault: &latchkey_core::Vault, template: &Path) -> Result<Vec<(String
 }
 
 /// Copies `reader` to `writer` through the masker (or as is), flushing as it goes.
-fn pump(mut reader: impl std::io::Read, mut writer: impl std::io::Write, mut masker: Option<Masker>) {
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut out = Vec::with_capacity(buf.len() + 256);
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        out.clear();
-        match &mut masker {
-            Some(m) => m.feed(&buf[..n], &mut out),
-            None => out.extend_from_slice(&buf[..n]),
-        }
-        if writer.write_all(&out).and_then(|()| writer.flush()).is_err() {
-            break;
-        }
-    }
-    out.clear();
-    if let Some(m) = &mut masker {
-        m.finish(&mut out);
-    }
-    let _ = writer.write_all(&out).and_then(|()| writer.flush());
-    zeroize::Zeroize::zeroize(&mut buf);
+fn pump(reader: impl std::io::Read, mut writer: impl std::io::Write, masker: Option<Masker>) {
+    latchkey_core::launch::pump(reader, masker, |bytes| {
+        writer.write_all(bytes)?;
+        writer.flush()
+    });
 }
