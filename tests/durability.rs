@@ -35,7 +35,10 @@ fn sigkill_at_random_moments_never_leaves_a_broken_vault() {
     let (s, _) = Sandbox::with_identity_file();
     // A vault big enough that a write takes a while: more chances to land mid-write.
     for i in 0..20 {
-        s.ok(&["set", &format!("BASE_{i}")], format!("base-value-{i}-{}", "x".repeat(4000)).as_bytes());
+        s.ok(
+            &["set", &format!("BASE_{i}"), "--force"],
+            format!("base-value-{i}-{}", "x".repeat(4000)).as_bytes(),
+        );
     }
     // How long one `set` takes here, to aim the kills across its whole run.
     let started = Instant::now();
@@ -49,7 +52,7 @@ fn sigkill_at_random_moments_never_leaves_a_broken_vault() {
         let name = format!("ROUND_{}", round % 15);
         let value = format!("round-{round}-{}", "y".repeat(rng.below(4000) as usize));
         let mut child = s
-            .command(&["set", &name])
+            .command(&["set", &name, "--force"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -46,7 +46,7 @@ fn a_keychain_secret_lives_in_the_secret_service_and_never_in_the_vault() {
         return;
     }
     let (s, identity) = Sandbox::with_identity_file();
-    let value = "ghp_keychainOnlyValue0123456789abcdefgh";
+    let value = "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";
     s.ok(&["set", "GITHUB_TOKEN", "--store", "keychain"], value.as_bytes());
     let account = format!("{}/default/GITHUB_TOKEN", vault_id(&s));
 
@@ -100,13 +100,13 @@ fn init_keeps_the_identity_in_the_keychain_by_default() {
         let text = std::fs::read(entry.unwrap().path()).unwrap();
         assert!(!String::from_utf8_lossy(&text).contains("AGE-SECRET-KEY"));
     }
-    s.ok(&["set", "OPENAI_API_KEY"], b"sk-test-value-kept-in-vault");
-    assert_eq!(s.ok(&["get", "OPENAI_API_KEY"], b""), b"sk-test-value-kept-in-vault");
+    s.ok(&["set", "OPENAI_API_KEY"], b"sk-proj-kept-in-the-vault-value");
+    assert_eq!(s.ok(&["get", "OPENAI_API_KEY"], b""), b"sk-proj-kept-in-the-vault-value");
 
     // The exported identity opens the vault with the plain `age` tool.
     let exported = s.path("exported.txt");
     s.ok(&["identity", "export", "--out", exported.to_str().unwrap()], b"");
-    assert!(decrypt_with_age(&s, &exported).contains("sk-test-value-kept-in-vault"));
+    assert!(decrypt_with_age(&s, &exported).contains("sk-proj-kept-in-the-vault-value"));
 }
 
 #[test]
