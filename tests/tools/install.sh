@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the third-party .env parsers used by latchkey's dotenv interop tests:
-#   python-dotenv, PyYAML (PyPI) -> $DIR/py  (pip install --target)
+#   python-dotenv, PyYAML, icalendar (PyPI) -> $DIR/py  (pip install --target)
 #   @dotenvx/dotenvx (npm)     -> $DIR/node  (npm install --prefix)
 # Usage: tests/tools/install.sh [DIR]   (default DIR: <repo>/target/test-tools)
 # Idempotent: a marker file $DIR/.installed holds the pinned versions; when it
@@ -9,6 +9,7 @@ set -euo pipefail
 
 PY_DOTENV_VERSION="1.2.4"
 PYYAML_VERSION="6.0.2"
+ICALENDAR_VERSION="6.3.2"
 DOTENVX_VERSION="2.38.2"
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,7 +18,7 @@ mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
 
 marker="$DIR/.installed"
-want="python-dotenv==$PY_DOTENV_VERSION PyYAML==$PYYAML_VERSION @dotenvx/dotenvx@$DOTENVX_VERSION"
+want="python-dotenv==$PY_DOTENV_VERSION PyYAML==$PYYAML_VERSION icalendar==$ICALENDAR_VERSION @dotenvx/dotenvx@$DOTENVX_VERSION"
 
 if [[ -f "$marker" && "$(cat "$marker")" == "$want" \
       && -d "$DIR/py/dotenv" && -f "$DIR/node/node_modules/@dotenvx/dotenvx/package.json" ]]; then
@@ -34,6 +35,9 @@ export PIP_BREAK_SYSTEM_PACKAGES=1
 rm -rf "$DIR/py"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-input \
     --no-deps --root-user-action=ignore --target "$DIR/py" "python-dotenv==$PY_DOTENV_VERSION" "PyYAML==$PYYAML_VERSION" >&2
+# icalendar needs its dependencies (python-dateutil, tzdata...): installed with them.
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-input \
+    --root-user-action=ignore --target "$DIR/py" "icalendar==$ICALENDAR_VERSION" >&2
 
 rm -rf "$DIR/node"
 mkdir -p "$DIR/node"

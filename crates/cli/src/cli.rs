@@ -137,6 +137,35 @@ latchkey exits with the command's status, or 128+N when a signal N ended it.")]
     /// Agent profiles: which environment and exactly which variables an agent gets.
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// Show when each secret is due for rotation; exits 1 when any is overdue or expired.
+    #[command(after_help = "Examples:
+  latchkey status
+  latchkey status --env prod --json
+  latchkey status --preset strict      API keys weekly, database passwords monthly, webhooks quarterly
+
+Due soon means within 14 days or 20% of the interval, whichever is shorter. Set a
+secret's own interval with `latchkey set NAME --rotate-every 30d`, a provider's hard
+expiry with `--expires 2027-01-31`.")]
+    Status(StatusArgs),
+    /// Rotate a secret: the provider's key page, the new value, checks, history.
+    #[command(after_help = "Examples:
+  latchkey rotate OPENAI_API_KEY                  prompts for the new key, no echo
+  printf %s \"$NEW\" | latchkey rotate GITHUB_TOKEN --env prod --online
+
+The previous value is kept (the last 5, encrypted in the vault): `latchkey rollback NAME`
+restores it, `latchkey history NAME` lists when each was replaced.")]
+    Rotate(RotateArgs),
+    /// Restore the previous value of a secret.
+    #[command(after_help = "Example:\n  latchkey rollback OPENAI_API_KEY --env prod")]
+    Rollback(NameArgs),
+    /// List when each previous value of a secret was replaced (never the values).
+    #[command(after_help = "Example:\n  latchkey history OPENAI_API_KEY")]
+    History(NameArgs),
+    /// Write the rotation due dates as an iCalendar file, with a reminder before each.
+    #[command(
+        after_help = "Example:\n  latchkey calendar --out ~/latchkey-rotation.ics   then import it into any calendar"
+    )]
+    Calendar(CalendarArgs),
     /// Show the audit log: every grant and every access that yielded a value.
     #[command(after_help = "Examples:
   latchkey audit                                   every entry, oldest first
@@ -216,6 +245,84 @@ pub struct SetArgs {
     /// Remove surrounding whitespace and quotes from the value before storing it.
     #[arg(long)]
     pub trim: bool,
+    /// Rotate every so often: 30d, 12w, 6m (months), 1y, or `never`; replaces the preset.
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_interval)]
+    pub rotate_every: Option<u32>,
+    /// A hard expiry date set by the provider (YYYY-MM-DD), like a fine-grained PAT's.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub expires: Option<time::Date>,
+}
+
+/// `30d`, `12w`, `6m`, `1y` or `never`, as days (0 for never).
+fn parse_interval(text: &str) -> Result<u32, String> {
+    if text == "never" {
+        return Ok(0);
+    }
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let n: u32 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not an interval: write 30d, 12w, 6m, 1y or never"))?;
+    let days = match unit {
+        "d" => n,
+        "w" => n * 7,
+        "m" => n * 30,
+        "y" => n * 365,
+        _ => return Err(format!("`{text}` is not an interval: write 30d, 12w, 6m, 1y or never")),
+    };
+    if days == 0 {
+        return Err("an interval of zero days: write `never` to turn rotation off".into());
+    }
+    Ok(days)
+}
+
+/// A date as YYYY-MM-DD.
+fn parse_date(text: &str) -> Result<time::Date, String> {
+    time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD"))
+}
+
+/// `latchkey status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// The preset intervals: standard (90/180/365/90 days) or strict (7/30/90/7).
+    #[arg(long, default_value = "standard", value_parser = ["standard", "strict"])]
+    pub preset: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `latchkey rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The secret to rotate.
+    pub name: VariableName,
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Also check online that the new key works before storing it.
+    #[arg(long)]
+    pub online: bool,
+    /// Store the new value even if it is for another provider or fails its checks.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `latchkey calendar`.
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// The preset intervals: standard or strict.
+    #[arg(long, default_value = "standard", value_parser = ["standard", "strict"])]
+    pub preset: String,
+    /// The .ics file to write.
+    #[arg(long, value_name = "FILE.ics")]
+    pub out: PathBuf,
+    /// Days before the due date that the reminder fires.
+    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    pub remind: u32,
 }
 
 /// `latchkey import`.

@@ -57,6 +57,7 @@ fn bench(c: &mut Criterion) {
                 value: SecretString::from("sk-bench-value-0123456789"),
                 provider: None,
                 notes: None,
+                rotation: None,
             };
             vault.set(&env, &name, value).unwrap()
         })

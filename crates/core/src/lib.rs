@@ -26,6 +26,7 @@ pub mod launch;
 pub mod name;
 pub mod profile;
 pub mod reference;
+pub mod rotation;
 pub mod validate;
 pub mod value;
 pub mod variable;
@@ -46,7 +47,10 @@ pub use name::{EnvironmentName, NameError, ProfileName, VariableName};
 pub use profile::Profile;
 pub use validate::{Catalog, CatalogError, Finding, FormatVerdict, Problem, ProblemCode};
 pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_text_value, parse_value};
-pub use variable::{Kind, Metadata, OnlineCheck, Store, Validation, Value, Variable, VariableSummary};
+pub use variable::{
+    HISTORY_LEN, History, Kind, Metadata, OnlineCheck, PastValue, Store, Validation, Value, Variable,
+    VariableSummary,
+};
 pub use vault::{
     Checked, Difference, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
     GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError, ProfileError, RemoveError,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::name::{EnvironmentName, VariableName};
+use crate::rotation::Policy;
 use crate::validate::verify::Online;
 use crate::validate::{FormatVerdict, ProblemCode};
 
@@ -99,14 +100,71 @@ pub struct Metadata {
     /// The latest validation of its value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
+    /// Its own rotation settings, overriding the preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<Policy>,
+    /// When its value last changed; its creation when never.
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub rotated: Option<OffsetDateTime>,
+    /// Its previous values, newest last (kept only in the encrypted vault).
+    #[serde(skip)]
+    pub history: History,
 }
 
 impl Metadata {
     /// Metadata for a variable created at `now`.
     pub fn new(now: OffsetDateTime) -> Self {
-        Self { created: now, updated: now, provider: None, notes: String::new(), validation: None }
+        Self {
+            created: now,
+            updated: now,
+            provider: None,
+            notes: String::new(),
+            validation: None,
+            rotation: None,
+            rotated: None,
+            history: History::default(),
+        }
+    }
+
+    /// When the value last changed.
+    pub fn last_rotated(&self) -> OffsetDateTime {
+        self.rotated.unwrap_or(self.created)
     }
 }
+
+/// How many previous values a variable keeps.
+pub const HISTORY_LEN: usize = 5;
+
+/// A previous value and when it was replaced.
+#[derive(Debug, Clone)]
+pub struct PastValue {
+    /// The value.
+    pub value: SecretString,
+    /// When it was replaced.
+    pub until: OffsetDateTime,
+}
+
+/// The previous values of a variable, oldest first, at most [`HISTORY_LEN`]. Compared and
+/// printed by dates only.
+#[derive(Debug, Clone, Default)]
+pub struct History(pub Vec<PastValue>);
+
+impl History {
+    /// Keeps `value`, replaced at `until`, dropping the oldest beyond [`HISTORY_LEN`].
+    pub fn push(&mut self, value: SecretString, until: OffsetDateTime) {
+        self.0.push(PastValue { value, until });
+        let excess = self.0.len().saturating_sub(HISTORY_LEN);
+        self.0.drain(..excess);
+    }
+}
+
+impl PartialEq for History {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|(a, b)| a.until == b.until)
+    }
+}
+
+impl Eq for History {}
 
 /// The latest validation of a variable's value, kept in the vault beside it: the format
 /// checks from when it was stored or last checked, and the latest online check.
@@ -171,6 +229,9 @@ impl Variable {
             created: self.meta.created,
             updated: self.meta.updated,
             validation: self.meta.validation.clone(),
+            rotation: self.meta.rotation.clone(),
+            rotated: self.meta.last_rotated(),
+            versions: self.meta.history.0.len() as u32,
             inherited_from: None,
         }
     }
@@ -198,6 +259,14 @@ pub struct VariableSummary {
     /// The latest validation, when it was checked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
+    /// Its own rotation settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<Policy>,
+    /// When its value last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub rotated: OffsetDateTime,
+    /// How many previous values it keeps.
+    pub versions: u32,
     /// The environment it is inherited from, when the listed environment does not
     /// define it itself.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -42,7 +42,14 @@ pub async fn set_variable(
             Some(value) => {
                 let value = latchkey_core::parse_text_value(value.expose_secret())?;
                 let (kind, store) = (request.kind.into(), request.store.into());
-                let new = NewValue { kind, store, value, provider: request.provider, notes: request.notes };
+                let new = NewValue {
+                    kind,
+                    store,
+                    value,
+                    provider: request.provider,
+                    notes: request.notes,
+                    rotation: None,
+                };
                 let enforce = if request.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
                 vault.set_checked(&env, &name, new, state.catalog(), enforce)?.0.variable
             }

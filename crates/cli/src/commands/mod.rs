@@ -13,6 +13,7 @@ mod init;
 mod list;
 mod profile;
 mod rm;
+mod rotate;
 mod run;
 mod set;
 
@@ -41,6 +42,11 @@ fn run_verb(command: Command) -> Result<()> {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Status(args) => rotate::status(args),
+        Command::Rotate(args) => rotate::rotate(args),
+        Command::Rollback(args) => rotate::rollback(args),
+        Command::History(args) => rotate::history(args),
+        Command::Calendar(args) => rotate::calendar(args),
         Command::Profile(command) => profile::run(command),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),

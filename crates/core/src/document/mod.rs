@@ -34,7 +34,8 @@ use crate::export::ExportRecord;
 use crate::name::ProfileName;
 use crate::name::{EnvironmentName, VariableName};
 use crate::profile::Profile;
-use crate::variable::{Kind, Metadata, Store, Validation, Value, Variable};
+use crate::rotation::Policy;
+use crate::variable::{History, Kind, Metadata, PastValue, Store, Validation, Value, Variable};
 
 /// The document format this build writes, and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -295,6 +296,25 @@ struct RawVariable {
     notes: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     validation: Option<Validation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rotation: Option<Policy>,
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    rotated: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    history: Vec<RawPast>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPast {
+    #[serde(serialize_with = "expose_one")]
+    value: SecretString,
+    #[serde(with = "time::serde::rfc3339")]
+    until: OffsetDateTime,
+}
+
+fn expose_one<S: Serializer>(value: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(value.expose_secret())
 }
 
 fn expose<S: Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -320,6 +340,15 @@ impl From<&Variable> for RawVariable {
             provider: v.meta.provider.clone(),
             notes: v.meta.notes.clone(),
             validation: v.meta.validation.clone(),
+            rotation: v.meta.rotation.clone(),
+            rotated: v.meta.rotated,
+            history: v
+                .meta
+                .history
+                .0
+                .iter()
+                .map(|p| RawPast { value: p.value.clone(), until: p.until })
+                .collect(),
         }
     }
 }
@@ -347,6 +376,11 @@ impl RawVariable {
                 provider: self.provider,
                 notes: self.notes,
                 validation: self.validation,
+                rotation: self.rotation,
+                rotated: self.rotated,
+                history: History(
+                    self.history.into_iter().map(|p| PastValue { value: p.value, until: p.until }).collect(),
+                ),
             },
         })
     }

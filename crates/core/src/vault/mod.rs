@@ -12,6 +12,7 @@ mod environments;
 mod exports;
 mod file;
 mod profiles;
+mod rotation;
 mod variables;
 
 use std::fs;
@@ -30,6 +31,7 @@ pub use checks::{Checked, verify_checked};
 pub use environments::{Difference, ResolvedValue};
 pub use exports::{ExportError, ExportRequest};
 pub use profiles::ProfileError;
+pub use rotation::Due;
 pub use variables::{
     EditError, EnforceChecks, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed,
     SetError, SetOutcome, Stored,

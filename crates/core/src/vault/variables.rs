@@ -1,6 +1,6 @@
 //! Changing and reading variables and environments of an unlocked vault.
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::checks::{check_new, now, validation_of};
@@ -24,6 +24,8 @@ pub struct NewValue {
     pub provider: Option<String>,
     /// Notes. `None` keeps the notes an existing variable has.
     pub notes: Option<String>,
+    /// Rotation settings. `None` keeps those an existing variable has.
+    pub rotation: Option<crate::rotation::Policy>,
 }
 
 /// What `set` stored: whether it created or updated the variable, and the variable as
@@ -113,8 +115,8 @@ pub struct MetadataEdit {
     pub notes: String,
 }
 
-/// Why a variable's metadata could not be changed. When this is returned, the vault is
-/// unchanged.
+/// Why a variable's metadata or value could not be changed. When this is returned, the
+/// vault is unchanged.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EditError {
@@ -128,6 +130,12 @@ pub enum EditError {
         name: VariableName,
         /// The environment searched.
         env: EnvironmentName,
+    },
+    /// There is no previous value to go back to.
+    #[error("`{name}` has no previous value in the vault: nothing was changed")]
+    NoHistory {
+        /// The variable.
+        name: VariableName,
     },
     /// The vault could not be saved.
     #[error(transparent)]
@@ -257,6 +265,18 @@ impl Vault {
             if let Some(notes) = new.notes {
                 meta.notes = notes;
             }
+            if let Some(rotation) = new.rotation {
+                meta.rotation = Some(rotation).filter(|r| *r != crate::rotation::Policy::default());
+            }
+            // A changed value is a rotation: the old one goes to the history.
+            if let Some(Value::InVault(old)) = previous.as_ref().map(|p| &p.value)
+                && old.expose_secret() != value_text(&value).unwrap_or_default()
+            {
+                meta.history.push(old.clone(), now);
+                meta.rotated = Some(now);
+            } else if previous.as_ref().is_some_and(|p| p.store() == Store::Keychain) {
+                meta.rotated = Some(now);
+            }
             // A new value makes the previous results meaningless.
             meta.validation = finding.as_ref().map(|f| validation_of(f, now, None));
             let variable = Variable { name: name.clone(), kind: new.kind, value, meta };
@@ -341,6 +361,13 @@ impl Vault {
                 .ok_or_else(|| RemoveError::NotFound { name: name.clone(), env: env.clone() })
         })?;
         Ok(delete_keychain_values([removed].iter()))
+    }
+}
+
+fn value_text(value: &Value) -> Option<&str> {
+    match value {
+        Value::InVault(v) => Some(v.expose_secret()),
+        Value::Keychain { .. } => None,
     }
 }
 

@@ -1,0 +1,258 @@
+//! `latchkey status`, `rotate`, `rollback`, `history` and `calendar`.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
+
+use anyhow::{Context, Result, anyhow, bail};
+use latchkey_core::export::ExportState;
+use latchkey_core::rotation::{self, CalendarItem, Presets, Status};
+use latchkey_core::validate::verify::{self, CONCURRENCY, Online, TIMEOUT, Verifier};
+use latchkey_core::{EnforceChecks, ExposeSecret, FormatVerdict, Kind, NewValue, SetError, Store};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::cli::{CalendarArgs, NameArgs, RotateArgs, StatusArgs};
+use crate::input;
+
+fn presets(name: &str) -> Presets {
+    if name == "strict" { Presets::Strict } else { Presets::Standard }
+}
+
+fn day(at: OffsetDateTime) -> String {
+    at.date().to_string()
+}
+
+pub fn status(args: StatusArgs) -> Result<()> {
+    let vault = super::unlock()?;
+    let env = &args.env.env;
+    let now = OffsetDateTime::now_utc();
+    let dues =
+        vault.rotation(env, presets(&args.preset), now).with_context(|| format!("cannot read `{env}`"))?;
+    let mut out = String::new();
+    if args.json {
+        let rows: Vec<serde_json::Value> = dues
+            .iter()
+            .map(|d| {
+                let v = &d.variable.validation;
+                serde_json::json!({
+                    "name": d.variable.name,
+                    "class": d.class,
+                    "status": d.schedule.status,
+                    "interval_days": d.schedule.interval_days,
+                    "rotated": d.variable.rotated.format(&Rfc3339).unwrap_or_default(),
+                    "due": d.schedule.due.map(|t| t.format(&Rfc3339).unwrap_or_default()),
+                    "expires": d.schedule.expires.map(|e| e.to_string()),
+                    "format": v.as_ref().map(|v| v.format),
+                    "online": v.as_ref().and_then(|v| v.online.as_ref()).map(|o| o.result),
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+    } else if dues.is_empty() {
+        eprintln!("No secrets in `{env}`.");
+    } else {
+        let width = dues.iter().map(|d| d.variable.name.as_str().len()).max().unwrap_or(4).max(4);
+        writeln!(out, "{:width$}  {:9}  {:11}  {:8}  CHECK", "NAME", "STATUS", "DUE", "EVERY")?;
+        let mut sorted: Vec<_> = dues.iter().collect();
+        sorted.sort_by_key(|d| (rank(d.schedule.status), d.schedule.due));
+        for d in sorted {
+            let due = d
+                .schedule
+                .expires
+                .map(|e| format!("{e}!"))
+                .or(d.schedule.due.map(day))
+                .unwrap_or_else(|| "-".into());
+            let every = d.schedule.interval_days.map(|n| format!("{n}d")).unwrap_or_else(|| "never".into());
+            let check = match &d.variable.validation {
+                Some(v) => match &v.online {
+                    Some(o) => format!("online {}", o.result.as_str()),
+                    None => format!("format {}", serde_json::to_value(v.format)?.as_str().unwrap_or("?")),
+                },
+                None => "-".into(),
+            };
+            writeln!(
+                out,
+                "{:width$}  {:9}  {due:11}  {every:8}  {check}",
+                d.variable.name.as_str(),
+                d.schedule.status.as_str()
+            )?;
+        }
+    }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    let late: Vec<&str> =
+        dues.iter().filter(|d| d.schedule.status.is_late()).map(|d| d.variable.name.as_str()).collect();
+    if !late.is_empty() {
+        bail!(
+            "{} secret(s) are overdue or expired: {}; rotate them with `latchkey rotate NAME`",
+            late.len(),
+            late.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn rank(status: Status) -> u8 {
+    match status {
+        Status::Expired => 0,
+        Status::Overdue => 1,
+        Status::DueSoon => 2,
+        Status::Ok => 3,
+        Status::NoPolicy => 4,
+    }
+}
+
+pub fn rotate(args: RotateArgs) -> Result<()> {
+    let vault = super::unlock()?;
+    let catalog = super::catalog()?;
+    let env = &args.env.env;
+    let name = &args.name;
+    let current = vault
+        .list(env)?
+        .into_iter()
+        .find(|v| &v.name == name && v.inherited_from.is_none())
+        .ok_or_else(|| anyhow!("no secret `{name}` in `{env}` to rotate: store it first with `latchkey set {name} --env {env}`"))?;
+    if current.kind != Kind::Secret {
+        bail!("`{name}` is config, not a secret: change it with `latchkey set {name} --config`");
+    }
+    let provider = current.provider.as_deref().and_then(|id| catalog.provider(id));
+    // 1. Where to make the new key.
+    match provider.and_then(|p| p.keys_page.as_deref().map(|url| (p, url))) {
+        Some((p, url)) => eprintln!("Create a new {} key at {url}", p.name),
+        None => eprintln!("Create a new key with the service `{name}` belongs to."),
+    }
+    // 2. The new value.
+    let value = input::secret_value(&format!("New value for {name}: "))?;
+    // 3. Its checks: the same provider as before, and with --online, a working key.
+    let finding = vault.check_value(env, name, Kind::Secret, &value, &catalog)?;
+    for problem in &finding.problems {
+        eprintln!("latchkey: warning: {name}: {}", problem.message);
+    }
+    if let Some(before) = current.provider.as_deref()
+        && !(finding.provider.as_deref() == Some(before) && finding.format == FormatVerdict::Ok)
+        && !args.force
+    {
+        let seen = match (finding.provider.as_deref(), finding.format) {
+            (Some(other), FormatVerdict::Ok) => format!("it looks like a {other} key"),
+            _ => "it does not have the shape of one".to_owned(),
+        };
+        bail!(
+            "the new value is not a {before} key ({seen}): nothing was changed (store it anyway with --force)"
+        );
+    }
+    if args.online
+        && let Some(id) = finding.provider.as_deref()
+    {
+        let target =
+            verify::prepare(&catalog, id, value.clone(), catalog.verifiable(value.expose_secret()), &|n| {
+                latchkey_core::VariableName::new(n)
+                    .ok()
+                    .and_then(|n| vault.get(env, &n).ok())
+                    .map(|v| v.expose_secret().to_owned())
+            });
+        let verdict = match target {
+            Ok(target) => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(Verifier::new(TIMEOUT, CONCURRENCY)?.verify(&target)),
+            Err(verdict) => verdict,
+        };
+        eprintln!("Online check: {} ({})", verdict.online.as_str(), verdict.message);
+        if verdict.online == Online::Invalid && !args.force {
+            bail!("the provider rejected the new key: nothing was changed (store it anyway with --force)");
+        }
+    }
+    // 4. Store it; the previous value goes to the history.
+    let store = if current.store == latchkey_core::Store::Keychain { Store::Keychain } else { Store::Vault };
+    let new = NewValue { kind: Kind::Secret, store, value, provider: None, notes: None, rotation: None };
+    let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
+    match vault.set_checked(env, name, new, &catalog, enforce) {
+        Ok(_) => {}
+        Err(err @ SetError::Refused { .. }) => {
+            bail!("{err}; nothing was changed (store it anyway with --force)")
+        }
+        Err(err) => return Err(err).context(format!("cannot store the new {name}")),
+    }
+    eprintln!(
+        "Rotated {name} in `{env}`; its schedule starts again today. `latchkey rollback {name}` restores the previous value."
+    );
+    // 5. Exports that held it are stale now.
+    for e in
+        vault.exports()?.iter().filter(|e| e.state == ExportState::Stale && e.record.names.contains(name))
+    {
+        eprintln!("Stale export: {} ({}) — export it again.", e.record.path.display(), e.record.format);
+    }
+    // 6. The old key still works until it is revoked.
+    eprintln!(
+        "Now revoke the old key{}.",
+        provider.and_then(|p| p.keys_page.as_deref()).map(|u| format!(" at {u}")).unwrap_or_default()
+    );
+    Ok(())
+}
+
+pub fn rollback(args: NameArgs) -> Result<()> {
+    let vault = super::unlock()?;
+    let env = &args.env.env;
+    vault.rollback(env, &args.name).with_context(|| format!("cannot roll back {}", args.name))?;
+    eprintln!(
+        "Restored the previous value of {} in `{env}`; the value it replaced is in its history.",
+        args.name
+    );
+    Ok(())
+}
+
+pub fn history(args: NameArgs) -> Result<()> {
+    let vault = super::unlock()?;
+    let env = &args.env.env;
+    let dates = vault
+        .history(env, &args.name)
+        .with_context(|| format!("cannot read the history of {}", args.name))?;
+    if dates.is_empty() {
+        eprintln!("{} has no previous values yet.", args.name);
+        return Ok(());
+    }
+    let mut out = String::new();
+    for (n, at) in dates.iter().enumerate().rev() {
+        writeln!(out, "-{}  replaced {}", dates.len() - n, at.format(&Rfc3339).unwrap_or_default())?;
+    }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(())
+}
+
+pub fn calendar(args: CalendarArgs) -> Result<()> {
+    let vault = super::unlock()?;
+    let catalog = super::catalog()?;
+    let env = &args.env.env;
+    let now = OffsetDateTime::now_utc();
+    let dues = vault.rotation(env, presets(&args.preset), now)?;
+    let vault_id = vault.settings().vault_id.clone();
+    let items: Vec<CalendarItem> = dues
+        .iter()
+        .filter_map(|d| {
+            let date = d.schedule.expires.or(d.schedule.due.map(|t| t.date()))?;
+            Some(CalendarItem {
+                uid: format!("{vault_id}/{env}/{}@latchkey", d.variable.name),
+                title: format!("{} in {env}", d.variable.name),
+                url: d
+                    .variable
+                    .provider
+                    .as_deref()
+                    .and_then(|p| catalog.provider(p))
+                    .and_then(|p| p.keys_page.clone()),
+                date,
+            })
+        })
+        .collect();
+    let text = rotation::calendar(&items, args.remind, now);
+    latchkey_core::write_private_file(&args.out, text.as_bytes())
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    eprintln!(
+        "Wrote {} due date(s) to {}, each with a reminder {} days ahead.",
+        items.len(),
+        args.out.display(),
+        args.remind
+    );
+    if std::io::stdout().is_terminal() {
+        eprintln!("Import it into your calendar, or subscribe to the file.");
+    }
+    Ok(())
+}

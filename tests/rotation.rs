@@ -1,0 +1,137 @@
+//! Rotation end to end: status and its exit code, guided rotation with history and
+//! rollback (the history stays inside the encrypted vault), stale exports, and the
+//! iCalendar file read back by a strict RFC 5545 parser.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use latchkey_tests::{Sandbox, corpus_key};
+use serde_json::Value;
+
+fn tools() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned();
+    let dir = root.join("target/test-tools");
+    let out = Command::new("bash").arg(root.join("tests/tools/install.sh")).arg(&dir).output().unwrap();
+    assert!(out.status.success(), "cannot install the test tools: {}", String::from_utf8_lossy(&out.stderr));
+    dir
+}
+
+fn github(n: usize) -> String {
+    corpus_key("github", n)
+}
+
+#[test]
+fn rotate_keeps_history_rollback_restores_and_exports_go_stale() {
+    let (s, identity) = Sandbox::with_identity_file();
+    let (first, second) = (github(0), github(1));
+    s.set("default", "GITHUB_TOKEN", &first);
+    let export = s.path("ci.env");
+    s.ok(&["export", "--out", export.to_str().unwrap()], b"");
+
+    // A value of another provider, or of no recognisable shape, is refused.
+    for wrong in [corpus_key("groq", 0).as_str(), "ghp_truncated"] {
+        let out = s.run(&["rotate", "GITHUB_TOKEN"], wrong.as_bytes());
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is not a github key"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), first.as_bytes());
+
+    let out = s.run(&["rotate", "GITHUB_TOKEN"], second.as_bytes());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("https://github.com/settings/tokens"), "the key page is shown: {err}");
+    assert!(err.contains(&format!("Stale export: {}", export.display())), "{err}");
+    assert!(err.contains("revoke the old key"), "{err}");
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), second.as_bytes());
+
+    let history = String::from_utf8(s.ok(&["history", "GITHUB_TOKEN"], b"")).unwrap();
+    assert_eq!(history.lines().count(), 1);
+    assert!(!history.contains(&first));
+    // The old value is in the vault, which only the identity opens.
+    let vault = std::fs::read(s.home.join("vault.age")).unwrap();
+    assert!(
+        !vault.windows(first.len()).any(|w| w == first.as_bytes()),
+        "the vault file holds a value in the clear"
+    );
+    let decrypted =
+        Command::new("age").args(["-d", "-i"]).arg(&identity).arg(s.home.join("vault.age")).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&decrypted.stdout).contains(&first),
+        "the history is in the encrypted vault"
+    );
+    let listed = serde_json::to_string(&s.list("default")).unwrap();
+    assert!(!listed.contains(&first) && listed.contains("\"versions\":1"), "{listed}");
+
+    s.ok(&["rollback", "GITHUB_TOKEN"], b"");
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), first.as_bytes());
+    s.ok(&["rollback", "GITHUB_TOKEN"], b"");
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), second.as_bytes(), "a rollback can be undone");
+}
+
+#[test]
+fn the_history_keeps_the_last_five_values() {
+    let (s, _) = Sandbox::with_identity_file();
+    for n in 0..8 {
+        s.set("default", "API_TOKEN", &format!("token-value-number-{n}-x9q"));
+    }
+    let history = String::from_utf8(s.ok(&["history", "API_TOKEN"], b"")).unwrap();
+    assert_eq!(history.lines().count(), 5, "{history}");
+    for _ in 0..5 {
+        s.ok(&["rollback", "API_TOKEN"], b"");
+    }
+    // Five rollbacks walk back through the five kept values (each swap keeps the newest).
+    let now = String::from_utf8(s.ok(&["get", "API_TOKEN"], b"")).unwrap();
+    assert!(now.starts_with("token-value-number-"), "{now}");
+}
+
+#[test]
+fn status_exits_1_when_a_secret_is_overdue_or_expired() {
+    let (s, _) = Sandbox::with_identity_file();
+    s.set("default", "GITHUB_TOKEN", &github(0));
+    let out = s.run(&["status", "--json"], b"");
+    assert!(out.status.success());
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["status"], "ok");
+    assert_eq!(rows[0]["interval_days"], 90);
+    assert_eq!(rows[0]["format"], "ok");
+    let strict: Value =
+        serde_json::from_slice(&s.ok(&["status", "--json", "--preset", "strict"], b"")).unwrap();
+    assert_eq!(strict[0]["interval_days"], 7);
+    // A hard expiry in the past: expired, and the exit status says so.
+    s.ok(&["set", "GITHUB_TOKEN", "--expires", "2020-01-01"], github(0).as_bytes());
+    let out = s.run(&["status"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("expired"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("overdue or expired: GITHUB_TOKEN"));
+}
+
+#[test]
+fn the_calendar_is_valid_icalendar_with_an_alarm_before_each_due_date() {
+    let tools = tools();
+    let (s, _) = Sandbox::with_identity_file();
+    s.set("default", "GITHUB_TOKEN", &github(0));
+    s.ok(&["set", "DB_PASSWORD", "--force", "--rotate-every", "30d"], b"a-database-password-value");
+    s.ok(&["set", "FOREVER_TOKEN", "--force", "--rotate-every", "never"], b"never-rotated-value-123");
+    let ics = s.path("rotation.ics");
+    s.ok(&["calendar", "--out", ics.to_str().unwrap(), "--remind", "3"], b"");
+    let out = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/ics_parse.py"))
+        .arg(&ics)
+        .env("LATCHKEY_TEST_TOOLS", &tools)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "the calendar does not parse: {}", String::from_utf8_lossy(&out.stderr));
+    let events: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let events = events.as_array().unwrap();
+    assert_eq!(events.len(), 2, "a secret that never rotates has no event: {events:?}");
+    let today = time::OffsetDateTime::now_utc().date();
+    let db = events.iter().find(|e| e["summary"] == "Rotate DB_PASSWORD in default").unwrap();
+    assert_eq!(db["start"], (today + time::Duration::days(30)).to_string());
+    assert_eq!(db["alarms"], serde_json::json!(["-3 days, 0:00:00"]));
+    let gh = events.iter().find(|e| e["summary"] == "Rotate GITHUB_TOKEN in default").unwrap();
+    assert_eq!(gh["start"], (today + time::Duration::days(90)).to_string());
+}
