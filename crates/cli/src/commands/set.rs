@@ -36,7 +36,7 @@ pub fn run(args: SetArgs) -> Result<()> {
     };
     let kind = if args.config { Kind::Config } else { Kind::Secret };
     let rotation = (args.rotate_every.is_some() || args.expires.is_some())
-        .then(|| latchkey_core::rotation::Policy { every_days: args.rotate_every, expires: args.expires });
+        .then_some(latchkey_core::rotation::Policy { every_days: args.rotate_every, expires: args.expires });
     let new = NewValue { kind, store, value, provider: args.provider, notes: args.notes, rotation };
     let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
     let (stored, finding) = match vault.set_checked(env, &args.name, new, &catalog, enforce) {
