@@ -54,5 +54,6 @@ pub use variable::{
 pub use vault::{
     Checked, Difference, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
     GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError, ProfileError, RemoveError,
-    Removed, ResolvedValue, SaveError, SetError, SetOutcome, Stored, UnlockError, Vault, verify_checked,
+    Removed, ResolvedValue, RotateError, Rotated, SaveError, SetError, SetOutcome, Stored, UnlockError,
+    Vault, verify_checked,
 };

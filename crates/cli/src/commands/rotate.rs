@@ -4,10 +4,9 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 
 use anyhow::{Context, Result, anyhow, bail};
-use latchkey_core::export::ExportState;
 use latchkey_core::rotation::{self, CalendarItem, Presets, Status};
 use latchkey_core::validate::verify::{self, CONCURRENCY, Online, TIMEOUT, Verifier};
-use latchkey_core::{EnforceChecks, ExposeSecret, FormatVerdict, Kind, NewValue, SetError, Store};
+use latchkey_core::{ExposeSecret, Kind, RotateError, SetError};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -109,11 +108,8 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
     let current = vault
         .list(env)?
         .into_iter()
-        .find(|v| &v.name == name && v.inherited_from.is_none())
+        .find(|v| &v.name == name && v.inherited_from.is_none() && v.kind == Kind::Secret)
         .ok_or_else(|| anyhow!("no secret `{name}` in `{env}` to rotate: store it first with `latchkey set {name} --env {env}`"))?;
-    if current.kind != Kind::Secret {
-        bail!("`{name}` is config, not a secret: change it with `latchkey set {name} --config`");
-    }
     let provider = current.provider.as_deref().and_then(|id| catalog.provider(id));
     // 1. Where to make the new key.
     match provider.and_then(|p| p.keys_page.as_deref().map(|url| (p, url))) {
@@ -122,64 +118,54 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
     }
     // 2. The new value.
     let value = input::secret_value(&format!("New value for {name}: "))?;
-    // 3. Its checks: the same provider as before, and with --online, a working key.
-    let finding = vault.check_value(env, name, Kind::Secret, &value, &catalog)?;
-    for problem in &finding.problems {
-        eprintln!("latchkey: warning: {name}: {}", problem.message);
-    }
-    if let Some(before) = current.provider.as_deref()
-        && !(finding.provider.as_deref() == Some(before) && finding.format == FormatVerdict::Ok)
-        && !args.force
-    {
-        let seen = match (finding.provider.as_deref(), finding.format) {
-            (Some(other), FormatVerdict::Ok) => format!("it looks like a {other} key"),
-            _ => "it does not have the shape of one".to_owned(),
-        };
-        bail!(
-            "the new value is not a {before} key ({seen}): nothing was changed (store it anyway with --force)"
-        );
-    }
-    if args.online
-        && let Some(id) = finding.provider.as_deref()
-    {
-        let target =
-            verify::prepare(&catalog, id, value.clone(), catalog.verifiable(value.expose_secret()), &|n| {
-                latchkey_core::VariableName::new(n)
-                    .ok()
-                    .and_then(|n| vault.get(env, &n).ok())
-                    .map(|v| v.expose_secret().to_owned())
-            });
-        let verdict = match target {
-            Ok(target) => tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?
-                .block_on(Verifier::new(TIMEOUT, CONCURRENCY)?.verify(&target)),
-            Err(verdict) => verdict,
-        };
-        eprintln!("Online check: {} ({})", verdict.online.as_str(), verdict.message);
-        if verdict.online == Online::Invalid && !args.force {
-            bail!("the provider rejected the new key: nothing was changed (store it anyway with --force)");
+    // 3. With --online, ask the provider first whether the new key works.
+    if args.online {
+        let finding = vault.check_value(env, name, Kind::Secret, &value, &catalog)?;
+        if let Some(id) = finding.provider.as_deref() {
+            let target = verify::prepare(
+                &catalog,
+                id,
+                value.clone(),
+                catalog.verifiable(value.expose_secret()),
+                &|n| {
+                    latchkey_core::VariableName::new(n)
+                        .ok()
+                        .and_then(|n| vault.get(env, &n).ok())
+                        .map(|v| v.expose_secret().to_owned())
+                },
+            );
+            let verdict = match target {
+                Ok(target) => tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?
+                    .block_on(Verifier::new(TIMEOUT, CONCURRENCY)?.verify(&target)),
+                Err(verdict) => verdict,
+            };
+            eprintln!("Online check: {} ({})", verdict.online.as_str(), verdict.message);
+            if verdict.online == Online::Invalid && !args.force {
+                bail!(
+                    "the provider rejected the new key: nothing was changed (store it anyway with --force)"
+                );
+            }
         }
     }
-    // 4. Store it; the previous value goes to the history.
-    let store = if current.store == latchkey_core::Store::Keychain { Store::Keychain } else { Store::Vault };
-    let new = NewValue { kind: Kind::Secret, store, value, provider: None, notes: None, rotation: None };
-    let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
-    match vault.set_checked(env, name, new, &catalog, enforce) {
-        Ok(_) => {}
-        Err(err @ SetError::Refused { .. }) => {
+    // 4. The same provider's shape is required; the previous value goes to the history.
+    let rotated = match vault.rotate(env, name, value, &catalog, args.force) {
+        Ok(rotated) => rotated,
+        Err(err @ (RotateError::OtherProvider { .. } | RotateError::Set(SetError::Refused { .. }))) => {
             bail!("{err}; nothing was changed (store it anyway with --force)")
         }
-        Err(err) => return Err(err).context(format!("cannot store the new {name}")),
+        Err(err) => return Err(err).context(format!("cannot rotate {name}")),
+    };
+    for problem in &rotated.finding.problems {
+        eprintln!("latchkey: warning: {name}: {}", problem.message);
     }
     eprintln!(
         "Rotated {name} in `{env}`; its schedule starts again today. `latchkey rollback {name}` restores the previous value."
     );
     // 5. Exports that held it are stale now.
-    for e in
-        vault.exports()?.iter().filter(|e| e.state == ExportState::Stale && e.record.names.contains(name))
-    {
-        eprintln!("Stale export: {} ({}) — export it again.", e.record.path.display(), e.record.format);
+    for e in &rotated.stale_exports {
+        eprintln!("Stale export: {} ({}) — export it again.", e.path.display(), e.format);
     }
     // 6. The old key still works until it is revoked.
     eprintln!(

@@ -31,7 +31,7 @@ pub use checks::{Checked, verify_checked};
 pub use environments::{Difference, ResolvedValue};
 pub use exports::{ExportError, ExportRequest};
 pub use profiles::ProfileError;
-pub use rotation::Due;
+pub use rotation::{Due, RotateError, Rotated};
 pub use variables::{
     EditError, EnforceChecks, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed,
     SetError, SetOutcome, Stored,

@@ -81,3 +81,89 @@ impl Vault {
         })
     }
 }
+
+/// Why a rotation was refused. When this is returned, the vault is unchanged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RotateError {
+    /// There is no secret of that name in the environment itself.
+    #[error("no secret `{name}` in `{env}` to rotate: store it first with `latchkey set {name} --env {env}`")]
+    NotFound {
+        /// The variable.
+        name: VariableName,
+        /// The environment.
+        env: EnvironmentName,
+    },
+    /// The new value is not a key of the provider the old one belonged to.
+    #[error("the new value is not a {provider} key ({seen}): nothing was changed")]
+    OtherProvider {
+        /// The old key's provider.
+        provider: String,
+        /// What the new value looks like.
+        seen: String,
+    },
+    /// The vault could not be read.
+    #[error(transparent)]
+    Get(#[from] GetError),
+    /// The value could not be stored (a refused placeholder, the keychain, the disk).
+    #[error(transparent)]
+    Set(#[from] super::SetError),
+}
+
+/// What a rotation did.
+#[derive(Debug)]
+pub struct Rotated {
+    /// The format checks of the new value.
+    pub finding: crate::validate::Finding,
+    /// Recorded exports that held the old value and are stale now.
+    pub stale_exports: Vec<crate::export::ExportRecord>,
+}
+
+impl Vault {
+    /// Replaces the value of secret `name` with `value`, which must be a well-formed key
+    /// of the same provider (unless `force`); the old value joins the history and the
+    /// schedule starts again.
+    pub fn rotate(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        value: SecretString,
+        catalog: &crate::validate::Catalog,
+        force: bool,
+    ) -> Result<Rotated, RotateError> {
+        let current = self
+            .list(env)?
+            .into_iter()
+            .find(|v| &v.name == name && v.inherited_from.is_none() && v.kind == Kind::Secret)
+            .ok_or_else(|| RotateError::NotFound { name: name.clone(), env: env.clone() })?;
+        let finding = self.check_value(env, name, Kind::Secret, &value, catalog)?;
+        if let Some(before) = current.provider.as_deref()
+            && !(finding.provider.as_deref() == Some(before)
+                && finding.format == crate::validate::FormatVerdict::Ok)
+            && !force
+        {
+            let seen = match (finding.provider.as_deref(), finding.format) {
+                (Some(other), crate::validate::FormatVerdict::Ok) => format!("it looks like a {other} key"),
+                _ => "it does not have the shape of one".to_owned(),
+            };
+            return Err(RotateError::OtherProvider { provider: before.to_owned(), seen });
+        }
+        let new = super::NewValue {
+            kind: Kind::Secret,
+            store: current.store,
+            value,
+            provider: None,
+            notes: None,
+            rotation: None,
+        };
+        let enforce = if force { super::EnforceChecks::Force } else { super::EnforceChecks::Refusals };
+        let (_, finding) = self.set_checked(env, name, new, catalog, enforce)?;
+        let stale_exports = self
+            .exports()?
+            .into_iter()
+            .filter(|e| e.state == crate::export::ExportState::Stale && e.record.names.contains(name))
+            .map(|e| e.record)
+            .collect();
+        Ok(Rotated { finding, stale_exports })
+    }
+}
