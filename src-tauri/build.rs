@@ -31,6 +31,11 @@ const COMMANDS: &[&str] = &[
     "launch_agent",
     "stop_agent",
     "list_activity",
+    "rotation_status",
+    "rotate_secret",
+    "rollback_secret",
+    "snooze_secret",
+    "set_rotation_policy",
     "check_value",
     "verify_variables",
 ];

@@ -6,6 +6,7 @@
 pub mod agents;
 pub mod commands;
 pub mod ipc;
+pub mod reminders;
 pub mod session;
 
 use std::time::{Duration, Instant};
@@ -23,6 +24,8 @@ pub const VAULT_LOCKED_EVENT: &str = "vault-locked";
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .manage(reminders::Reminders::default())
         .manage(AppState::new(home, catalog))
         .manage(agents::Agents::default())
         // Keep in step with COMMANDS in build.rs, which grants them to the window.
@@ -56,6 +59,11 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog
             commands::agents::launch_agent,
             commands::agents::stop_agent,
             commands::agents::list_activity,
+            commands::rotation::rotation_status,
+            commands::rotation::rotate_secret,
+            commands::rotation::rollback_secret,
+            commands::rotation::snooze_secret,
+            commands::rotation::set_rotation_policy,
             commands::checks::check_value,
             commands::checks::verify_variables,
         ])
@@ -74,6 +82,10 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::spawn(move || auto_lock_loop(handle));
+            // A desktop without a tray still runs the app.
+            let _ = reminders::tray(app.handle());
+            let handle = app.handle().clone();
+            std::thread::spawn(move || reminders::reminder_loop(handle));
             Ok(())
         })
         .run(context())?;

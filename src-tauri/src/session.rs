@@ -125,6 +125,12 @@ impl AppState {
         false
     }
 
+    /// Runs `f` on the unlocked vault without counting it as activity (background work
+    /// must not keep the vault open); `None` when locked.
+    pub fn peek_vault<T>(&self, f: impl FnOnce(&Vault) -> T) -> Option<T> {
+        self.session().vault.as_ref().map(f)
+    }
+
     /// Runs `f` on the unlocked vault, counting it as activity.
     pub fn with_vault<T>(&self, f: impl FnOnce(&Vault) -> Result<T, IpcError>) -> Result<T, IpcError> {
         let mut session = self.session();

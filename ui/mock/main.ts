@@ -2,7 +2,7 @@
 // `npm run dev`, then open http://localhost:5173/mock/?screen=main (first-run,
 // first-run-no-keychain, unlock, unlock-passphrase, main, empty) and optionally
 // &then=reveal|add|edit|delete|settings|error|copy|verify|findings|refused|environments|
-// compare|import|export. Never part of the build.
+// compare|import|export|agents|profile|launch|activity. Never part of the build.
 import { mount, tick } from 'svelte';
 import '../src/app.css';
 import App from '../src/App.svelte';
@@ -75,7 +75,31 @@ if (screen !== 'empty') {
     .exported({ path: '/home/ada/app/.env', env: 'default', names: ['OPENAI_API_KEY'], at: ago(40) })
     .exported({ path: '/home/ada/api/prod.json', env: 'prod', format: 'json', names: ['OPENAI_API_KEY'], at: ago(60 * 30), state: 'stale' })
     .exported({ path: '/home/ada/ci/vars.sh', env: 'default', format: 'shell', names: ['LOG_LEVEL'], at: ago(60 * 80), state: 'edited' })
-    .exported({ path: '/tmp/old.env', env: 'dev', names: [], at: ago(60 * 24 * 40), state: 'missing' });
+    .exported({ path: '/tmp/old.env', env: 'dev', names: [], at: ago(60 * 24 * 40), state: 'missing' })
+    .profile({
+      name: 'coder',
+      env: 'default',
+      vars: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'GITHUB_TOKEN'],
+      command: "python agent.py --task 'fix the flaky tests'",
+      cwd: '/home/ada/app',
+    })
+    .profile({ name: 'reviewer', env: 'staging', vars: ['OPENAI_API_KEY', 'LOG_LEVEL'], command: 'claude --print' })
+    .profile({ name: 'notebook', env: 'prod', vars: ['OPENAI_API_KEY'] })
+    .logged({ access: 'reveal', at: ago(60 * 26), names: ['OPENAI_API_KEY'] })
+    .logged({ access: 'export', at: ago(60 * 5), names: ['OPENAI_API_KEY'], path: '/home/ada/app/.env' })
+    .logged({ access: 'get', at: ago(120), env: 'prod', names: ['OPENAI_API_KEY'] })
+    .logged({
+      access: 'grant',
+      at: ago(45),
+      profile: 'coder',
+      program: 'python',
+      names: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'GITHUB_TOKEN'],
+      exitCode: 0,
+      durationMs: 312_000,
+    })
+    .logged({ access: 'inject', at: ago(30), names: ['OPENAI_API_KEY'], path: '/home/ada/app/config.tmpl' })
+    .logged({ access: 'grant', at: ago(12), program: 'node', env: 'staging', names: ['LOG_LEVEL'], exitCode: 1, durationMs: 2_400 })
+    .logged({ access: 'copy', at: ago(2), names: ['GITHUB_TOKEN'] });
   rust.importChoice = '/home/ada/app/.env';
   rust.exportChoice = '/home/ada/app/default.env';
 } else {
@@ -100,9 +124,45 @@ function type(selector: string, text: string) {
   field.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
+/** What a launched agent prints in the mock: colours, a masked secret, stderr. */
+async function fakeAgent(id: number) {
+  const E = '\u001b';
+  const lines: [string, 'stdout' | 'stderr'][] = [
+    [`${E}[1;36m●${E}[0m agent starting (python 3.12)\n`, 'stdout'],
+    [`${E}[2mloading tools…${E}[0m\n`, 'stdout'],
+    [`using key ${E}[33m<latchkey:OPENAI_API_KEY>${E}[0m against https://api.openai.com/v1\n`, 'stdout'],
+    [`${E}[32m✓${E}[0m tests/test_api.py::test_retry ${E}[32mPASSED${E}[0m\n`, 'stdout'],
+    [`${E}[31m✗${E}[0m tests/test_flaky.py::test_timeout ${E}[1;31mFAILED${E}[0m\n`, 'stdout'],
+    ['DeprecationWarning: <script> tags are text here\n', 'stderr'],
+    [`${E}[38;5;208mthinking${E}[0m…`, 'stdout'],
+  ];
+  for (const [text, stream] of lines) {
+    await settle(250);
+    rust.agentOutput(id, text, stream);
+  }
+}
+
 async function act() {
   await settle();
   switch (then) {
+    case 'agents':
+      click('#nav-agents');
+      break;
+    case 'profile':
+      click('#nav-agents');
+      await settle();
+      click('tr[data-profile="coder"] [data-action="edit-profile"]');
+      break;
+    case 'launch':
+      click('#nav-agents');
+      await settle();
+      click('tr[data-profile="coder"] [data-action="launch"]');
+      await settle();
+      fakeAgent(1);
+      break;
+    case 'activity':
+      click('#nav-activity');
+      break;
     case 'reveal':
       click('tr[data-name="OPENAI_API_KEY"] button.reveal');
       break;

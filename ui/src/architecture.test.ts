@@ -56,6 +56,10 @@ describe('architecture', () => {
     const bindings = sources.filter((s) => s.path.startsWith('lib/bindings/'));
     expect(bindings.map((b) => b.path.replace('lib/bindings/', '')).sort()).toEqual(
       [
+        'ActivityEntry.ts',
+        'AgentExit.ts',
+        'AgentOutput.ts',
+        'AgentRun.ts',
         'AppStatus.ts',
         'CheckInfo.ts',
         'CheckValueRequest.ts',
@@ -77,7 +81,13 @@ describe('architecture', () => {
         'NameCheck.ts',
         'OnlineStatus.ts',
         'ProblemInfo.ts',
+        'ProfileInfo.ts',
         'Revealed.ts',
+        'RotateRequest.ts',
+        'RotateResult.ts',
+        'RotationPolicyRequest.ts',
+        'RotationRow.ts',
+        'SaveProfileRequest.ts',
         'SetVariableRequest.ts',
         'Store.ts',
         'ValueCheck.ts',

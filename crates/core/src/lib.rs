@@ -52,7 +52,7 @@ pub use variable::{
     VariableSummary,
 };
 pub use vault::{
-    Checked, Difference, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
+    Checked, Difference, Due, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
     GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError, ProfileError, RemoveError,
     Removed, ResolvedValue, RotateError, Rotated, SaveError, SetError, SetOutcome, Stored, UnlockError,
     Vault, verify_checked,

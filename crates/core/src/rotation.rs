@@ -172,6 +172,30 @@ pub fn schedule(
     Schedule { interval_days, due, expires, status }
 }
 
+/// When the app reminds: at start, then once a day while it runs.
+#[derive(Debug, Clone, Default)]
+pub struct ReminderClock {
+    last: Option<OffsetDateTime>,
+}
+
+impl ReminderClock {
+    /// Whether reminders are due at `now`; if so, the next ones are a day later.
+    pub fn tick(&mut self, now: OffsetDateTime) -> bool {
+        if self.last.is_some_and(|last| now - last < Duration::days(1)) {
+            return false;
+        }
+        self.last = Some(now);
+        true
+    }
+}
+
+/// Whether a secret in `status`, snoozed until `snoozed_until`, calls for a reminder at
+/// `now`: due soon, overdue or expired, and not snoozed.
+pub fn needs_reminder(status: Status, snoozed_until: Option<OffsetDateTime>, now: OffsetDateTime) -> bool {
+    matches!(status, Status::DueSoon | Status::Overdue | Status::Expired)
+        && snoozed_until.is_none_or(|until| now >= until)
+}
+
 /// One due date for the calendar.
 #[derive(Debug, Clone)]
 pub struct CalendarItem {
@@ -263,6 +287,21 @@ mod tests {
 
     fn at(days: i64) -> OffsetDateTime {
         T0 + Duration::days(days)
+    }
+
+    #[test]
+    fn reminders_come_at_start_then_once_a_day_and_respect_snoozes() {
+        let mut clock = ReminderClock::default();
+        assert!(clock.tick(at(0)), "at start");
+        assert!(!clock.tick(at(0) + Duration::hours(23)));
+        assert!(clock.tick(at(1)));
+        assert!(!clock.tick(at(1) + Duration::hours(1)));
+        assert!(needs_reminder(Status::DueSoon, None, at(0)));
+        assert!(needs_reminder(Status::Expired, Some(at(-1)), at(0)));
+        assert!(!needs_reminder(Status::Overdue, Some(at(3)), at(0)), "snoozed");
+        assert!(needs_reminder(Status::Overdue, Some(at(3)), at(3)), "the snooze ended");
+        assert!(!needs_reminder(Status::Ok, None, at(0)));
+        assert!(!needs_reminder(Status::NoPolicy, None, at(0)));
     }
 
     #[test]

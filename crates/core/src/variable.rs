@@ -106,6 +106,9 @@ pub struct Metadata {
     /// When its value last changed; its creation when never.
     #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
     pub rotated: Option<OffsetDateTime>,
+    /// Rotation reminders for it are quiet until then.
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<OffsetDateTime>,
     /// Its previous values, newest last (kept only in the encrypted vault).
     #[serde(skip)]
     pub history: History,
@@ -122,6 +125,7 @@ impl Metadata {
             validation: None,
             rotation: None,
             rotated: None,
+            snoozed_until: None,
             history: History::default(),
         }
     }
@@ -232,6 +236,7 @@ impl Variable {
             rotation: self.meta.rotation.clone(),
             rotated: self.meta.last_rotated(),
             versions: self.meta.history.0.len() as u32,
+            snoozed_until: self.meta.snoozed_until,
             inherited_from: None,
         }
     }
@@ -267,6 +272,9 @@ pub struct VariableSummary {
     pub rotated: OffsetDateTime,
     /// How many previous values it keeps.
     pub versions: u32,
+    /// Rotation reminders for it are quiet until then.
+    #[serde(with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<OffsetDateTime>,
     /// The environment it is inherited from, when the listed environment does not
     /// define it itself.
     #[serde(skip_serializing_if = "Option::is_none")]

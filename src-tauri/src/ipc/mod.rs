@@ -8,6 +8,7 @@
 mod agents;
 mod checks;
 mod environments;
+mod rotation;
 
 pub use agents::{ActivityEntry, ProfileInfo, SaveProfileRequest};
 pub use checks::{
@@ -17,6 +18,7 @@ pub use environments::{
     Comparison, ExportFileRequest, ExportFormatName, ExportInfo, ExportStateName, ImportAction,
     ImportRequest, ImportRow,
 };
+pub use rotation::{RotateRequest, RotateResult, RotationPolicyRequest, RotationRow};
 
 use latchkey_core as core;
 use secrecy::{ExposeSecret, SecretString};
@@ -83,6 +85,7 @@ ipc_error_from! {
     core::EditError => |e| match e {
         core::EditError::NotFound { .. } => "not_found",
         core::EditError::Environment(_) => "unknown_environment",
+        core::EditError::NoHistory { .. } => "no_history",
         _ => "vault",
     },
     core::CatalogError => |e| "catalog",
@@ -112,6 +115,12 @@ ipc_error_from! {
         _ => "vault",
     },
     core::audit::AuditError => |e| "audit",
+    core::RotateError => |e| match e {
+        core::RotateError::NotFound { .. } => "not_found",
+        core::RotateError::OtherProvider { .. } => "other_provider",
+        core::RotateError::Set(core::SetError::Refused { .. }) => "refused",
+        _ => "vault",
+    },
     core::RemoveError => |e| match e {
         core::RemoveError::Inherited { .. } => "inherited",
         core::RemoveError::NotFound { .. } => "not_found",
@@ -382,5 +391,9 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<crate::agents::AgentRun>(&mut out);
     one::<crate::agents::AgentOutput>(&mut out);
     one::<crate::agents::AgentExit>(&mut out);
+    one::<RotationRow>(&mut out);
+    one::<RotateRequest>(&mut out);
+    one::<RotateResult>(&mut out);
+    one::<RotationPolicyRequest>(&mut out);
     out
 }

@@ -1,13 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
+import { accessBadge, activityFacets, agentKey, filterActivity } from './activity';
+import type { ActivityEntry } from './bindings/ActivityEntry';
 import type { VariableRow } from './bindings/VariableRow';
 import type { VerifyResult } from './bindings/VerifyResult';
 import { problemLabel, statusBadge, trimValue, verifyMessage, verifySummary, withArticle } from './checks';
 import { compareWith, envNameError, variableCount } from './environments';
 import { fileName, suggestedFileName } from './exports';
 import { filterRows } from './filter';
+import { profileCount, profileNameError } from './profiles';
 import { isShortcut } from './shortcuts';
 import { throttle } from './throttle';
-import { relativeTime, seconds } from './time';
+import { formatDuration, relativeTime, seconds } from './time';
 
 describe('relativeTime', () => {
   const now = Date.parse('2025-06-01T12:00:00Z');
@@ -194,4 +197,73 @@ describe('exports', () => {
     expect(fileName('C:\\app\\prod.json')).toBe('prod.json');
   });
 
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 ms'],
+    [850, '850 ms'],
+    [1_000, '1.0 s'],
+    [4_260, '4.2 s'],
+    [12_900, '12 s'],
+    [65_000, '1 min 05 s'],
+    [7_620_000, '2 h 07 min'],
+    [-1, '—'],
+  ])('%d ms is "%s"', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('profile names', () => {
+  it('follows Rust\'s rule and refuses a name taken', () => {
+    expect(profileNameError('', [])).toBeNull();
+    expect(profileNameError('research-bot_2', ['coder'])).toBeNull();
+    expect(profileNameError('Coder', [])).toMatch(/^Use lowercase letters/);
+    expect(profileNameError('-x', [])).toMatch(/^Use lowercase letters/);
+    expect(profileNameError('coder', ['coder'])).toBe('There is already a profile named coder.');
+    expect(profileNameError('a'.repeat(129), [])).toBe('Use at most 128 characters.');
+    expect([0, 1, 2].map(profileCount)).toEqual(['no profiles', '1 profile', '2 profiles']);
+  });
+});
+
+describe('activity', () => {
+  const entry = (seq: number, names: string[], profile: string | null, program: string | null, access = 'grant'): ActivityEntry => ({
+    seq,
+    at: '',
+    access,
+    profile,
+    program,
+    env: 'default',
+    names,
+    exitCode: null,
+    durationMs: null,
+    path: null,
+  });
+  const log = [
+    entry(3, ['B', 'A'], 'coder', 'python'),
+    entry(2, ['A'], null, 'node'),
+    entry(1, ['C'], null, null, 'reveal'),
+  ];
+
+  it('collects the names and agents seen, and filters by them', () => {
+    expect(activityFacets(log)).toEqual({ names: ['A', 'B', 'C'], profiles: ['coder'], programs: ['node'] });
+    expect(log.map(agentKey)).toEqual(['profile:coder', 'program:node', null]);
+    expect(filterActivity(log, 'A', '').map((e) => e.seq)).toEqual([3, 2]);
+    expect(filterActivity(log, 'A', 'program:node').map((e) => e.seq)).toEqual([2]);
+    expect(filterActivity(log, '', 'profile:coder').map((e) => e.seq)).toEqual([3]);
+    expect(filterActivity(log, 'C', 'profile:coder')).toEqual([]);
+    expect(filterActivity(log, '', '')).toHaveLength(3);
+  });
+
+  it('names every access kind, and one it does not know', () => {
+    expect(['grant', 'get', 'export', 'inject', 'reveal', 'copy'].map((a) => accessBadge(a).label)).toEqual([
+      'Grant',
+      'Get',
+      'Export',
+      'Inject',
+      'Reveal',
+      'Copy',
+    ]);
+    expect(accessBadge('audit')).toMatchObject({ label: 'Audit', tone: 'neutral' });
+  });
 });

@@ -89,6 +89,13 @@ describe('ipc', () => {
     await ipc.importFile(importRequest);
     await ipc.exportFile(exportRequest);
     await ipc.listExports();
+    const profile = { name: 'coder', env: 'prod', vars: ['A_B'], command: 'python agent.py', cwd: null, replace: false };
+    await ipc.listProfiles();
+    await ipc.saveProfile(profile);
+    await ipc.deleteProfile('coder');
+    await ipc.launchAgent('coder');
+    await ipc.stopAgent(3);
+    await ipc.listActivity();
     const args = (a: unknown) => (a === undefined ? {} : a);
     expect(seen.map(([c, a]) => [c, args(a)])).toEqual([
       ['app_status', {}],
@@ -118,6 +125,12 @@ describe('ipc', () => {
       ['import_file', { request: importRequest }],
       ['export_file', { request: exportRequest }],
       ['list_exports', {}],
+      ['list_profiles', {}],
+      ['save_profile', { request: profile }],
+      ['delete_profile', { name: 'coder' }],
+      ['launch_agent', { profile: 'coder' }],
+      ['stop_agent', { id: 3 }],
+      ['list_activity', {}],
     ]);
   });
 
@@ -131,6 +144,26 @@ describe('ipc', () => {
     await unlisten();
     rust.emit('vault-locked');
     expect(cb).toHaveBeenCalledTimes(1);
+  });
+
+  it('calls back with the payloads of "agent-output" and "agent-exit" until unlistened', async () => {
+    const rust = new FakeBackend().install();
+    const output = vi.fn();
+    const exit = vi.fn();
+    const offOutput = await ipc.onAgentOutput(output);
+    const offExit = await ipc.onAgentExit(exit);
+    expect(rust.listening('agent-output')).toBe(true);
+    expect(rust.listening('agent-exit')).toBe(true);
+    rust.agentOutput(2, '\u001b[31mred\n', 'stderr');
+    rust.agentExit(2, 143, 900);
+    expect(output).toHaveBeenCalledWith({ id: 2, stream: 'stderr', text: '\u001b[31mred\n' });
+    expect(exit).toHaveBeenCalledWith({ id: 2, code: 143, durationMs: 900 });
+    offOutput();
+    offExit();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    rust.agentOutput(2, 'more');
+    expect(output).toHaveBeenCalledTimes(1);
+    expect(rust.listening('agent-exit')).toBe(false);
   });
 
   it('calls back when the window gains focus, not when it loses it', async () => {

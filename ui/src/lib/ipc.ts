@@ -4,6 +4,10 @@ import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 
+import type { ActivityEntry } from './bindings/ActivityEntry';
+import type { AgentExit } from './bindings/AgentExit';
+import type { AgentOutput } from './bindings/AgentOutput';
+import type { AgentRun } from './bindings/AgentRun';
 import type { AppStatus } from './bindings/AppStatus';
 import type { CheckValueRequest } from './bindings/CheckValueRequest';
 import type { Comparison } from './bindings/Comparison';
@@ -16,7 +20,9 @@ import type { ImportRequest } from './bindings/ImportRequest';
 import type { ImportRow } from './bindings/ImportRow';
 import type { IpcError } from './bindings/IpcError';
 import type { NameCheck } from './bindings/NameCheck';
+import type { ProfileInfo } from './bindings/ProfileInfo';
 import type { Revealed } from './bindings/Revealed';
+import type { SaveProfileRequest } from './bindings/SaveProfileRequest';
 import type { SetVariableRequest } from './bindings/SetVariableRequest';
 import type { ValueCheck } from './bindings/ValueCheck';
 import type { VariableRow } from './bindings/VariableRow';
@@ -26,6 +32,10 @@ export type { UnlistenFn };
 
 /** The event Rust emits (no payload) when the vault locks itself after inactivity. */
 export const VAULT_LOCKED_EVENT = 'vault-locked';
+/** The event carrying a chunk of a launched agent's output (AgentOutput, secrets masked). */
+export const AGENT_OUTPUT_EVENT = 'agent-output';
+/** The event Rust emits when a launched agent ends (AgentExit). */
+export const AGENT_EXIT_EVENT = 'agent-exit';
 
 /** Whether `e` already has the IpcError shape `{ code, message }`. */
 export function isIpcError(e: unknown): e is IpcError {
@@ -191,6 +201,45 @@ export function listExports(): Promise<ExportInfo[]> {
   return call('list_exports');
 }
 
+/** Every agent profile. */
+export function listProfiles(): Promise<ProfileInfo[]> {
+  return call('list_profiles');
+}
+
+/**
+ * Creates a profile (`request.replace` false) or changes one (true); answers every profile.
+ * Rejects with code `exists` for a name taken, `not_found` for a variable the environment
+ * does not have, `unknown_environment`, `invalid_name`, or `invalid_value` for a command
+ * whose quotes do not match.
+ */
+export function saveProfile(request: SaveProfileRequest): Promise<ProfileInfo[]> {
+  return call('save_profile', { request });
+}
+
+/** Deletes a profile; answers the profiles left. */
+export function deleteProfile(name: string): Promise<ProfileInfo[]> {
+  return call('delete_profile', { name });
+}
+
+/**
+ * Starts `profile`'s command with exactly its variables. Its output arrives through
+ * onAgentOutput and its end through onAgentExit, both under the run's id. Rejects with
+ * code `no_command` for a profile without a command.
+ */
+export function launchAgent(profile: string): Promise<AgentRun> {
+  return call('launch_agent', { profile });
+}
+
+/** SIGTERM to the run's process group, then SIGKILL after 5 s; the exit event follows. */
+export function stopAgent(id: number): Promise<void> {
+  return call('stop_agent', { id });
+}
+
+/** The activity (audit) log, newest first: names, never values. */
+export function listActivity(): Promise<ActivityEntry[]> {
+  return call('list_activity');
+}
+
 // Tauri's unlisten functions are async underneath: never let one reject unhandled (the
 // window may already be going away when a component stops listening).
 function quiet(unlisten: UnlistenFn): UnlistenFn {
@@ -208,6 +257,24 @@ function quiet(unlisten: UnlistenFn): UnlistenFn {
 export async function onVaultLocked(cb: () => void): Promise<UnlistenFn> {
   try {
     return quiet(await listen(VAULT_LOCKED_EVENT, () => cb()));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+/** Calls `cb` with each chunk of a launched agent's output (ANSI codes included, secrets masked). */
+export async function onAgentOutput(cb: (output: AgentOutput) => void): Promise<UnlistenFn> {
+  try {
+    return quiet(await listen<AgentOutput>(AGENT_OUTPUT_EVENT, (e) => cb(e.payload)));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+/** Calls `cb` when a launched agent ends (after its last output). */
+export async function onAgentExit(cb: (exit: AgentExit) => void): Promise<UnlistenFn> {
+  try {
+    return quiet(await listen<AgentExit>(AGENT_EXIT_EVENT, (e) => cb(e.payload)));
   } catch (e) {
     throw toIpcError(e);
   }

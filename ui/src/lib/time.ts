@@ -1,4 +1,4 @@
-// "3 min ago" for the Updated column; the full timestamp goes in the cell's title.
+// "3 min ago" for the Updated column (the full timestamp goes in the title), and durations.
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -21,4 +21,15 @@ export function relativeTime(iso: string, now: number = Date.now()): string {
 /** A whole number of seconds for a duration in ms, for messages ("clears in 30 s"). */
 export function seconds(ms: number): number {
   return Math.max(1, Math.round(ms / 1000));
+}
+
+/** How long something ran: "850 ms", "4.2 s", "3 min 05 s", "2 h 07 min". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor(s / 60) % 60).padStart(2, '0')} min`;
 }

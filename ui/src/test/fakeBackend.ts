@@ -3,6 +3,10 @@
 // command, and emits events to the listeners the UI registered. Its key checks are a
 // small imitation of Rust's (see fakeCheck): enough to drive every badge and message.
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import type { ActivityEntry } from '../lib/bindings/ActivityEntry';
+import type { AgentExit } from '../lib/bindings/AgentExit';
+import type { AgentOutput } from '../lib/bindings/AgentOutput';
+import type { AgentRun } from '../lib/bindings/AgentRun';
 import type { AppStatus } from '../lib/bindings/AppStatus';
 import type { CheckInfo } from '../lib/bindings/CheckInfo';
 import type { CheckValueRequest } from '../lib/bindings/CheckValueRequest';
@@ -16,6 +20,8 @@ import type { IpcError } from '../lib/bindings/IpcError';
 import type { Kind } from '../lib/bindings/Kind';
 import type { OnlineStatus } from '../lib/bindings/OnlineStatus';
 import type { ProblemInfo } from '../lib/bindings/ProblemInfo';
+import type { ProfileInfo } from '../lib/bindings/ProfileInfo';
+import type { SaveProfileRequest } from '../lib/bindings/SaveProfileRequest';
 import type { SetVariableRequest } from '../lib/bindings/SetVariableRequest';
 import type { Store } from '../lib/bindings/Store';
 import type { ValueCheck } from '../lib/bindings/ValueCheck';
@@ -49,6 +55,7 @@ type TauriInternals = { runCallback: (id: number, data: unknown) => void };
 
 const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VALID_ENV = /^[a-z0-9][a-z0-9_-]*$/;
+const VALID_PROFILE = VALID_ENV;
 /** The fake's imitation of latchkey_core::import::classify. */
 const SECRET_WORDS = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH/;
 
@@ -187,6 +194,14 @@ export class FakeBackend {
   readonly tracked = new Set<string>();
   /** The recorded exports. */
   exports: ExportInfo[] = [];
+  /** The agent profiles, by name. */
+  readonly profiles = new Map<string, ProfileInfo>();
+  /** The activity (audit) log, oldest first (list_activity answers newest first). */
+  activityLog: ActivityEntry[] = [];
+  /** The agents launch_agent started, by run id, until agentExit. */
+  readonly running = new Map<number, AgentRun & { env: string; vars: string[] }>();
+  private nextRun = 1;
+  private nextPid = 4242;
   private failures = new Map<string, unknown>();
   private listeners = new Map<string, number[]>();
   private pending = new Map<string, Promise<unknown>>();
@@ -254,6 +269,54 @@ export class FakeBackend {
   exported(info: Partial<ExportInfo> & { path: string }): this {
     this.exports.push({ env: 'default', format: 'dotenv', only: null, names: [], at: new Date().toISOString(), state: 'current', ...info });
     return this;
+  }
+
+  /** Saves an agent profile, as if created earlier. */
+  profile(p: Partial<ProfileInfo> & { name: string }): this {
+    this.profiles.set(p.name, { env: 'default', vars: [], command: null, cwd: null, ...p });
+    return this;
+  }
+
+  /** Appends an activity entry (`at` defaults to now). */
+  logged(e: Partial<ActivityEntry> & { access: string }): this {
+    this.activityLog.push({
+      seq: this.activityLog.length + 1,
+      at: new Date().toISOString(),
+      profile: null,
+      program: null,
+      env: 'default',
+      names: [],
+      exitCode: null,
+      durationMs: null,
+      path: null,
+      ...e,
+    });
+    return this;
+  }
+
+  /** What the agent of run `id` prints (`agent-output`). */
+  agentOutput(id: number, text: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
+    const payload: AgentOutput = { id, stream, text };
+    this.emit('agent-output', payload);
+  }
+
+  /** Run `id` ends (`agent-exit`); like Rust, the grant goes to the activity log. */
+  agentExit(id: number, code: number, durationMs = 1_500): void {
+    const run = this.running.get(id);
+    this.running.delete(id);
+    if (run) {
+      this.logged({
+        access: 'grant',
+        profile: run.profile,
+        program: run.command.split(' ')[0],
+        env: run.env,
+        names: [...run.vars],
+        exitCode: code,
+        durationMs,
+      });
+    }
+    const payload: AgentExit = { id, code, durationMs };
+    this.emit('agent-exit', payload);
   }
 
   /** verify_variables says `verdict` about `name` from now on. */
@@ -367,6 +430,23 @@ export class FakeBackend {
       );
     }
     return n;
+  }
+
+  private profileName(name: unknown): string {
+    const n = String(name);
+    if (!VALID_PROFILE.test(n) || n.length > 128) {
+      throw this.error(
+        'invalid_name',
+        `invalid profile name \`${n}\`: use lowercase letters, digits, \`-\` and \`_\`, starting with a letter or digit (like coder)`,
+      );
+    }
+    return n;
+  }
+
+  private profileList(): ProfileInfo[] {
+    return [...this.profiles.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((p) => ({ ...p, vars: [...p.vars] }));
   }
 
   private planImport(r: ImportRequest): { rows: ImportRow[]; entries: FileEntry[] } {
@@ -552,6 +632,57 @@ export class FakeBackend {
       case 'list_exports':
         this.unlockedVault();
         return this.exports.map((e) => ({ ...e, names: [...e.names] }));
+      case 'list_profiles':
+        this.unlockedVault();
+        return this.profileList();
+      case 'save_profile': {
+        this.unlockedVault();
+        const r = args.request as SaveProfileRequest;
+        const name = this.profileName(r.name);
+        const command = r.command?.trim() || null;
+        if (command !== null && ((command.match(/'/g) ?? []).length % 2 === 1 || (command.match(/"/g) ?? []).length % 2 === 1)) {
+          throw this.error('invalid_value', "The command's quotes do not match: check them.");
+        }
+        const exists = this.profiles.has(name);
+        if (exists && !r.replace) {
+          throw this.error('exists', `profile \`${name}\` already exists: change it with \`latchkey profile edit ${name}\``);
+        }
+        if (!exists && r.replace) throw this.error('not_found', `no profile named \`${name}\`: \`latchkey profile list\` shows them`);
+        const seen = this.resolved(this.envName(r.env));
+        const missing = r.vars.filter((v) => !seen.has(v));
+        if (missing.length > 0) {
+          throw this.error(
+            'not_found',
+            `\`${r.env}\` has no ${missing.map((m) => `\`${m}\``).join(', ')}: add them first, or leave them out of the profile`,
+          );
+        }
+        this.profiles.set(name, { name, env: r.env, vars: [...r.vars], command, cwd: r.cwd?.trim() || null });
+        return this.profileList();
+      }
+      case 'delete_profile': {
+        this.unlockedVault();
+        const name = this.profileName(args.name);
+        if (!this.profiles.delete(name)) throw this.error('not_found', `no profile named \`${name}\`: \`latchkey profile list\` shows them`);
+        return this.profileList();
+      }
+      case 'launch_agent': {
+        this.unlockedVault();
+        const name = this.profileName(args.profile);
+        const p = this.profiles.get(name);
+        if (!p) throw this.error('not_found', `no profile named \`${name}\`: \`latchkey profile list\` shows them`);
+        if (p.command === null) {
+          throw this.error('no_command', `Profile ${name} has no command: edit it and give the command to run.`);
+        }
+        const run: AgentRun = { id: this.nextRun++, profile: name, pid: this.nextPid++, command: p.command };
+        this.running.set(run.id, { ...run, env: p.env, vars: [...p.vars] });
+        return { ...run };
+      }
+      case 'stop_agent':
+        if (!this.running.has(args.id as number)) throw this.error('not_found', 'That agent is not running.');
+        return null;
+      case 'list_activity':
+        this.unlockedVault();
+        return [...this.activityLog].reverse().map((e) => ({ ...e, names: [...e.names] }));
       case 'list_variables':
         this.unlockedVault();
         return [...this.resolved(args.env).values()]

@@ -2,6 +2,7 @@ import '@testing-library/jest-dom/vitest';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { cleanup } from '@testing-library/svelte';
 import { afterEach, vi } from 'vitest';
+import { agentRuns } from '../lib/agents.svelte';
 import { notices } from '../lib/notices.svelte';
 
 afterEach(async () => {
@@ -12,4 +13,5 @@ afterEach(async () => {
   await new Promise((resolve) => setTimeout(resolve, 0));
   clearMocks();
   notices.reset();
+  agentRuns.reset();
 });

@@ -300,6 +300,8 @@ struct RawVariable {
     rotation: Option<Policy>,
     #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
     rotated: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    snoozed_until: Option<OffsetDateTime>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     history: Vec<RawPast>,
 }
@@ -342,6 +344,7 @@ impl From<&Variable> for RawVariable {
             validation: v.meta.validation.clone(),
             rotation: v.meta.rotation.clone(),
             rotated: v.meta.rotated,
+            snoozed_until: v.meta.snoozed_until,
             history: v
                 .meta
                 .history
@@ -378,6 +381,7 @@ impl RawVariable {
                 validation: self.validation,
                 rotation: self.rotation,
                 rotated: self.rotated,
+                snoozed_until: self.snoozed_until,
                 history: History(
                     self.history.into_iter().map(|p| PastValue { value: p.value, until: p.until }).collect(),
                 ),

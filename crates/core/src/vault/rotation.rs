@@ -54,6 +54,33 @@ impl Vault {
         Ok(variable.meta.history.0.iter().map(|p| p.until).collect())
     }
 
+    /// Changes the rotation settings of `name` (the interval and hard expiry), or with
+    /// `snooze`, quiets its reminders until then; the value is left alone.
+    pub fn set_rotation(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        policy: Option<crate::rotation::Policy>,
+        snooze: Option<Option<OffsetDateTime>>,
+    ) -> Result<VariableSummary, EditError> {
+        self.update(|doc| {
+            let environment = doc.environment_mut(env)?;
+            let mut variable = environment
+                .get(name)
+                .cloned()
+                .ok_or_else(|| EditError::NotFound { name: name.clone(), env: env.clone() })?;
+            if let Some(policy) = policy {
+                variable.meta.rotation = Some(policy).filter(|p| *p != crate::rotation::Policy::default());
+            }
+            if let Some(until) = snooze {
+                variable.meta.snoozed_until = until;
+            }
+            let summary = variable.summary();
+            environment.insert(variable);
+            Ok(summary)
+        })
+    }
+
     /// Restores the previous value of `name`; the current one joins the history, so a
     /// rollback can itself be undone.
     pub fn rollback(&self, env: &EnvironmentName, name: &VariableName) -> Result<VariableSummary, EditError> {

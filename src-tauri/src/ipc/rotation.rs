@@ -1,0 +1,101 @@
+//! The types of the Rotation screen.
+
+use latchkey_core as core;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::ProblemInfo;
+
+/// A secret's rotation schedule, for the Rotation screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationRow {
+    /// The variable.
+    pub name: String,
+    /// Its provider.
+    pub provider: Option<String>,
+    /// Where its provider issues keys.
+    pub keys_page: Option<String>,
+    /// api key, database password, webhook secret or token.
+    pub class: String,
+    /// ok, due_soon, overdue, expired or no_policy.
+    pub status: String,
+    /// The interval in days.
+    pub interval_days: Option<u32>,
+    /// When its value last changed (RFC 3339).
+    pub rotated: String,
+    /// When it is due (RFC 3339).
+    pub due: Option<String>,
+    /// Its hard expiry (YYYY-MM-DD).
+    pub expires: Option<String>,
+    /// Reminders are quiet until then (RFC 3339).
+    pub snoozed_until: Option<String>,
+    /// How many previous values it keeps.
+    pub versions: u32,
+}
+
+impl RotationRow {
+    /// The UI's view of a secret's schedule.
+    pub fn new(due: &core::Due, catalog: &core::Catalog) -> Self {
+        let rfc3339 = |t: time::OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+        };
+        let v = &due.variable;
+        RotationRow {
+            name: v.name.to_string(),
+            keys_page: v
+                .provider
+                .as_deref()
+                .and_then(|p| catalog.provider(p))
+                .and_then(|p| p.keys_page.clone()),
+            provider: v.provider.clone(),
+            class: due.class.as_str().to_owned(),
+            status: due.schedule.status.as_str().to_owned(),
+            interval_days: due.schedule.interval_days,
+            rotated: rfc3339(v.rotated),
+            due: due.schedule.due.map(rfc3339),
+            expires: due.schedule.expires.map(|d| d.to_string()),
+            snoozed_until: v.snoozed_until.map(rfc3339),
+            versions: v.versions,
+        }
+    }
+}
+
+/// `rotate_secret`'s request.
+#[derive(Debug, Deserialize, TS)]
+pub struct RotateRequest {
+    /// The environment.
+    pub env: String,
+    /// The secret.
+    pub name: String,
+    /// The new value, as pasted.
+    #[ts(type = "string")]
+    pub value: SecretString,
+    /// Store it even if it is for another provider or a placeholder.
+    pub force: bool,
+}
+
+/// What a rotation did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotateResult {
+    /// Files exported with the old value, stale now.
+    pub stale_exports: Vec<String>,
+    /// Warnings about the new value.
+    pub problems: Vec<ProblemInfo>,
+}
+
+/// `set_rotation_policy`'s request.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationPolicyRequest {
+    /// The environment.
+    pub env: String,
+    /// The secret.
+    pub name: String,
+    /// Rotate every this many days; 0 for never; `null` for the preset.
+    pub every_days: Option<u32>,
+    /// A hard expiry (YYYY-MM-DD), or `null`.
+    pub expires: Option<String>,
+}

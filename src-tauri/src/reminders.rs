@@ -1,0 +1,106 @@
+//! Rotation reminders: OS notifications for secrets that are due soon, overdue or
+//! expired (and not snoozed), at start and then once a day while the app runs; and the
+//! tray icon, whose tooltip counts them and whose menu opens the Rotation screen or
+//! locks the vault.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use latchkey_core::rotation::{Presets, ReminderClock, needs_reminder};
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_notification::NotificationExt;
+use time::OffsetDateTime;
+
+use crate::session::AppState;
+
+/// The event asking the window to show the Rotation screen.
+pub const OPEN_ROTATION_EVENT: &str = "open-rotation";
+const TRAY_ID: &str = "latchkey";
+
+/// When reminders were last sent.
+#[derive(Default)]
+pub struct Reminders {
+    clock: Mutex<ReminderClock>,
+}
+
+/// The secrets that call for a reminder at `now`, as `ENV/NAME`.
+pub fn pending(vault: &latchkey_core::Vault, now: OffsetDateTime) -> Vec<String> {
+    let Ok(doc) = vault.read() else { return Vec::new() };
+    let mut names = Vec::new();
+    for (env, _) in doc.environments() {
+        for due in vault.rotation(env, Presets::Standard, now).unwrap_or_default() {
+            if due.variable.inherited_from.is_none()
+                && needs_reminder(due.schedule.status, due.variable.snoozed_until, now)
+            {
+                names.push(format!("{env}/{}", due.variable.name));
+            }
+        }
+    }
+    names
+}
+
+/// Adds the tray icon. Desktops without a tray simply do not show it.
+pub fn tray<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let open = MenuItem::with_id(app, "open-rotation", "Open Rotation", true, None::<&str>)?;
+    let lock = MenuItem::with_id(app, "lock", "Lock the vault", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&open, &lock])?;
+    let mut builder = TrayIconBuilder::with_id(TRAY_ID).tooltip("latchkey").menu(&menu);
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder
+        .on_menu_event(|app, event| match event.id().as_ref() {
+            "open-rotation" => {
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.show();
+                    let _ = window.set_focus();
+                }
+                let _ = app.emit(OPEN_ROTATION_EVENT, ());
+            }
+            "lock" => {
+                app.state::<AppState>().lock();
+                let _ = app.emit(crate::VAULT_LOCKED_EVENT, ());
+            }
+            _ => {}
+        })
+        .build(app)?;
+    Ok(())
+}
+
+/// Checks once a minute; reminds at start (the first time the vault is unlocked) and
+/// then once a day.
+pub fn reminder_loop<R: Runtime>(app: AppHandle<R>) {
+    loop {
+        remind(&app, OffsetDateTime::now_utc());
+        std::thread::sleep(Duration::from_secs(60));
+    }
+}
+
+fn remind<R: Runtime>(app: &AppHandle<R>, now: OffsetDateTime) {
+    let state = app.state::<AppState>();
+    let Some(names) = state.peek_vault(|vault| pending(vault, now)) else { return };
+    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+        let tip = match names.len() {
+            0 => "latchkey: no key needs rotation".to_owned(),
+            n => format!("latchkey: {n} key(s) need rotation"),
+        };
+        let _ = tray.set_tooltip(Some(tip));
+    }
+    let reminders = app.state::<Reminders>();
+    if names.is_empty() || !reminders.clock.lock().unwrap_or_else(|p| p.into_inner()).tick(now) {
+        return;
+    }
+    let body = if names.len() <= 3 {
+        names.join(", ")
+    } else {
+        format!("{} and {} more", names[..3].join(", "), names.len() - 3)
+    };
+    let _ = app
+        .notification()
+        .builder()
+        .title(format!("{} key(s) need rotation", names.len()))
+        .body(format!("{body}. Open latchkey's Rotation screen to rotate or snooze them."))
+        .show();
+}

@@ -1,0 +1,49 @@
+// The activity (audit) log as the Activity screen shows it: a word and a tone for each
+// kind of access, who accessed, and the filters by variable and by agent.
+import type { ActivityEntry } from './bindings/ActivityEntry';
+
+export type Tone = 'accent' | 'secret' | 'config' | 'warn' | 'neutral';
+
+/** Each access kind Rust records, as a badge with an explanation. */
+export const ACCESSES: Record<string, { label: string; tone: Tone; title: string }> = {
+  grant: { label: 'Grant', tone: 'accent', title: 'Given to a program: an agent launched here, or `latchkey run`' },
+  get: { label: 'Get', tone: 'config', title: 'Printed by `latchkey get`' },
+  export: { label: 'Export', tone: 'warn', title: 'Written to a file by an export' },
+  inject: { label: 'Inject', tone: 'secret', title: 'Filled into a template by `latchkey inject`' },
+  reveal: { label: 'Reveal', tone: 'warn', title: 'Shown in this window (Reveal)' },
+  copy: { label: 'Copy', tone: 'neutral', title: 'Copied to the clipboard from this window' },
+};
+
+/** The badge of an access kind, also for a kind this version does not know. */
+export function accessBadge(access: string): { label: string; tone: Tone; title: string } {
+  return ACCESSES[access] ?? { label: access.charAt(0).toUpperCase() + access.slice(1), tone: 'neutral', title: access };
+}
+
+/**
+ * The agent filter's value for an entry: `profile:<name>` for a grant through a profile,
+ * `program:<name>` for a program run without one, null for neither.
+ */
+export function agentKey(e: ActivityEntry): string | null {
+  if (e.profile) return `profile:${e.profile}`;
+  if (e.program) return `program:${e.program}`;
+  return null;
+}
+
+/** Every variable name and every agent in the log, sorted, for the filters. */
+export function activityFacets(entries: readonly ActivityEntry[]): { names: string[]; profiles: string[]; programs: string[] } {
+  const names = new Set<string>();
+  const profiles = new Set<string>();
+  const programs = new Set<string>();
+  for (const e of entries) {
+    for (const n of e.names) names.add(n);
+    if (e.profile) profiles.add(e.profile);
+    else if (e.program) programs.add(e.program);
+  }
+  const sorted = (s: Set<string>) => [...s].sort((a, b) => a.localeCompare(b));
+  return { names: sorted(names), profiles: sorted(profiles), programs: sorted(programs) };
+}
+
+/** The entries naming `variable` (any when '') accessed by `agent` (an agentKey; any when ''). */
+export function filterActivity(entries: readonly ActivityEntry[], variable: string, agent: string): ActivityEntry[] {
+  return entries.filter((e) => (variable === '' || e.names.includes(variable)) && (agent === '' || agentKey(e) === agent));
+}
