@@ -408,3 +408,62 @@ fn stop_ends_an_agent_that_ignores_nothing() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+#[test]
+fn rotation_is_scheduled_rotated_rolled_back_snoozed_and_set() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let first = latchkey_tests::corpus_key("github", 0);
+    let second = latchkey_tests::corpus_key("github", 1);
+    set(&d, "GITHUB_TOKEN", "secret", &first, false).unwrap();
+    let rows = d.ok("rotation_status", json!({"env": "default", "preset": "standard"}));
+    let gh = rows.as_array().unwrap().iter().find(|r| r["name"] == "GITHUB_TOKEN").unwrap().clone();
+    assert_eq!(gh["status"], "ok");
+    assert_eq!(gh["intervalDays"], 90);
+    assert_eq!(gh["keysPage"], "https://github.com/settings/tokens");
+    let strict = d.ok("rotation_status", json!({"env": "default", "preset": "strict"}));
+    assert_eq!(
+        strict.as_array().unwrap().iter().find(|r| r["name"] == "GITHUB_TOKEN").unwrap()["intervalDays"],
+        7
+    );
+
+    let rotate = |value: &str, force: bool| {
+        d.call(
+            "rotate_secret",
+            json!({"request": {"env": "default", "name": "GITHUB_TOKEN", "value": value, "force": force}}),
+        )
+    };
+    assert_eq!(rotate(&latchkey_tests::corpus_key("groq", 0), false).unwrap_err()["code"], "other_provider");
+    let result = rotate(&second, false).unwrap();
+    assert_eq!(result["staleExports"], json!([]));
+    assert!(!result.to_string().contains(&second));
+    assert_eq!(d.ok("reveal_value", json!({"env": "default", "name": "GITHUB_TOKEN"}))["value"], second);
+    d.ok("rollback_secret", json!({"env": "default", "name": "GITHUB_TOKEN"}));
+    assert_eq!(d.ok("reveal_value", json!({"env": "default", "name": "GITHUB_TOKEN"}))["value"], first);
+    assert_eq!(
+        d.err("rollback_secret", json!({"env": "default", "name": "OPENAI_API_KEY"}))["code"],
+        "no_history"
+    );
+
+    d.ok("snooze_secret", json!({"env": "default", "name": "GITHUB_TOKEN", "days": 7}));
+    d.ok("set_rotation_policy", json!({"request": {"env": "default", "name": "GITHUB_TOKEN", "everyDays": 30, "expires": "2020-01-01"}}));
+    let rows = d.ok("rotation_status", json!({"env": "default", "preset": "standard"}));
+    let gh = rows.as_array().unwrap().iter().find(|r| r["name"] == "GITHUB_TOKEN").unwrap().clone();
+    assert_eq!(gh["intervalDays"], 30);
+    assert_eq!(gh["status"], "expired");
+    assert!(gh["snoozedUntil"].is_string());
+    assert_eq!(gh["versions"], 1, "the rolled-back value is kept");
+    // A snoozed key raises no reminder until the snooze ends.
+    assert!(latchkey_desktop::reminders::pending(&vault_of(&d), time::OffsetDateTime::now_utc()).is_empty());
+    d.ok("snooze_secret", json!({"env": "default", "name": "GITHUB_TOKEN", "days": 0}));
+    assert_eq!(
+        latchkey_desktop::reminders::pending(&vault_of(&d), time::OffsetDateTime::now_utc()),
+        ["default/GITHUB_TOKEN"]
+    );
+}
+
+/// The vault the app holds, unlocked again from its data directory for a direct look.
+fn vault_of(d: &Desktop) -> latchkey_core::Vault {
+    let home = latchkey_core::Home::at(d._dir.path().join("home"));
+    let passphrase = latchkey_core::SecretString::from("correct horse");
+    latchkey_core::Vault::unlock(&home, None, |_| Some(passphrase)).unwrap()
+}
