@@ -2,7 +2,8 @@
 // `npm run dev`, then open http://localhost:5173/mock/?screen=main (first-run,
 // first-run-no-keychain, unlock, unlock-passphrase, main, empty) and optionally
 // &then=reveal|add|edit|delete|settings|error|copy|verify|findings|refused|environments|
-// compare|import|export|agents|profile|launch|activity. Never part of the build.
+// compare|import|export|agents|profile|launch|activity|rotation|rotate|policy. Never part
+// of the build.
 import { mount, tick } from 'svelte';
 import '../src/app.css';
 import App from '../src/App.svelte';
@@ -100,6 +101,10 @@ if (screen !== 'empty') {
     .logged({ access: 'inject', at: ago(30), names: ['OPENAI_API_KEY'], path: '/home/ada/app/config.tmpl' })
     .logged({ access: 'grant', at: ago(12), program: 'node', env: 'staging', names: ['LOG_LEVEL'], exitCode: 1, durationMs: 2_400 })
     .logged({ access: 'copy', at: ago(2), names: ['GITHUB_TOKEN'] });
+  rust
+    .rotation('default', 'GITHUB_TOKEN', { versions: 2, snoozedUntil: new Date(Date.now() + 3 * 24 * 60 * 60_000).toISOString() })
+    .rotation('default', 'HF_TOKEN', { everyDays: 30 })
+    .rotation('default', 'ANTHROPIC_API_KEY', { everyDays: 0, expires: new Date(Date.now() + 200 * 24 * 60 * 60_000).toISOString().slice(0, 10) });
   rust.importChoice = '/home/ada/app/.env';
   rust.exportChoice = '/home/ada/app/default.env';
 } else {
@@ -162,6 +167,19 @@ async function act() {
       break;
     case 'activity':
       click('#nav-activity');
+      break;
+    case 'rotation':
+      click('#nav-rotation');
+      break;
+    case 'rotate':
+    case 'policy':
+      click('#nav-rotation');
+      await settle();
+      click(`tr[data-name="OPENAI_API_KEY"] [data-action="${then}"]`);
+      if (then === 'rotate') {
+        await settle();
+        type('#rotate-value', 'ghp_notAnOpenAiKey0123456789');
+      }
       break;
     case 'reveal':
       click('tr[data-name="OPENAI_API_KEY"] button.reveal');

@@ -96,6 +96,13 @@ describe('ipc', () => {
     await ipc.launchAgent('coder');
     await ipc.stopAgent(3);
     await ipc.listActivity();
+    const rotate = { env: 'prod', name: 'OPENAI_API_KEY', value: 'sk-new', force: false };
+    const policy = { env: 'prod', name: 'OPENAI_API_KEY', everyDays: 30, expires: '2030-01-31' };
+    await ipc.rotationStatus('prod', 'strict');
+    await ipc.rotateSecret(rotate);
+    await ipc.rollbackSecret('prod', 'OPENAI_API_KEY');
+    await ipc.snoozeSecret('prod', 'OPENAI_API_KEY', 7);
+    await ipc.setRotationPolicy(policy);
     const args = (a: unknown) => (a === undefined ? {} : a);
     expect(seen.map(([c, a]) => [c, args(a)])).toEqual([
       ['app_status', {}],
@@ -131,6 +138,11 @@ describe('ipc', () => {
       ['launch_agent', { profile: 'coder' }],
       ['stop_agent', { id: 3 }],
       ['list_activity', {}],
+      ['rotation_status', { env: 'prod', preset: 'strict' }],
+      ['rotate_secret', { request: rotate }],
+      ['rollback_secret', { env: 'prod', name: 'OPENAI_API_KEY' }],
+      ['snooze_secret', { env: 'prod', name: 'OPENAI_API_KEY', days: 7 }],
+      ['set_rotation_policy', { request: policy }],
     ]);
   });
 
@@ -143,6 +155,18 @@ describe('ipc', () => {
     expect(cb).toHaveBeenCalledTimes(1);
     await unlisten();
     rust.emit('vault-locked');
+    expect(cb).toHaveBeenCalledTimes(1);
+  });
+
+  it('calls back on "open-rotation" until unlistened', async () => {
+    const rust = new FakeBackend().install();
+    const cb = vi.fn();
+    const unlisten = await ipc.onOpenRotation(cb);
+    expect(rust.listening('open-rotation')).toBe(true);
+    rust.emit('open-rotation');
+    expect(cb).toHaveBeenCalledTimes(1);
+    await unlisten();
+    rust.emit('open-rotation');
     expect(cb).toHaveBeenCalledTimes(1);
   });
 

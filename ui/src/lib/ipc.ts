@@ -22,6 +22,10 @@ import type { IpcError } from './bindings/IpcError';
 import type { NameCheck } from './bindings/NameCheck';
 import type { ProfileInfo } from './bindings/ProfileInfo';
 import type { Revealed } from './bindings/Revealed';
+import type { RotateRequest } from './bindings/RotateRequest';
+import type { RotateResult } from './bindings/RotateResult';
+import type { RotationPolicyRequest } from './bindings/RotationPolicyRequest';
+import type { RotationRow } from './bindings/RotationRow';
 import type { SaveProfileRequest } from './bindings/SaveProfileRequest';
 import type { SetVariableRequest } from './bindings/SetVariableRequest';
 import type { ValueCheck } from './bindings/ValueCheck';
@@ -36,6 +40,11 @@ export const VAULT_LOCKED_EVENT = 'vault-locked';
 export const AGENT_OUTPUT_EVENT = 'agent-output';
 /** The event Rust emits when a launched agent ends (AgentExit). */
 export const AGENT_EXIT_EVENT = 'agent-exit';
+/** The event Rust emits (no payload) when the tray menu's "Open Rotation" is clicked. */
+export const OPEN_ROTATION_EVENT = 'open-rotation';
+
+/** The rotation presets: how often each class of secret should change. */
+export type RotationPreset = 'standard' | 'strict';
 
 /** Whether `e` already has the IpcError shape `{ code, message }`. */
 export function isIpcError(e: unknown): e is IpcError {
@@ -240,6 +249,35 @@ export function listActivity(): Promise<ActivityEntry[]> {
   return call('list_activity');
 }
 
+/** The rotation schedule of every secret of `env`, under `preset`'s intervals. */
+export function rotationStatus(env: string, preset: RotationPreset): Promise<RotationRow[]> {
+  return call('rotation_status', { env, preset });
+}
+
+/**
+ * Replaces a secret's value with a new key (the old one is kept for rollback). Rejects
+ * with code `other_provider` for a key of another provider and `refused` for a placeholder
+ * or a bad checksum: both may be retried with `request.force` once the user confirms.
+ */
+export function rotateSecret(request: RotateRequest): Promise<RotateResult> {
+  return call('rotate_secret', { request });
+}
+
+/** Restores a secret's previous value. Rejects with code `no_history` when there is none. */
+export function rollbackSecret(env: string, name: string): Promise<void> {
+  return call('rollback_secret', { env, name });
+}
+
+/** Quiets a secret's rotation reminders for `days` days; 0 ends a snooze. */
+export function snoozeSecret(env: string, name: string, days: number): Promise<void> {
+  return call('snooze_secret', { env, name, days });
+}
+
+/** Sets a secret's own interval (0 = never, null = the preset's) and hard expiry. */
+export function setRotationPolicy(request: RotationPolicyRequest): Promise<void> {
+  return call('set_rotation_policy', { request });
+}
+
 // Tauri's unlisten functions are async underneath: never let one reject unhandled (the
 // window may already be going away when a component stops listening).
 function quiet(unlisten: UnlistenFn): UnlistenFn {
@@ -257,6 +295,15 @@ function quiet(unlisten: UnlistenFn): UnlistenFn {
 export async function onVaultLocked(cb: () => void): Promise<UnlistenFn> {
   try {
     return quiet(await listen(VAULT_LOCKED_EVENT, () => cb()));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+/** Calls `cb` whenever the tray menu's "Open Rotation" is clicked. */
+export async function onOpenRotation(cb: () => void): Promise<UnlistenFn> {
+  try {
+    return quiet(await listen(OPEN_ROTATION_EVENT, () => cb()));
   } catch (e) {
     throw toIpcError(e);
   }

@@ -33,3 +33,24 @@ export function formatDuration(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${Math.floor(s / 3600)} h ${String(Math.floor(s / 60) % 60).padStart(2, '0')} min`;
 }
+
+/** Local midnight of the day `t` falls on. */
+function midnight(t: number): number {
+  const d = new Date(t);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/**
+ * How far the day of `t` is from the day of `now`, either way, in calendar days: "today",
+ * "tomorrow", "in 12 days", "in 3 months", "yesterday", "5 days ago", "2 months ago".
+ */
+export function relativeDay(t: number, now: number = Date.now()): string {
+  if (Number.isNaN(t)) return '—';
+  const days = Math.round((midnight(t) - midnight(now)) / DAY);
+  const n = Math.abs(days);
+  if (days === 0) return 'today';
+  if (days === 1) return 'tomorrow';
+  if (days === -1) return 'yesterday';
+  const span = n < 60 ? `${n} days` : n < 730 ? `${Math.round(n / 30.44)} months` : `${Math.round(n / 365.25)} years`;
+  return days > 0 ? `in ${span}` : `${span} ago`;
+}

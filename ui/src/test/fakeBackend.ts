@@ -21,13 +21,17 @@ import type { Kind } from '../lib/bindings/Kind';
 import type { OnlineStatus } from '../lib/bindings/OnlineStatus';
 import type { ProblemInfo } from '../lib/bindings/ProblemInfo';
 import type { ProfileInfo } from '../lib/bindings/ProfileInfo';
+import type { RotateRequest } from '../lib/bindings/RotateRequest';
+import type { RotateResult } from '../lib/bindings/RotateResult';
+import type { RotationPolicyRequest } from '../lib/bindings/RotationPolicyRequest';
+import type { RotationRow } from '../lib/bindings/RotationRow';
 import type { SaveProfileRequest } from '../lib/bindings/SaveProfileRequest';
 import type { SetVariableRequest } from '../lib/bindings/SetVariableRequest';
 import type { Store } from '../lib/bindings/Store';
 import type { ValueCheck } from '../lib/bindings/ValueCheck';
 import type { VariableRow } from '../lib/bindings/VariableRow';
 import type { VerifyResult } from '../lib/bindings/VerifyResult';
-import { REFUSING_PROBLEMS, trimValue } from '../lib/checks';
+import { REFUSING_PROBLEMS, trimValue, withArticle } from '../lib/checks';
 
 export type Call = { cmd: string; args: Record<string, unknown> };
 
@@ -51,6 +55,17 @@ export type FileEntry = { name: string; value: string };
 
 type Entry = { row: VariableRow; value: string };
 
+/** A secret's rotation settings and previous values (what Rust keeps in the vault). */
+export type RotationMeta = {
+  /** Its own interval: 0 for never, null for the preset's. */
+  everyDays: number | null;
+  /** A hard expiry, YYYY-MM-DD. */
+  expires: string | null;
+  snoozedUntil: string | null;
+  /** The previous values, oldest first. */
+  history: string[];
+};
+
 type TauriInternals = { runCallback: (id: number, data: unknown) => void };
 
 const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -65,6 +80,21 @@ const PROVIDERS = [
   { id: 'github', name: 'GitHub', prefix: 'ghp_', names: /^(GITHUB|GH)_/ },
   { id: 'huggingface', name: 'Hugging Face', prefix: 'hf_', names: /^(HF|HUGGINGFACE)_/ },
 ];
+/** Where each provider issues keys (Rust's catalog). */
+const KEYS_PAGES: Record<string, string> = {
+  anthropic: 'https://console.anthropic.com/settings/keys',
+  openai: 'https://platform.openai.com/api-keys',
+  github: 'https://github.com/settings/tokens',
+  huggingface: 'https://huggingface.co/settings/tokens',
+};
+/** The presets' intervals in days, by class of secret. */
+const PRESETS: Record<string, Record<string, number>> = {
+  standard: { 'api key': 90, token: 90, 'database password': 180, 'webhook secret': 365 },
+  strict: { 'api key': 30, token: 30, 'database password': 90, 'webhook secret': 180 },
+};
+/** How many days before its date a secret is "due soon". */
+const DUE_SOON_DAYS = 14;
+const DAY_MS = 24 * 60 * 60_000;
 const MIN_LEN = 10;
 const PLACEHOLDER = /your|xxxx|example|changeme|^<.*>$|\.\.\./i;
 /** The fake's checksum: GitHub tokens ending in "0000" fail it. */
@@ -198,6 +228,8 @@ export class FakeBackend {
   readonly profiles = new Map<string, ProfileInfo>();
   /** The activity (audit) log, oldest first (list_activity answers newest first). */
   activityLog: ActivityEntry[] = [];
+  /** Rotation settings and previous values, by `env/name`. */
+  readonly rotations = new Map<string, RotationMeta>();
   /** The agents launch_agent started, by run id, until agentExit. */
   readonly running = new Map<number, AgentRun & { env: string; vars: string[] }>();
   private nextRun = 1;
@@ -291,6 +323,15 @@ export class FakeBackend {
       path: null,
       ...e,
     });
+    return this;
+  }
+
+  /** Sets `name`'s rotation settings in `env` (and how many previous values it keeps). */
+  rotation(env: string, name: string, meta: Partial<RotationMeta> & { versions?: number }): this {
+    const current = this.rotationOf(env, name);
+    const { versions, ...rest } = meta;
+    Object.assign(current, rest);
+    if (versions !== undefined) current.history = Array.from({ length: versions }, (_, i) => `previous-value-${i}`);
     return this;
   }
 
@@ -441,6 +482,57 @@ export class FakeBackend {
       );
     }
     return n;
+  }
+
+  private rotationOf(env: string, name: string): RotationMeta {
+    const key = `${env}/${name}`;
+    let meta = this.rotations.get(key);
+    if (!meta) {
+      meta = { everyDays: null, expires: null, snoozedUntil: null, history: [] };
+      this.rotations.set(key, meta);
+    }
+    return meta;
+  }
+
+  /** The fake's imitation of latchkey_core::rotation: schedules from the last change. */
+  private rotationRows(env: string, preset: string): RotationRow[] {
+    const now = Date.now();
+    return [...this.resolved(this.envName(env)).values()]
+      .filter((e) => e.row.kind === 'secret')
+      .sort((a, b) => a.row.name.localeCompare(b.row.name))
+      .map((e): RotationRow => {
+        const name = e.row.name;
+        const meta = this.rotationOf(env, name);
+        const cls = /PASSWORD|PASSWD/.test(name) ? 'database password' : /WEBHOOK/.test(name) ? 'webhook secret' : /TOKEN/.test(name) ? 'token' : 'api key';
+        const interval = meta.everyDays ?? (PRESETS[preset] ?? PRESETS.standard)[cls];
+        const provider = e.row.provider ?? fakeCheck(name, 'secret', e.value).provider;
+        const due = interval > 0 ? Date.parse(e.row.updated) + interval * DAY_MS : null;
+        const expires = meta.expires ? Date.parse(`${meta.expires}T00:00:00Z`) : null;
+        const soonest = Math.min(due ?? Infinity, expires ?? Infinity);
+        const status =
+          expires !== null && expires <= now
+            ? 'expired'
+            : due !== null && due <= now
+              ? 'overdue'
+              : soonest - now <= DUE_SOON_DAYS * DAY_MS
+                ? 'due_soon'
+                : due === null && expires === null
+                  ? 'no_policy'
+                  : 'ok';
+        return {
+          name,
+          provider,
+          keysPage: provider ? (KEYS_PAGES[provider] ?? null) : null,
+          class: cls,
+          status,
+          intervalDays: interval > 0 ? interval : null,
+          rotated: e.row.updated,
+          due: due === null ? null : new Date(due).toISOString(),
+          expires: meta.expires,
+          snoozedUntil: meta.snoozedUntil,
+          versions: meta.history.length,
+        };
+      });
   }
 
   private profileList(): ProfileInfo[] {
@@ -680,6 +772,66 @@ export class FakeBackend {
       case 'stop_agent':
         if (!this.running.has(args.id as number)) throw this.error('not_found', 'That agent is not running.');
         return null;
+      case 'rotation_status':
+        this.unlockedVault();
+        return this.rotationRows(args.env as string, args.preset as string);
+      case 'rotate_secret': {
+        this.unlockedVault();
+        const r = args.request as RotateRequest;
+        const entry = this.entry(r.env, r.name);
+        const found = fakeCheck(r.name, 'secret', r.value);
+        const had = entry.row.provider ?? fakeCheck(r.name, 'secret', entry.value).provider;
+        const name = (id: string | null) => PROVIDERS.find((p) => p.id === id)?.name ?? id;
+        if (!r.force && had && found.provider && found.provider !== had) {
+          throw this.error(
+            'other_provider',
+            `the new value looks like ${withArticle(name(found.provider) ?? '')} key, but ${r.name} holds ${withArticle(name(had) ?? '')} key: paste a new ${name(had)} key`,
+          );
+        }
+        const refusal = found.problems.find((p) => REFUSING_PROBLEMS.has(p.code));
+        if (refusal && !r.force) throw this.error('refused', `${r.name} was not rotated: ${refusal.message}`);
+        const now = new Date().toISOString();
+        this.rotationOf(r.env, r.name).history.push(entry.value);
+        entry.value = r.value;
+        entry.row = { ...entry.row, updated: now, check: checkInfo(found, now) };
+        const stale: string[] = [];
+        for (const e of this.exports) {
+          if (e.env === r.env && e.names.includes(r.name)) {
+            e.state = 'stale';
+            stale.push(e.path);
+          }
+        }
+        const result: RotateResult = { staleExports: stale, problems: found.problems };
+        return result;
+      }
+      case 'rollback_secret': {
+        this.unlockedVault();
+        const entry = this.entry(args.env, args.name);
+        const meta = this.rotationOf(args.env as string, args.name as string);
+        const previous = meta.history.pop();
+        if (previous === undefined) throw this.error('no_history', `${String(args.name)} has no previous value to go back to.`);
+        entry.value = previous;
+        entry.row = { ...entry.row, updated: new Date().toISOString() };
+        return null;
+      }
+      case 'snooze_secret': {
+        this.unlockedVault();
+        this.entry(args.env, args.name);
+        const days = args.days as number;
+        this.rotationOf(args.env as string, args.name as string).snoozedUntil =
+          days > 0 ? new Date(Date.now() + days * DAY_MS).toISOString() : null;
+        return null;
+      }
+      case 'set_rotation_policy': {
+        this.unlockedVault();
+        const r = args.request as RotationPolicyRequest;
+        this.entry(r.env, r.name);
+        if (r.expires !== null && !/^\d{4}-\d{2}-\d{2}$/.test(r.expires)) {
+          throw this.error('invalid_value', 'Give the expiry as a date, YYYY-MM-DD.');
+        }
+        Object.assign(this.rotationOf(r.env, r.name), { everyDays: r.everyDays, expires: r.expires });
+        return null;
+      }
       case 'list_activity':
         this.unlockedVault();
         return [...this.activityLog].reverse().map((e) => ({ ...e, names: [...e.names] }));

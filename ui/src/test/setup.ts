@@ -3,6 +3,7 @@ import { clearMocks } from '@tauri-apps/api/mocks';
 import { cleanup } from '@testing-library/svelte';
 import { afterEach, vi } from 'vitest';
 import { agentRuns } from '../lib/agents.svelte';
+import { navigation } from '../lib/navigation.svelte';
 import { notices } from '../lib/notices.svelte';
 
 afterEach(async () => {
@@ -14,4 +15,5 @@ afterEach(async () => {
   clearMocks();
   notices.reset();
   agentRuns.reset();
+  navigation.reset();
 });
