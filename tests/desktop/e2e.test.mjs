@@ -201,3 +201,33 @@ test('environments are created extending another, compared, and exported', async
   await s.screenshot(shots, '14-export');
   await s.key('\uE00C');
 });
+
+test('a key is rotated from the Rotation screen, and the agents and activity screens show', async () => {
+  const NEW_TOKEN = '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';
+  await s.selectValue('#env-switcher', 'default');
+  await s.click('#nav-rotation');
+  await s.find('svg.rotation-chart');
+  await s.find('#rotation tr[data-name="GITHUB_TOKEN"]');
+  await sleep(300);
+  await s.screenshot(shots, '15-rotation');
+
+  await s.click('#rotation tr[data-name="GITHUB_TOKEN"] [data-action="rotate"]');
+  await s.find('#rotate-dialog');
+  await s.type('#rotate-value', NEW_TOKEN);
+  await s.until(async () => s.cmd('GET', `/element/${await s.find('#rotate-confirm')}/enabled`), (on) => on === true, 'Rotate to be enabled');
+  await sleep(400); // the checks while typing
+  await s.screenshot(shots, '16-rotate-dialog');
+  await s.click('#rotate-confirm');
+  await s.until(() => s.source(), (html) => html.includes('revoke the old key'), 'the rotation to finish');
+  await noSecretInPage(CLI_SECRET, 'after rotating');
+  assert.equal(execFileSync(cli, ['get', 'GITHUB_TOKEN'], { env: process.env }).toString(), NEW_TOKEN);
+  assert.equal(execFileSync(cli, ['history', 'GITHUB_TOKEN'], { env: process.env }).toString().trim().split('\n').length, 1);
+  await s.key('\uE00C');
+
+  await s.click('#nav-agents');
+  await sleep(300);
+  await s.screenshot(shots, '17-agents');
+  await s.click('#nav-activity');
+  await s.until(() => s.source(), (html) => html.includes('reveal'), 'the reveal to be in the activity log');
+  await s.screenshot(shots, '18-activity');
+});
