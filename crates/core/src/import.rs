@@ -154,22 +154,13 @@ impl Vault {
     ) -> Result<Vec<Planned>, GetError> {
         let doc = self.read()?;
         let environment = doc.environment(env)?;
-        let mut keychain = None;
+        let mut reader = crate::vault::ValueReader::default();
         let mut planned = Vec::new();
         for item in incoming {
             let action = match environment.get(&item.name) {
                 None => Action::Create,
                 Some(existing) => {
-                    let current = match &existing.value {
-                        Value::InVault(v) => v.clone(),
-                        Value::Keychain { account } => {
-                            let keychain = match &keychain {
-                                Some(k) => k,
-                                None => keychain.insert(crate::keychain::Keychain::open()?),
-                            };
-                            keychain.load(account)?
-                        }
-                    };
+                    let current = reader.read(&existing.value)?;
                     if current.expose_secret() == item.value.expose_secret() && existing.kind == item.kind {
                         Action::Unchanged
                     } else {

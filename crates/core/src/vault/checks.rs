@@ -6,7 +6,6 @@ use time::OffsetDateTime;
 
 use super::{GetError, SaveError, Vault};
 use crate::document::Document;
-use crate::keychain::Keychain;
 use crate::name::{EnvironmentName, VariableName};
 use crate::validate::verify::{self, Target, Verdict, Verifier};
 use crate::validate::{Catalog, Finding, ProblemCode};
@@ -49,20 +48,11 @@ impl Vault {
             return Err(GetError::NotFound { name: name.clone(), env: env.clone() });
         }
         let config = config_lookup(&doc, env);
-        let mut keychain = None;
+        let mut reader = super::ValueReader::default();
         let mut checked = Vec::new();
         for r in resolved.iter().filter(|r| only.is_none_or(|n| *n == r.variable.name)) {
             let variable = r.variable;
-            let value = match &variable.value {
-                Value::InVault(secret) => secret.clone(),
-                Value::Keychain { account } => {
-                    let keychain = match &keychain {
-                        Some(k) => k,
-                        None => keychain.insert(Keychain::open()?),
-                    };
-                    keychain.load(account)?
-                }
-            };
+            let value = reader.read(&variable.value)?;
             let finding = crate::validate::check(
                 catalog,
                 variable.name.as_str(),

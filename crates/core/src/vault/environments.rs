@@ -5,9 +5,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::variables::delete_keychain_values;
 use super::{EnvironmentChangeError, GetError, Removed, Vault};
-use crate::keychain::Keychain;
 use crate::name::{EnvironmentName, VariableName};
-use crate::variable::{Kind, Value};
+use crate::variable::Kind;
 
 /// A variable's value as an environment sees it.
 #[derive(Debug)]
@@ -75,19 +74,10 @@ impl Vault {
         {
             return Err(GetError::NotFound { name: missing.clone(), env: env.clone() });
         }
-        let mut keychain = None;
+        let mut reader = super::ValueReader::default();
         let mut values = Vec::new();
         for r in resolved.into_iter().filter(|r| names.is_none_or(|n| n.contains(&r.variable.name))) {
-            let value = match &r.variable.value {
-                Value::InVault(secret) => secret.clone(),
-                Value::Keychain { account } => {
-                    let keychain = match &keychain {
-                        Some(k) => k,
-                        None => keychain.insert(Keychain::open()?),
-                    };
-                    keychain.load(account)?
-                }
-            };
+            let value = reader.read(&r.variable.value)?;
             values.push(ResolvedValue {
                 name: r.variable.name.clone(),
                 kind: r.variable.kind,

@@ -186,6 +186,29 @@ pub enum SaveError {
     },
 }
 
+/// Reads variables' values, opening the OS keychain once, and only when a value lives
+/// there.
+#[derive(Default)]
+pub(crate) struct ValueReader {
+    keychain: Option<Keychain>,
+}
+
+impl ValueReader {
+    /// The value of `value`, from the vault or the keychain.
+    pub(crate) fn read(&mut self, value: &crate::variable::Value) -> Result<SecretString, KeychainError> {
+        match value {
+            crate::variable::Value::InVault(secret) => Ok(secret.clone()),
+            crate::variable::Value::Keychain { account } => {
+                let keychain = match &self.keychain {
+                    Some(k) => k,
+                    None => self.keychain.insert(Keychain::open()?),
+                };
+                keychain.load(account)
+            }
+        }
+    }
+}
+
 /// An unlocked vault: its data directory, settings and identity.
 #[derive(Debug)]
 pub struct Vault {
