@@ -267,3 +267,23 @@ describe('activity', () => {
     expect(accessBadge('audit')).toMatchObject({ label: 'Audit', tone: 'neutral' });
   });
 });
+
+describe('listenWhileMounted', () => {
+  it('unlistens at once when the component is gone before the subscription arrives', async () => {
+    const { listenWhileMounted } = await import('./subscription');
+    let unlistened = 0;
+    let resolve!: (fn: () => void) => void;
+    const stop = listenWhileMounted(() => new Promise((r) => (resolve = r)), () => {});
+    stop();
+    resolve(() => unlistened++);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(unlistened).toBe(1);
+    const later = listenWhileMounted(async () => () => unlistened++, () => {});
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(unlistened).toBe(1);
+    later();
+    expect(unlistened).toBe(2);
+  });
+});
