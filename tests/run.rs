@@ -230,3 +230,18 @@ fn a_profiles_agent_gets_exactly_its_variables_command_and_directory() {
     let out = s.run(&["run", "--profile", "coder"], b"");
     assert!(String::from_utf8_lossy(&out.stderr).contains("no profile named `coder`"));
 }
+
+#[test]
+fn the_withheld_patterns_can_be_configured() {
+    let s = sandbox();
+    let out = s
+        .command(&["run", "--no-mask", "--", "sh", "-c", "echo \"${CORP_VAULT_ADDR:-gone} ${OLD_API_KEY:-gone}\""])
+        .env("LATCHKEY_WITHHOLD", "CORP_*")
+        .env("CORP_VAULT_ADDR", "https://vault.corp.example")
+        .env("OLD_API_KEY", "kept-when-not-listed")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "gone kept-when-not-listed\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("withheld from the command: CORP_VAULT_ADDR"));
+}

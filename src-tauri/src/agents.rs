@@ -9,11 +9,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use latchkey_core::audit::{Access, Event};
-use latchkey_core::launch::{
-    DEFAULT_WITHHELD, Launch, Masker, args_digest, child_environment, exit_code, find_program,
-};
-use latchkey_core::{Kind, ProfileName, Vault};
+use latchkey_core::audit::Access;
+use latchkey_core::launch::{Injection, Launch, Masker, exit_code};
+use latchkey_core::{ProfileName, Vault};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
 use ts_rs::TS;
@@ -87,30 +85,10 @@ impl Agents {
                 format!("Profile {name} has no command: edit it and give the command to run."),
             )
         })?;
-        let values = vault.values(&profile.env, Some(&profile.vars))?;
-        let secrets: Vec<(String, latchkey_core::SecretString)> = values
-            .iter()
-            .filter(|v| v.kind == Kind::Secret)
-            .map(|v| (v.name.to_string(), v.value.clone()))
-            .collect();
-        let injected: Vec<(String, latchkey_core::SecretString)> =
-            values.iter().map(|v| (v.name.to_string(), v.value.clone())).collect();
-        let withhold: Vec<String> = DEFAULT_WITHHELD.iter().map(|p| p.to_string()).collect();
-        let (env, _) = child_environment(std::env::vars_os(), &injected, &withhold, false);
-        let path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone());
-        if find_program(std::ffi::OsStr::new(&argv[0]), path.as_deref()).is_none() {
-            return Err(IpcError::new(
-                "not_found",
-                format!("Cannot find `{}`: check the profile's command, or that it is on PATH.", argv[0]),
-            ));
-        }
-        let launch = Launch {
-            program: argv[0].clone().into(),
-            args: argv[1..].iter().map(Into::into).collect(),
-            env,
-            masked: Some(secrets),
-            cwd: profile.cwd.clone(),
-        };
+        let injection = Injection::from_values(vault.values(&profile.env, Some(&profile.vars))?);
+        let argv_os = argv.iter().map(Into::into).collect();
+        let (launch, _) = Launch::prepare(argv_os, &injection, false, true, profile.cwd.clone())
+            .map_err(|e| IpcError::new("not_found", format!("{e}: check the profile's command.")))?;
         let mut cmd = launch.command(false);
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -132,16 +110,7 @@ impl Agents {
         })
         .collect();
         let started = Instant::now();
-        let mut event = Event {
-            profile: Some(name.to_string()),
-            program: Some(argv[0].clone()),
-            args_sha256: Some(args_digest(&launch.args)),
-            cwd: profile.cwd.as_ref().map(|d| d.display().to_string()),
-            pid: Some(pid),
-            env: profile.env.to_string(),
-            names: injected.iter().map(|(n, _)| n.clone()).collect(),
-            ..Event::default()
-        };
+        let (env, profile_name) = (profile.env.to_string(), name.to_string());
         let log = vault.audit_log().ok();
         let app_for_exit = app.clone();
         let running = self.running.clone();
@@ -152,9 +121,8 @@ impl Agents {
             }
             let code = status.map(exit_code).unwrap_or(1);
             let duration = started.elapsed();
-            event.exit_code = Some(i32::from(code));
-            event.duration_ms = Some(duration.as_millis() as u64);
             if let Some(log) = log {
+                let event = launch.grant(&env, &injection, Some(profile_name), pid, code, duration);
                 let _ = log.append(Access::Grant, event);
             }
             running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);

@@ -9,4 +9,4 @@ pub mod process;
 pub use environment::{DEFAULT_WITHHELD, child_environment, is_sensitive};
 pub use mask::{MIN_MASKED_LEN, Masker, pump};
 #[cfg(unix)]
-pub use process::{Launch, args_digest, exit_code, find_program};
+pub use process::{Injection, Launch, LaunchError, args_digest, exit_code, find_program, withheld_patterns};

@@ -9,7 +9,66 @@ use std::process::{Command, ExitStatus};
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 
-use super::Masker;
+use super::{DEFAULT_WITHHELD, Masker, child_environment};
+use crate::audit::Event;
+use crate::variable::Kind;
+use crate::vault::ResolvedValue;
+
+/// The variables a command is given, and which of them are masked in its output.
+#[derive(Debug, Default)]
+pub struct Injection {
+    /// Every injected variable, by name.
+    pub variables: Vec<(String, SecretString)>,
+    /// The secrets among them, masked in the output.
+    pub secrets: Vec<(String, SecretString)>,
+}
+
+impl Injection {
+    /// The values an environment resolved; secrets are masked, config is not.
+    pub fn from_values(values: Vec<ResolvedValue>) -> Self {
+        let mut injection = Self::default();
+        for v in values {
+            injection.add(v.name.to_string(), v.value, v.kind == Kind::Secret);
+        }
+        injection
+    }
+
+    /// Adds (or replaces) a variable.
+    pub fn add(&mut self, name: String, value: SecretString, masked: bool) {
+        self.variables.retain(|(n, _)| *n != name);
+        self.secrets.retain(|(n, _)| *n != name);
+        if masked {
+            self.secrets.push((name.clone(), value.clone()));
+        }
+        self.variables.push((name, value));
+    }
+
+    /// The injected names.
+    pub fn names(&self) -> Vec<String> {
+        self.variables.iter().map(|(n, _)| n.clone()).collect()
+    }
+}
+
+/// Why a command cannot be started.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LaunchError {
+    /// The program is not on the command's PATH.
+    #[error("cannot find `{0}`: check its name, or that it is on PATH")]
+    NotFound(String),
+    /// No command was given.
+    #[error("no command to run")]
+    NoCommand,
+}
+
+/// The patterns of parent variables to withhold: `LATCHKEY_WITHHOLD` (comma-separated),
+/// else [`DEFAULT_WITHHELD`].
+pub fn withheld_patterns() -> Vec<String> {
+    match std::env::var("LATCHKEY_WITHHOLD") {
+        Ok(list) if !list.trim().is_empty() => list.split(',').map(|p| p.trim().to_owned()).collect(),
+        _ => DEFAULT_WITHHELD.iter().map(|p| p.to_string()).collect(),
+    }
+}
 
 /// What the command is given.
 pub struct Launch {
@@ -26,6 +85,64 @@ pub struct Launch {
 }
 
 impl Launch {
+    /// The launch of `argv` with `injection` on top of this process's environment, minus
+    /// the sensitive variables (unless `inherit_secrets`); also returns the names
+    /// withheld. Fails when the program is not found on the command's PATH.
+    pub fn prepare(
+        argv: Vec<OsString>,
+        injection: &Injection,
+        inherit_secrets: bool,
+        mask: bool,
+        cwd: Option<PathBuf>,
+    ) -> Result<(Self, Vec<String>), LaunchError> {
+        let (env, withheld) = child_environment(
+            std::env::vars_os(),
+            &injection.variables,
+            &withheld_patterns(),
+            inherit_secrets,
+        );
+        let mut argv = argv.into_iter();
+        let program = argv.next().ok_or(LaunchError::NoCommand)?;
+        let path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone());
+        if find_program(&program, path.as_deref()).is_none() {
+            return Err(LaunchError::NotFound(Path::new(&program).display().to_string()));
+        }
+        let launch = Launch {
+            program,
+            args: argv.collect(),
+            env,
+            masked: mask.then(|| injection.secrets.clone()),
+            cwd,
+        };
+        Ok((launch, withheld))
+    }
+
+    /// The audit event of a grant of `injection` in `env` to this launch, which ran as
+    /// `pid` and ended with `code` after `duration`.
+    pub fn grant(
+        &self,
+        env: &str,
+        injection: &Injection,
+        profile: Option<String>,
+        pid: u32,
+        code: u8,
+        duration: std::time::Duration,
+    ) -> Event {
+        let cwd = self.cwd.clone().or_else(|| std::env::current_dir().ok());
+        Event {
+            profile,
+            program: Some(Path::new(&self.program).display().to_string()),
+            args_sha256: Some(args_digest(&self.args)),
+            cwd: cwd.map(|d| d.display().to_string()),
+            pid: Some(pid),
+            env: env.to_owned(),
+            names: injection.names(),
+            exit_code: Some(i32::from(code)),
+            duration_ms: Some(duration.as_millis() as u64),
+            path: None,
+        }
+    }
+
     /// A masker for its output, unless masking is off.
     pub fn masker(&self) -> Option<Masker> {
         self.masked.as_ref().map(|m| Masker::new(m.iter().map(|(n, v)| (n.as_str(), v))))

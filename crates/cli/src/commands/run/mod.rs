@@ -10,10 +10,8 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use latchkey_core::launch::{
-    DEFAULT_WITHHELD, Launch, Masker, args_digest, child_environment, exit_code, find_program,
-};
-use latchkey_core::{Kind, Profile, SecretString, dotenv};
+use latchkey_core::launch::{Injection, Launch, Masker, exit_code};
+use latchkey_core::{Profile, SecretString, dotenv};
 
 use crate::cli::RunArgs;
 
@@ -23,34 +21,11 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let env = profile.as_ref().map_or(&args.env.env, |p| &p.env);
     let only = profile.as_ref().map(|p| p.vars.as_slice()).or(args.only.as_deref());
     let values = vault.values(env, only).with_context(|| format!("cannot read `{env}`"))?;
-    let mut injected: Vec<(String, SecretString)> = Vec::new();
-    let mut secrets: Vec<(String, SecretString)> = Vec::new();
-    for v in values {
-        if v.kind == Kind::Secret {
-            secrets.push((v.name.to_string(), v.value.clone()));
-        }
-        injected.push((v.name.to_string(), v.value));
-    }
+    let mut injection = Injection::from_values(values);
     if let Some(template) = &args.env_file {
         for (name, value, from_reference) in env_file(&vault, template)? {
-            injected.retain(|(n, _)| *n != name);
-            if from_reference {
-                secrets.push((name.clone(), value.clone()));
-            }
-            injected.push((name, value));
+            injection.add(name, value, from_reference);
         }
-    }
-    let withhold: Vec<String> = match std::env::var("LATCHKEY_WITHHOLD") {
-        Ok(list) if !list.trim().is_empty() => list.split(',').map(|p| p.trim().to_owned()).collect(),
-        _ => DEFAULT_WITHHELD.iter().map(|p| p.to_string()).collect(),
-    };
-    let (child_env, withheld) =
-        child_environment(std::env::vars_os(), &injected, &withhold, args.inherit_secrets);
-    if !withheld.is_empty() {
-        eprintln!(
-            "latchkey: withheld from the command: {} (--inherit-secrets keeps them)",
-            withheld.join(", ")
-        );
     }
     let argv: Vec<OsString> = match (&profile, args.command.is_empty()) {
         (Some(Profile { command: Some(command), .. }), true) => command.iter().map(OsString::from).collect(),
@@ -61,33 +36,19 @@ pub fn run(args: RunArgs) -> Result<u8> {
         _ => args.command,
     };
     let cwd = profile.as_ref().and_then(|p| p.cwd.clone());
-    let mut command = argv.into_iter();
-    let program = command.next().expect("clap requires a command");
-    let path = child_env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone());
-    if find_program(&program, path.as_deref()).is_none() {
-        bail!("cannot find `{}`: check its name, or that it is on PATH", Path::new(&program).display());
+    let (launch, withheld) = Launch::prepare(argv, &injection, args.inherit_secrets, !args.no_mask, cwd)?;
+    if !withheld.is_empty() {
+        eprintln!(
+            "latchkey: withheld from the command: {} (--inherit-secrets keeps them)",
+            withheld.join(", ")
+        );
     }
-    let launch = Launch {
-        program,
-        args: command.collect(),
-        env: child_env,
-        masked: (!args.no_mask).then_some(secrets),
-        cwd,
-    };
     let started = std::time::Instant::now();
     let (status, pid) =
         if std::io::stdout().is_terminal() { pty::run(&launch)? } else { pipes::run(&launch)? };
     let code = exit_code(status);
-    let mut event = super::event(env, injected.iter().map(|(n, _)| n.clone()));
-    event.program = Some(Path::new(&launch.program).display().to_string());
-    event.profile = args.profile.as_ref().map(|p| p.to_string());
-    if let Some(cwd) = &launch.cwd {
-        event.cwd = Some(cwd.display().to_string());
-    }
-    event.args_sha256 = Some(args_digest(&launch.args));
-    event.pid = Some(pid);
-    event.exit_code = Some(i32::from(code));
-    event.duration_ms = Some(started.elapsed().as_millis() as u64);
+    let profile_name = args.profile.as_ref().map(|p| p.to_string());
+    let event = launch.grant(env.as_str(), &injection, profile_name, pid, code, started.elapsed());
     super::record(&vault, latchkey_core::audit::Access::Grant, event);
     Ok(code)
 }
