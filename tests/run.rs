@@ -235,7 +235,14 @@ fn a_profiles_agent_gets_exactly_its_variables_command_and_directory() {
 fn the_withheld_patterns_can_be_configured() {
     let s = sandbox();
     let out = s
-        .command(&["run", "--no-mask", "--", "sh", "-c", "echo \"${CORP_VAULT_ADDR:-gone} ${OLD_API_KEY:-gone}\""])
+        .command(&[
+            "run",
+            "--no-mask",
+            "--",
+            "sh",
+            "-c",
+            "echo \"${CORP_VAULT_ADDR:-gone} ${OLD_API_KEY:-gone}\"",
+        ])
         .env("LATCHKEY_WITHHOLD", "CORP_*")
         .env("CORP_VAULT_ADDR", "https://vault.corp.example")
         .env("OLD_API_KEY", "kept-when-not-listed")
