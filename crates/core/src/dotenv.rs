@@ -64,7 +64,11 @@ pub fn parse(text: &str, environment: &dyn Fn(&str) -> Option<String>) -> Result
                 raw
             };
             let name = VariableName::new(&name)
-                .map_err(|e| DotenvError::Syntax { line: start, reason: e.to_string() })?;
+                // The name is not quoted: a line that is not NAME=value may hold a secret.
+                .map_err(|_| DotenvError::Syntax {
+                    line: start,
+                    reason: "the name is not a variable name: use letters, digits and `_`, not starting with a digit".into(),
+                })?;
             entries.retain(|e| e.name != name);
             entries.push(Entry { name, value: SecretString::from(value), line: start });
         }
@@ -101,6 +105,10 @@ fn parse_line(text: &str, line: usize) -> Result<(usize, Parsed), DotenvError> {
     if name.is_empty() {
         return Err(syntax("expected NAME=value"));
     }
+    // Errors name the variable only when it is a valid name: otherwise the "name" may be
+    // a pasted secret.
+    let shown =
+        if VariableName::new(&name).is_ok() { format!("`{name}`") } else { "this line's name".to_owned() };
     at += name_len;
     at += text[at..].len() - text[at..].trim_start_matches([' ', '\t']).len();
     if !text[at..].starts_with('=') {
@@ -109,14 +117,14 @@ fn parse_line(text: &str, line: usize) -> Result<(usize, Parsed), DotenvError> {
         if rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n") || rest.starts_with('#') {
             return Ok((end_of_line(at), None));
         }
-        return Err(syntax(&format!("expected `=` after `{name}`")));
+        return Err(syntax(&format!("expected `=` after {shown}")));
     }
     at += 1;
     at += text[at..].len() - text[at..].trim_start_matches([' ', '\t']).len();
     let (value, expand, after) = match text[at..].chars().next() {
         Some(quote @ ('\'' | '"')) => {
             let (value, len) = quoted(&text[at + 1..], quote).ok_or_else(|| {
-                syntax(&format!("the value of `{name}` opens a {quote} quote that is never closed"))
+                syntax(&format!("the value of {shown} opens a {quote} quote that is never closed"))
             })?;
             (value, true, at + 1 + len + 1)
         }
@@ -135,7 +143,7 @@ fn parse_line(text: &str, line: usize) -> Result<(usize, Parsed), DotenvError> {
     let tail_end = text[after..].find('\n').map_or(text.len(), |i| after + i);
     let tail = text[after..tail_end].trim();
     if !tail.is_empty() && !tail.starts_with('#') {
-        return Err(syntax(&format!("unexpected text after the quoted value of `{name}`")));
+        return Err(syntax(&format!("unexpected text after the quoted value of {shown}")));
     }
     Ok((end_of_line(after.min(text.len())), Some((name, value, expand))))
 }
@@ -250,5 +258,14 @@ mod tests {
         let err = parse("A=1\n\nnot a line\n", &|_| None).unwrap_err().to_string();
         assert!(err.starts_with("line 3:"), "{err}");
         assert!(parse("1BAD=x\n", &|_| None).unwrap_err().to_string().starts_with("line 1:"));
+        // A pasted key where a name should be is never quoted back.
+        for text in [
+            "sk-proj-pasted-secret-1 oops\n",
+            "sk-proj-pasted-secret-1='open\n",
+            "sk-proj-pasted-secret-1=x\n",
+        ] {
+            let err = parse(text, &|_| None).unwrap_err().to_string();
+            assert!(!err.contains("pasted-secret"), "{err}");
+        }
     }
 }
