@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -230,4 +230,45 @@ test('a key is rotated from the Rotation screen, and the agents and activity scr
   await s.click('#nav-activity');
   await s.until(() => s.source(), (html) => html.includes('reveal'), 'the reveal to be in the activity log');
   await s.screenshot(shots, '18-activity');
+});
+
+test('a long list keeps only the rows in view in the page, and scrolls through all of them', async () => {
+  const N = 400;
+  const file = join(home, 'bulk.env');
+  writeFileSync(file, Array.from({ length: N }, (_, i) => `BULK_${String(i).padStart(4, '0')}=setting-${i}\n`).join(''), { mode: 0o600 });
+  execFileSync(cli, ['env', 'add', 'bulk'], { env: process.env, stdio: 'ignore' });
+  execFileSync(cli, ['import', file, '--env', 'bulk', '--yes'], { env: process.env, stdio: 'ignore' });
+  await s.click('#nav-variables');
+  await s.click('#refresh');
+  await s.selectValue('#env-switcher', 'bulk');
+  await s.find('tr[data-name="BULK_0000"]');
+
+  const rendered = () => s.execute("return [...document.querySelectorAll('#variables tr[data-name]')].map((tr) => tr.dataset.name)");
+  // What the user sees at a point of the screen, between the sticky header and the bottom.
+  const rowAt = (y) => s.execute('return document.elementFromPoint(500, arguments[0])?.closest("tr[data-name]")?.dataset.name ?? null', [y]);
+  const scrollTo = (top) => s.execute('const c = document.querySelector("main.content"); c.scrollTop = arguments[0]; return c.scrollTop', [top]);
+
+  const first = await rendered();
+  assert.ok(first.length < 80, `only the rows near the view are rendered, not ${first.length} of ${N}`);
+  assert.ok((await s.source()).includes(`${N} variables`), 'the toolbar counts every variable');
+
+  // Anywhere the list is scrolled to, the rows under the pointer are there: no blank gap.
+  const height = await s.execute('return document.querySelector("main.content").scrollHeight');
+  for (const fraction of [0.25, 0.5, 0.9]) {
+    await scrollTo(Math.round(height * fraction));
+    await s.until(() => rowAt(500), (name) => name !== null, `a row under the pointer at ${fraction * 100}% of the list`);
+  }
+
+  // The bottom: the last row is there, the first is not, and still few are in the page.
+  await scrollTo(1e9);
+  await s.find(`tr[data-name="BULK_${String(N - 1).padStart(4, '0')}"]`);
+  const last = await rendered();
+  assert.ok(!last.includes('BULK_0000'), 'the first row was left in the page');
+  assert.ok(last.length < 80, `${last.length} rows rendered at the bottom`);
+  await s.screenshot(shots, '19-long-list');
+
+  // Search finds a row that is far out of view.
+  await scrollTo(0);
+  await s.type('#search', 'BULK_0321');
+  await s.until(rendered, (names) => names.length === 1 && names[0] === 'BULK_0321', 'the search to find BULK_0321');
 });

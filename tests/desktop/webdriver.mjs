@@ -93,6 +93,11 @@ export class Session {
     return this.cmd('GET', `/element/${await this.find(css)}/text`);
   }
 
+  // Runs `script` (a function body; `arguments` holds `args`) in the page, returns its value.
+  async execute(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
   async source() {
     return this.cmd('GET', '/source');
   }

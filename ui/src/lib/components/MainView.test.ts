@@ -95,6 +95,41 @@ describe('the variables table', () => {
   });
 });
 
+describe('a long table', () => {
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ name: `VAR_${String(i).padStart(4, '0')}`, value: `value-${i}` }));
+
+  it('puts only the rows near the view in the DOM, and moves them as the view scrolls', async () => {
+    backend().seed('default', many(300));
+    const table = await renderUnlocked();
+    const shown = names().filter((n) => n !== null);
+    expect(shown[0]).toBe('VAR_0000');
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown.length).toBeLessThan(60);
+    expect(table).toHaveAttribute('aria-rowcount', '301');
+    expect(row('VAR_0001')).toHaveAttribute('aria-rowindex', '3');
+    // The rest is one spacer of their estimated height: the scroll bar stays true.
+    const spacers = table.querySelectorAll<HTMLElement>('tr.spacer td');
+    expect(spacers).toHaveLength(1);
+    expect(parseFloat(spacers[0].style.height)).toBe((300 - shown.length) * 51);
+
+    // Scrolled 5,100 px down (jsdom lays nothing out: the table says where it is).
+    vi.spyOn(table, 'getBoundingClientRect').mockReturnValue(new DOMRect(0, -5100, 800, 300 * 51));
+    await fireEvent.scroll(el('main.content'));
+    await waitFor(() => expect(names()).toContain('VAR_0100'));
+    expect(names()).not.toContain('VAR_0000');
+    expect(table.querySelectorAll('tr.spacer')).toHaveLength(2);
+  });
+
+  it('finds a row far down the list by search', async () => {
+    backend().seed('default', many(300));
+    await renderUnlocked();
+    expect(names()).not.toContain('VAR_0299');
+    await fireEvent.input(el<HTMLInputElement>('#search'), { target: { value: 'var_0299' } });
+    expect(names()).toEqual(['VAR_0299']);
+  });
+});
+
 describe('revealing and copying', () => {
   it('reveals a value in its row, then hides it after hideAfterMs', async () => {
     const rust = seeded();
