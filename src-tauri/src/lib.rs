@@ -8,7 +8,6 @@ pub mod commands;
 pub mod ipc;
 pub mod reminders;
 pub mod session;
-pub mod webview;
 
 use std::time::{Duration, Instant};
 
@@ -81,7 +80,6 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     let catalog = Catalog::from_env()?;
     builder(tauri::Builder::default(), home, catalog)
         .setup(|app| {
-            webview::tune(app.handle())?;
             let handle = app.handle().clone();
             std::thread::spawn(move || auto_lock_loop(handle));
             // A desktop without a tray still runs the app.
