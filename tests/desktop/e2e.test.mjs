@@ -271,4 +271,16 @@ test('a long list keeps only the rows in view in the page, and scrolls through a
   await scrollTo(0);
   await s.type('#search', 'BULK_0321');
   await s.until(rendered, (names) => names.length === 1 && names[0] === 'BULK_0321', 'the search to find BULK_0321');
+
+  // The Rotation screen lists the same 400 secrets the same way.
+  await s.click('#nav-rotation');
+  await s.find('#rotation tr[data-name]');
+  await s.screenshot(shots, '20-long-rotation');
+  const scheduled = () => s.execute("return document.querySelectorAll('#rotation tr[data-name]').length");
+  assert.ok((await scheduled()) < 80, `${await scheduled()} of ${N} rotation rows rendered`);
+  const full = await s.execute('return document.querySelector("main.content").scrollHeight');
+  await scrollTo(Math.round(full * 0.6));
+  await s.until(() => rowAt(500), (name) => name !== null, 'a rotation row under the pointer at 60% of the list');
+  await scrollTo(1e9);
+  await s.until(() => rowAt(650), (name) => name !== null, 'a rotation row under the pointer at the bottom');
 });

@@ -124,4 +124,14 @@ describe('rotationChart', () => {
     expect(by('LATER').flip).toBe(true);
     expect(by('SOON').flip).toBe(false);
   });
+
+  it('draws at most CHART.maxLanes lanes, and counts the secrets it leaves to the list', () => {
+    // 400 secrets due the same day: one lane each, were there no limit.
+    const rows = Array.from({ length: 400 }, (_, i) => row(`KEY_${String(i).padStart(4, '0')}`, 'ok', at(60)));
+    const chart = rotationChart(rows, now);
+    expect(chart.markers).toHaveLength(CHART.maxLanes);
+    expect(chart.crowded).toBe(400 - CHART.maxLanes);
+    expect(chart.unplotted).toBe(0);
+    expect(chart.height).toBe(CHART.axis + CHART.pad * 2 + (CHART.maxLanes - 1) * CHART.lane + 6);
+  });
 });

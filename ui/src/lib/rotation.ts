@@ -61,7 +61,7 @@ export function isSnoozed(row: RotationRow, now: number = Date.now()): boolean {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The chart's drawing, in SVG user units. */
-export const CHART = { width: 960, left: 14, right: 14, axis: 26, lane: 24, pad: 14 } as const;
+export const CHART = { width: 960, left: 14, right: 14, axis: 26, lane: 24, pad: 14, maxLanes: 10 } as const;
 
 export type ChartMonth = { label: string; x: number; width: number; year: number };
 export type ChartMarker = {
@@ -75,7 +75,16 @@ export type ChartMarker = {
   flip: boolean;
   title: string;
 };
-export type Chart = { months: ChartMonth[]; markers: ChartMarker[]; todayX: number; height: number; unplotted: number };
+export type Chart = {
+  months: ChartMonth[];
+  markers: ChartMarker[];
+  todayX: number;
+  height: number;
+  /** Secrets with no date in the 12 months. */
+  unplotted: number;
+  /** Secrets due in the 12 months but not drawn: their lanes would pass `CHART.maxLanes`. */
+  crowded: number;
+};
 
 /** An estimate of a label's width (monospace-ish names at 11 units). */
 function labelWidth(name: string): number {
@@ -85,7 +94,8 @@ function labelWidth(name: string): number {
 /**
  * The timeline of the next 12 months, from the first day of `now`'s month: one column per
  * month, and a marker per secret due (or expiring) before the end, past ones at the left
- * edge; markers whose labels would overlap go on lanes below one another.
+ * edge; markers whose labels would overlap go on lanes below one another, up to
+ * `CHART.maxLanes` (the list below the chart has every secret).
  */
 export function rotationChart(rows: readonly RotationRow[], now: number = Date.now(), describe: (row: RotationRow, t: number) => string = (r) => r.name): Chart {
   const today = new Date(now);
@@ -109,12 +119,13 @@ export function rotationChart(rows: readonly RotationRow[], now: number = Date.n
 
   // Greedy lanes: each marker takes the first lane whose last label ends before it.
   const lanes: number[] = [];
-  const markers = due.map((d) => {
+  const markers = due.flatMap((d) => {
     const width = labelWidth(d.row.name);
     const flip = d.x + width > CHART.width - CHART.right;
     const begin = flip ? d.x - width : d.x - 8;
     let lane = lanes.findIndex((endX) => endX < begin);
     if (lane < 0) lane = lanes.length;
+    if (lane >= CHART.maxLanes) return [];
     lanes[lane] = flip ? d.x + 8 : d.x + width;
     return {
       name: d.row.name,
@@ -133,6 +144,7 @@ export function rotationChart(rows: readonly RotationRow[], now: number = Date.n
     markers,
     todayX: xOf(now),
     height: CHART.axis + CHART.pad * 2 + Math.max(lanes.length - 1, 0) * CHART.lane + 6,
-    unplotted: rows.length - markers.length,
+    unplotted: rows.length - due.length,
+    crowded: due.length - markers.length,
   };
 }

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { FakeBackend } from '../../test/fakeBackend';
-import { el, pageHolds, renderUnlocked, seeded } from '../../test/render';
+import { backend, el, pageHolds, renderUnlocked, seeded } from '../../test/render';
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60_000).toISOString();
 const localDay = (offsetDays: number) => {
@@ -321,5 +321,22 @@ describe('the tray menu', () => {
     await fireEvent.click(el('#unlock'));
     await waitFor(() => el('#rotation'));
     expect(el('#nav-rotation')).toHaveAttribute('aria-current', 'page');
+  });
+});
+
+describe('a long rotation list', () => {
+  it('renders only the secrets near the view, with a spacer for the rest', async () => {
+    backend().seed(
+      'default',
+      Array.from({ length: 300 }, (_, i) => ({ name: `KEY_${String(i).padStart(4, '0')}`, value: `sk-value-${i}`, updated: daysAgo(1) })),
+    );
+    await renderUnlocked();
+    const table = await openRotation();
+    const rendered = table.querySelectorAll('tbody tr[data-name]');
+    expect(rendered.length).toBeGreaterThan(10);
+    expect(rendered.length).toBeLessThan(60);
+    expect(table).toHaveAttribute('aria-rowcount', '301');
+    const spacer = table.querySelector<HTMLElement>('tr.spacer td');
+    expect(parseFloat(spacer?.style.height ?? '0')).toBe((300 - rendered.length) * 51);
   });
 });

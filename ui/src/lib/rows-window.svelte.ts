@@ -1,0 +1,78 @@
+// The window of a long table that is in the DOM (see windowing.ts for why), as reactive
+// state a table component drives: it names its rows, says where it scrolls, and renders
+// `start`..`end` between two spacer rows of `before` and `after` pixels. Rows are
+// measured by their `tr[data-name]`.
+import { rowHeights, visibleSlice } from './windowing';
+
+/** A row of one line, before any is measured. */
+const ROW_ESTIMATE_PX = 51;
+/** Rendered beyond the view on each side, so scrolling and Tab find rows ready. */
+const MARGIN_PX = 600;
+/** The view's height until it can be measured. */
+const FALLBACK_VIEW_PX = 800;
+
+export class RowsWindow {
+  /** Row heights by name; `#measures` counts changes so that the slice follows them. */
+  readonly #measured = new Map<string, number>();
+  #measures = $state(0);
+  /** Scroll position relative to the first row, and the view's height. */
+  #top = $state(0);
+  #view = $state(FALLBACK_VIEW_PX);
+  readonly #names: () => string[];
+
+  readonly #slice = $derived.by(() => {
+    void this.#measures;
+    return visibleSlice(rowHeights(this.#names(), this.#measured, ROW_ESTIMATE_PX), this.#top, this.#view, MARGIN_PX);
+  });
+  // Primitives, so that scrolling within the margin re-renders nothing.
+  readonly start = $derived(this.#slice.start);
+  readonly end = $derived(this.#slice.end);
+  readonly before = $derived(this.#slice.before);
+  readonly after = $derived(this.#slice.after);
+
+  /** `names`: the table's rows, in order (read reactively). */
+  constructor(names: () => string[]) {
+    this.#names = names;
+  }
+
+  /** Records the heights of the rows rendered in `body`; a change moves the spacers. */
+  measure(body: HTMLElement): void {
+    let changed = false;
+    for (const tr of body.querySelectorAll<HTMLTableRowElement>('tr[data-name]')) {
+      const name = tr.dataset.name ?? '';
+      const h = tr.getBoundingClientRect().height;
+      if (h > 0 && Math.abs((this.#measured.get(name) ?? 0) - h) > 0.5) {
+        this.#measured.set(name, h);
+        changed = true;
+      }
+    }
+    if (changed) this.#measures += 1;
+  }
+
+  /**
+   * Follows `table` (header `head`, rows `body`) as it scrolls in `scroller`, and as
+   * either is resized (a resized window rewraps rows, a revealed value makes its row
+   * taller). Returns the function that stops following.
+   */
+  follow(scroller: HTMLElement, table: HTMLElement, head: HTMLElement, body: HTMLElement): () => void {
+    const place = () => {
+      this.#top = scroller.getBoundingClientRect().top - table.getBoundingClientRect().top - head.offsetHeight;
+      this.#view = scroller.clientHeight || FALLBACK_VIEW_PX;
+    };
+    place();
+    scroller.addEventListener('scroll', place, { passive: true });
+    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => (this.measure(body), place()));
+    resized?.observe(scroller);
+    resized?.observe(body);
+    return () => {
+      scroller.removeEventListener('scroll', place);
+      resized?.disconnect();
+    };
+  }
+}
+
+/** Sets a spacer's height through the CSSOM (the CSP allows no style attributes). */
+export function spacerHeight(node: HTMLElement, px: number) {
+  node.style.height = `${px}px`;
+  return { update: (next: number) => (node.style.height = `${next}px`) };
+}
