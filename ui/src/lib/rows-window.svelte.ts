@@ -1,8 +1,17 @@
 // The window of a long table that is in the DOM (see windowing.ts for why), as reactive
-// state a table component drives: it names its rows, says where it scrolls, and renders
+// state for a table component: it names its rows and its elements, and renders
 // `start`..`end` between two spacer rows of `before` and `after` pixels. Rows are
 // measured by their `tr[data-name]`.
+import { untrack } from 'svelte';
 import { rowHeights, visibleSlice } from './windowing';
+
+/** A table's elements, once mounted: the area it scrolls in, itself, its head and body. */
+export type TableParts = {
+  scroller?: HTMLElement;
+  table?: HTMLElement;
+  head?: HTMLElement;
+  body?: HTMLElement;
+};
 
 /** A row of one line, before any is measured. */
 const ROW_ESTIMATE_PX = 51;
@@ -30,13 +39,27 @@ export class RowsWindow {
   readonly before = $derived(this.#slice.before);
   readonly after = $derived(this.#slice.after);
 
-  /** `names`: the table's rows, in order (read reactively). */
-  constructor(names: () => string[]) {
+  /**
+   * `names`: the table's rows, in order; `parts`: its elements. Both are read
+   * reactively. Call while a component initialises: the window lives as long as it.
+   */
+  constructor(names: () => string[], parts: () => TableParts) {
     this.#names = names;
+    // After each render of another window or other rows: measure what is in the DOM.
+    $effect(() => {
+      void [this.start, this.end, names()];
+      const { body } = parts();
+      untrack(() => body && this.#measure(body));
+    });
+    // While the table is mounted, follow its scrolling and resizing.
+    $effect(() => {
+      const { scroller, table, head, body } = parts();
+      if (scroller && table && head && body) return this.#follow(scroller, table, head, body);
+    });
   }
 
   /** Records the heights of the rows rendered in `body`; a change moves the spacers. */
-  measure(body: HTMLElement): void {
+  #measure(body: HTMLElement): void {
     let changed = false;
     for (const tr of body.querySelectorAll<HTMLTableRowElement>('tr[data-name]')) {
       const name = tr.dataset.name ?? '';
@@ -54,14 +77,14 @@ export class RowsWindow {
    * either is resized (a resized window rewraps rows, a revealed value makes its row
    * taller). Returns the function that stops following.
    */
-  follow(scroller: HTMLElement, table: HTMLElement, head: HTMLElement, body: HTMLElement): () => void {
+  #follow(scroller: HTMLElement, table: HTMLElement, head: HTMLElement, body: HTMLElement): () => void {
     const place = () => {
       this.#top = scroller.getBoundingClientRect().top - table.getBoundingClientRect().top - head.offsetHeight;
       this.#view = scroller.clientHeight || FALLBACK_VIEW_PX;
     };
     place();
     scroller.addEventListener('scroll', place, { passive: true });
-    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => (this.measure(body), place()));
+    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => (this.#measure(body), place()));
     resized?.observe(scroller);
     resized?.observe(body);
     return () => {
