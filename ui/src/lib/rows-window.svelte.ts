@@ -1,17 +1,10 @@
 // The window of a long table that is in the DOM (see windowing.ts for why), as reactive
-// state for a table component: it names its rows and its elements, and renders
-// `start`..`end` between two spacer rows of `before` and `after` pixels. Rows are
-// measured by their `tr[data-name]`.
+// state for a table component: it names its rows and the area it scrolls in, binds its
+// <table>, <thead> and <tbody> to `table`, `head` and `body`, and renders `start`..`end`
+// between two spacer rows of `before` and `after` pixels. Rows are measured by their
+// `tr[data-name]`.
 import { untrack } from 'svelte';
 import { rowHeights, visibleSlice } from './windowing';
-
-/** A table's elements, once mounted: the area it scrolls in, itself, its head and body. */
-export type TableParts = {
-  scroller?: HTMLElement;
-  table?: HTMLElement;
-  head?: HTMLElement;
-  body?: HTMLElement;
-};
 
 /** A row of one line, before any is measured. */
 const ROW_ESTIMATE_PX = 51;
@@ -28,6 +21,10 @@ export class RowsWindow {
   #top = $state(0);
   #view = $state(FALLBACK_VIEW_PX);
   readonly #names: () => string[];
+  /** The table's elements, while mounted (`bind:this`). */
+  table = $state<HTMLTableElement>();
+  head = $state<HTMLTableSectionElement>();
+  body = $state<HTMLTableSectionElement>();
 
   readonly #slice = $derived.by(() => {
     void this.#measures;
@@ -40,21 +37,21 @@ export class RowsWindow {
   readonly after = $derived(this.#slice.after);
 
   /**
-   * `names`: the table's rows, in order; `parts`: its elements. Both are read
-   * reactively. Call while a component initialises: the window lives as long as it.
+   * `names`: the table's rows, in order; `scroller`: the element it scrolls in. Both
+   * are read reactively. Call while a component initialises: the window lives as long.
    */
-  constructor(names: () => string[], parts: () => TableParts) {
+  constructor(names: () => string[], scroller: () => HTMLElement | undefined) {
     this.#names = names;
     // After each render of another window or other rows: measure what is in the DOM.
     $effect(() => {
       void [this.start, this.end, names()];
-      const { body } = parts();
+      const body = this.body;
       untrack(() => body && this.#measure(body));
     });
     // While the table is mounted, follow its scrolling and resizing.
     $effect(() => {
-      const { scroller, table, head, body } = parts();
-      if (scroller && table && head && body) return this.#follow(scroller, table, head, body);
+      const [area, table, head, body] = [scroller(), this.table, this.head, this.body];
+      if (area && table && head && body) return this.#follow(area, table, head, body);
     });
   }
 
