@@ -265,6 +265,11 @@ test('a long list keeps only the rows in view in the page, and scrolls through a
   const last = await rendered();
   assert.ok(!last.includes('BULK_0000'), 'the first row was left in the page');
   assert.ok(last.length < 80, `${last.length} rows rendered at the bottom`);
+  // The column header stays at the top of the content area, with no row above it.
+  const headerOffset = await s.execute(
+    'return document.querySelector("#variables th").getBoundingClientRect().top - document.querySelector("main.content").getBoundingClientRect().top',
+  );
+  assert.ok(Math.abs(headerOffset) < 2, `the header is ${headerOffset} px from the top of the scrolled list`);
   await s.screenshot(shots, '19-long-list');
 
   // Search finds a row that is far out of view.
