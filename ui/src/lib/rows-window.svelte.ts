@@ -1,9 +1,10 @@
 // The window of a long table that is in the DOM (see windowing.ts for why), as reactive
 // state for a table component: it names its rows and the area it scrolls in, binds its
-// <table>, <thead> and <tbody> to `table`, `head` and `body`, and renders `start`..`end`
-// between two spacer rows of `before` and `after` pixels. Rows are measured by their
+// <tbody> to `body`, and renders `start`..`end`
+// between two SpacerRows of `before` and `after` pixels. Rows are measured by their
 // `tr[data-name]`.
 import { untrack } from 'svelte';
+import { SvelteMap } from 'svelte/reactivity';
 import { rowHeights, visibleSlice } from './windowing';
 
 /** A row of one line, before any is measured. */
@@ -14,22 +15,18 @@ const MARGIN_PX = 600;
 const FALLBACK_VIEW_PX = 800;
 
 export class RowsWindow {
-  /** Row heights by name; `#measures` counts changes so that the slice follows them. */
-  readonly #measured = new Map<string, number>();
-  #measures = $state(0);
+  /** Row heights by name, as measured. */
+  readonly #measured = new SvelteMap<string, number>();
   /** Scroll position relative to the first row, and the view's height. */
   #top = $state(0);
   #view = $state(FALLBACK_VIEW_PX);
   readonly #names: () => string[];
-  /** The table's elements, while mounted (`bind:this`). */
-  table = $state<HTMLTableElement>();
-  head = $state<HTMLTableSectionElement>();
+  /** The table's <tbody>, while mounted (`bind:this`): the rows start at its top. */
   body = $state<HTMLTableSectionElement>();
 
-  readonly #slice = $derived.by(() => {
-    void this.#measures;
-    return visibleSlice(rowHeights(this.#names(), this.#measured, ROW_ESTIMATE_PX), this.#top, this.#view, MARGIN_PX);
-  });
+  readonly #slice = $derived.by(() =>
+    visibleSlice(rowHeights(this.#names(), this.#measured, ROW_ESTIMATE_PX), this.#top, this.#view, MARGIN_PX),
+  );
   // Primitives, so that scrolling within the margin re-renders nothing.
   readonly start = $derived(this.#slice.start);
   readonly end = $derived(this.#slice.end);
@@ -50,33 +47,28 @@ export class RowsWindow {
     });
     // While the table is mounted, follow its scrolling and resizing.
     $effect(() => {
-      const [area, table, head, body] = [scroller(), this.table, this.head, this.body];
-      if (area && table && head && body) return this.#follow(area, table, head, body);
+      const [area, body] = [scroller(), this.body];
+      if (area && body) return this.#follow(area, body);
     });
   }
 
   /** Records the heights of the rows rendered in `body`; a change moves the spacers. */
   #measure(body: HTMLElement): void {
-    let changed = false;
     for (const tr of body.querySelectorAll<HTMLTableRowElement>('tr[data-name]')) {
       const name = tr.dataset.name ?? '';
       const h = tr.getBoundingClientRect().height;
-      if (h > 0 && Math.abs((this.#measured.get(name) ?? 0) - h) > 0.5) {
-        this.#measured.set(name, h);
-        changed = true;
-      }
+      if (h > 0 && Math.abs((this.#measured.get(name) ?? 0) - h) > 0.5) this.#measured.set(name, h);
     }
-    if (changed) this.#measures += 1;
   }
 
   /**
-   * Follows `table` (header `head`, rows `body`) as it scrolls in `scroller`, and as
-   * either is resized (a resized window rewraps rows, a revealed value makes its row
-   * taller). Returns the function that stops following.
+   * Follows the rows (`body`) as they scroll in `scroller`, and as either is resized (a
+   * resized window rewraps rows, a revealed value makes its row taller). Returns the
+   * function that stops following.
    */
-  #follow(scroller: HTMLElement, table: HTMLElement, head: HTMLElement, body: HTMLElement): () => void {
+  #follow(scroller: HTMLElement, body: HTMLElement): () => void {
     const place = () => {
-      this.#top = scroller.getBoundingClientRect().top - table.getBoundingClientRect().top - head.offsetHeight;
+      this.#top = scroller.getBoundingClientRect().top - body.getBoundingClientRect().top;
       this.#view = scroller.clientHeight || FALLBACK_VIEW_PX;
     };
     place();
@@ -89,10 +81,4 @@ export class RowsWindow {
       resized?.disconnect();
     };
   }
-}
-
-/** Sets a spacer's height through the CSSOM (the CSP allows no style attributes). */
-export function spacerHeight(node: HTMLElement, px: number) {
-  node.style.height = `${px}px`;
-  return { update: (next: number) => (node.style.height = `${next}px`) };
 }

@@ -47,5 +47,7 @@ describe('rowHeights', () => {
     ]);
     expect(rowHeights(['A', 'B', 'C'], measured, 51)).toEqual([40, 60, 50]);
     expect(rowHeights(['X', 'Y'], new Map(), 51)).toEqual([51, 51]);
+    // A row of another environment, measured earlier, does not skew the guess.
+    expect(rowHeights(['A', 'B', 'C'], new Map([...measured, ['OTHER_ENV_ROW', 1000]]), 51)).toEqual([40, 60, 50]);
   });
 });

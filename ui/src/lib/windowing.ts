@@ -20,30 +20,20 @@ export interface Slice {
 export function visibleSlice(heights: readonly number[], top: number, viewport: number, margin: number): Slice {
   const from = top - margin;
   const to = top + viewport + margin;
-  let y = 0;
-  let start = heights.length;
+  const total = heights.reduce((sum, h) => sum + h, 0);
+  let start = 0;
   let before = 0;
-  for (let i = 0; i < heights.length; i++) {
-    if (y + heights[i] > from) {
-      start = i;
-      before = y;
-      break;
-    }
-    y += heights[i];
-  }
-  if (start === heights.length) before = y;
+  while (start < heights.length && before + heights[start] <= from) before += heights[start++];
   let end = start;
-  y = before;
+  let y = before;
   while (end < heights.length && y < to) y += heights[end++];
-  let after = 0;
-  for (let i = end; i < heights.length; i++) after += heights[i];
-  return { start, end, before, after };
+  return { start, end, before, after: total - y };
 }
 
-/** The heights of rows `keys`: measured where known, else the measured rows' mean (or `estimate`). */
+/** The heights of rows `keys`: measured where known, else the mean of those measured (or `estimate`). */
 export function rowHeights(keys: readonly string[], measured: ReadonlyMap<string, number>, estimate: number): number[] {
-  let sum = 0;
-  for (const h of measured.values()) sum += h;
-  const guess = measured.size > 0 ? sum / measured.size : estimate;
-  return keys.map((k) => measured.get(k) ?? guess);
+  const known = keys.map((k) => measured.get(k));
+  const seen = known.filter((h) => h !== undefined);
+  const guess = seen.length > 0 ? seen.reduce((sum, h) => sum + h, 0) / seen.length : estimate;
+  return known.map((h) => h ?? guess);
 }

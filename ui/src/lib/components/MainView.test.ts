@@ -113,8 +113,8 @@ describe('a long table', () => {
     expect(spacers).toHaveLength(1);
     expect(parseFloat(spacers[0].style.height)).toBe((300 - shown.length) * 51);
 
-    // Scrolled 5,100 px down (jsdom lays nothing out: the table says where it is).
-    vi.spyOn(table, 'getBoundingClientRect').mockReturnValue(new DOMRect(0, -5100, 800, 300 * 51));
+    // Scrolled 5,100 px down (jsdom lays nothing out: the rows say where they are).
+    vi.spyOn(table.tBodies[0], 'getBoundingClientRect').mockReturnValue(new DOMRect(0, -5100, 800, 300 * 51));
     await fireEvent.scroll(el('main.content'));
     await waitFor(() => expect(names()).toContain('VAR_0100'));
     expect(names()).not.toContain('VAR_0000');
