@@ -179,6 +179,36 @@ fn an_env_file_template_is_resolved_in_memory_and_its_secrets_masked() {
 }
 
 #[test]
+fn an_env_file_takes_vault_values_as_they_are_and_masks_every_referenced_one() {
+    // A value with line breaks, ` #` and `${…}` before another reference: resolving it
+    // must neither shift the next one's line (leaving it unmasked) nor reread the value.
+    let s = sandbox();
+    let pem = "-----BEGIN KEY-----\nline-two-secret-body\n-----END KEY----- #not-a-comment ${HOME}";
+    s.set("default", "SIGNING_KEY", pem);
+    let template = s.path(".env.latchkey");
+    std::fs::write(
+        &template,
+        "SIGNING=latchkey://default/SIGNING_KEY\nAGENT_TOKEN=latchkey://default/MY_TOKEN\nMODE=fast\n",
+    )
+    .unwrap();
+    let args = ["--env-file", template.to_str().unwrap(), "--only", "MODEL"];
+    let (code, out, err) =
+        run_sh(&s, &args, "echo \"$AGENT_TOKEN|$MODE\"; printf %s \"$SIGNING\" | sha256sum");
+    assert_eq!(code, Some(0), "{err}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("<latchkey:AGENT_TOKEN>|fast"), "{out}");
+    // The command got the value exactly (compared by digest: the value itself is masked).
+    let digest =
+        Command::new("sha256sum").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(pem.as_bytes())?;
+            c.wait_with_output()
+        });
+    assert_eq!(lines.next(), Some(String::from_utf8_lossy(&digest.unwrap().stdout).trim_end()), "{out}");
+    assert!(!out.contains(TOKEN) && !out.contains("line-two-secret-body"), "{out}");
+}
+
+#[test]
 fn a_profiles_agent_gets_exactly_its_variables_command_and_directory() {
     let s = sandbox();
     s.set("default", "OTHER_TOKEN", "other-token-value-9");

@@ -5,11 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
+use crate::dotenv::{self, DotenvError};
 use crate::name::{EnvironmentName, VariableName};
-use crate::vault::{GetError, Vault};
+use crate::vault::{GetError, ResolvedValue, Vault};
 
 /// What starts a reference.
 pub const SCHEME: &str = "latchkey://";
@@ -42,6 +43,34 @@ pub enum InjectError {
         /// Why.
         source: GetError,
     },
+}
+
+/// Why a `.env` template could not be rendered. Nothing is injected when this is returned.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvFileError {
+    /// The template is not a `.env` file.
+    #[error("{file}: {source}")]
+    Syntax {
+        /// The template.
+        file: String,
+        /// Where and why (never a value).
+        source: DotenvError,
+    },
+    /// A reference in it cannot be resolved.
+    #[error(transparent)]
+    Reference(#[from] InjectError),
+}
+
+/// One variable of a rendered `.env` template.
+#[derive(Debug)]
+pub struct TemplateValue {
+    /// The name.
+    pub name: VariableName,
+    /// The value, its references resolved.
+    pub value: SecretString,
+    /// Whether the value holds a reference (and so a vault value: it is masked).
+    pub from_reference: bool,
 }
 
 /// A parsed reference.
@@ -77,11 +106,51 @@ impl Vault {
     /// `template` with every reference replaced by its value. `file` names the template
     /// in errors.
     pub fn inject(&self, template: &str, file: &str) -> Result<Zeroizing<String>, InjectError> {
-        let references = scan(template);
-        let mut cache: BTreeMap<EnvironmentName, Vec<crate::vault::ResolvedValue>> = BTreeMap::new();
-        let mut out = Zeroizing::new(String::with_capacity(template.len()));
+        Resolver::new(self, file).resolve(template, 1)
+    }
+
+    /// The variables of a `.env` template (`.env.latchkey`), each value's references
+    /// resolved. The template is parsed before anything is resolved, so a value from the
+    /// vault is taken as it is: its line breaks, `#` or `${…}` change nothing else.
+    pub fn resolve_env_file(&self, template: &str, file: &str) -> Result<Vec<TemplateValue>, EnvFileError> {
+        let entries = dotenv::parse(template, &|_| None)
+            .map_err(|source| EnvFileError::Syntax { file: file.to_owned(), source })?;
+        let mut resolver = Resolver::new(self, file);
+        entries
+            .into_iter()
+            .map(|entry| {
+                let raw = entry.value.expose_secret();
+                let from_reference = raw.contains(SCHEME);
+                let value = if from_reference {
+                    SecretString::from(resolver.resolve(raw, entry.line)?.as_str())
+                } else {
+                    entry.value
+                };
+                Ok(TemplateValue { name: entry.name, value, from_reference })
+            })
+            .collect()
+    }
+}
+
+/// Resolves references against one vault, reading each environment's values once.
+struct Resolver<'a> {
+    vault: &'a Vault,
+    file: &'a str,
+    cache: BTreeMap<EnvironmentName, Vec<ResolvedValue>>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(vault: &'a Vault, file: &'a str) -> Self {
+        Self { vault, file, cache: BTreeMap::new() }
+    }
+
+    /// `text` with its references replaced; `first_line` is the template line it starts on.
+    fn resolve(&mut self, text: &str, first_line: usize) -> Result<Zeroizing<String>, InjectError> {
+        let mut out = Zeroizing::new(String::with_capacity(text.len()));
         let mut at = 0;
-        for (line, range, written, parsed) in references {
+        for (line, range, written, parsed) in scan(text) {
+            let line = first_line + line - 1;
+            let file = self.file;
             let malformed =
                 || InjectError::Malformed { file: file.to_owned(), line, reference: written.to_owned() };
             let reference = parsed.ok_or_else(malformed)?;
@@ -91,18 +160,22 @@ impl Vault {
                 reference: written.to_owned(),
                 source,
             };
-            if !cache.contains_key(&reference.env) {
-                let values = self.values(&reference.env, None).map_err(unresolved)?;
-                cache.insert(reference.env.clone(), values);
+            if !self.cache.contains_key(&reference.env) {
+                let values = self.vault.values(&reference.env, None).map_err(unresolved)?;
+                self.cache.insert(reference.env.clone(), values);
             }
-            let value = cache[&reference.env].iter().find(|v| v.name == reference.name).ok_or_else(|| {
-                unresolved(GetError::NotFound { name: reference.name.clone(), env: reference.env.clone() })
-            })?;
-            out.push_str(&template[at..range.start]);
+            let value =
+                self.cache[&reference.env].iter().find(|v| v.name == reference.name).ok_or_else(|| {
+                    unresolved(GetError::NotFound {
+                        name: reference.name.clone(),
+                        env: reference.env.clone(),
+                    })
+                })?;
+            out.push_str(&text[at..range.start]);
             out.push_str(value.value.expose_secret());
             at = range.end;
         }
-        out.push_str(&template[at..]);
+        out.push_str(&text[at..]);
         Ok(out)
     }
 }

@@ -7,11 +7,10 @@ mod pty;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
-use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use latchkey_core::Profile;
 use latchkey_core::launch::{Injection, Launch, Masker, exit_code};
-use latchkey_core::{Profile, SecretString, dotenv};
 
 use crate::cli::RunArgs;
 
@@ -23,8 +22,10 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let values = vault.values(env, only).with_context(|| format!("cannot read `{env}`"))?;
     let mut injection = Injection::from_values(values);
     if let Some(template) = &args.env_file {
-        for (name, value, from_reference) in env_file(&vault, template)? {
-            injection.add(name, value, from_reference);
+        let text = std::fs::read_to_string(template)
+            .with_context(|| format!("cannot read {}", template.display()))?;
+        for entry in vault.resolve_env_file(&text, &template.display().to_string())? {
+            injection.add(entry.name.to_string(), entry.value, entry.from_reference);
         }
     }
     let argv: Vec<OsString> = match (&profile, args.command.is_empty()) {
@@ -51,25 +52,6 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let event = launch.grant(env.as_str(), &injection, profile_name, pid, code, started.elapsed());
     super::record(&vault, latchkey_core::audit::Access::Grant, event);
     Ok(code)
-}
-
-/// The entries of a template with their references resolved: (name, value, whether it
-/// came from a reference, and so is masked).
-fn env_file(vault: &latchkey_core::Vault, template: &Path) -> Result<Vec<(String, SecretString, bool)>> {
-    let text =
-        std::fs::read_to_string(template).with_context(|| format!("cannot read {}", template.display()))?;
-    let resolved = vault.inject(&text, &template.display().to_string())?;
-    let entries =
-        dotenv::parse(&resolved, &|_| None).with_context(|| format!("cannot read {}", template.display()))?;
-    let lines: Vec<&str> = text.lines().collect();
-    Ok(entries
-        .into_iter()
-        .map(|e| {
-            let from_reference =
-                lines.get(e.line - 1).is_some_and(|l| l.contains(latchkey_core::reference::SCHEME));
-            (e.name.to_string(), e.value, from_reference)
-        })
-        .collect())
 }
 
 /// Copies `reader` to `writer` through the masker (or as is), flushing as it goes.
