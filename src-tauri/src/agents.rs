@@ -116,6 +116,8 @@ impl Agents {
         let running = self.running.clone();
         std::thread::spawn(move || {
             let status = child.wait();
+            // Reaped: from now on its pid may be reused, so Stop must not signal it.
+            running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
             for pump in pumps {
                 let _ = pump.join();
             }
@@ -125,15 +127,15 @@ impl Agents {
                 let event = launch.grant(&env, &injection, Some(profile_name), pid, code, duration);
                 let _ = log.append(Access::Grant, event);
             }
-            running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
             let _ = app_for_exit
                 .emit(AGENT_EXIT_EVENT, AgentExit { id, code, duration_ms: duration.as_millis() as u32 });
         });
         Ok(AgentRun { id, profile: name.to_string(), pid, command: shell_words::join(&argv) })
     }
 
-    /// Stops a run: SIGTERM to its process group, then SIGKILL if it is still there
-    /// after [`STOP_GRACE`].
+    /// Stops a run: SIGTERM to its process group, then SIGKILL if it is still running
+    /// after [`STOP_GRACE`] (not once it has exited: its group id may belong to another
+    /// process by then).
     pub fn stop(&self, id: u32) -> Result<(), IpcError> {
         let pid = *self
             .running
@@ -142,9 +144,14 @@ impl Agents {
             .get(&id)
             .ok_or_else(|| IpcError::new("not_found", "That agent is not running."))?;
         signal_group(pid, rustix::process::Signal::TERM);
+        let running = self.running.clone();
         std::thread::spawn(move || {
             std::thread::sleep(STOP_GRACE);
-            signal_group(pid, rustix::process::Signal::KILL);
+            // Held while signalling: the run cannot be reaped and forgotten in between.
+            let running = running.lock().unwrap_or_else(|p| p.into_inner());
+            if running.get(&id) == Some(&pid) {
+                signal_group(pid, rustix::process::Signal::KILL);
+            }
         });
         Ok(())
     }

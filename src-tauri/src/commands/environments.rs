@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use latchkey_core::export::{ExportState, ExportStatus};
 use latchkey_core::import::{Incoming, classify};
 use latchkey_core::{ExportRequest, Kind, dotenv};
 use tauri::{AppHandle, Runtime, State};
@@ -149,14 +150,10 @@ pub fn export_file(state: State<'_, AppState>, request: ExportFileRequest) -> Re
         .transpose()?;
     let export = ExportRequest { env: env_name(&request.env)?, format: request.format.into(), only };
     state.with_vault(|vault| {
-        vault.export_to_file(&export, std::path::Path::new(&request.path), request.allow_tracked)?;
-        let exports = vault.exports()?;
-        let path = std::path::absolute(&request.path).unwrap_or_else(|_| PathBuf::from(&request.path));
-        exports
-            .into_iter()
-            .find(|e| e.record.path == path)
-            .map(ExportInfo::from)
-            .ok_or_else(|| IpcError::new("io", "The export was written but not recorded."))
+        let record =
+            vault.export_to_file(&export, std::path::Path::new(&request.path), request.allow_tracked)?;
+        // Just written: current, with no need to read every recorded export again.
+        Ok(ExportInfo::from(ExportStatus { record, state: ExportState::Current }))
     })
 }
 

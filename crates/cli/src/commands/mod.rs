@@ -65,10 +65,8 @@ fn home() -> Result<Home> {
 
 /// Records an access in the audit log; a failure to record is reported, not fatal.
 fn record(vault: &Vault, access: latchkey_core::audit::Access, event: latchkey_core::audit::Event) {
-    let result =
-        vault.audit_log().map_err(anyhow::Error::from).and_then(|log| Ok(log.append(access, event)?));
-    if let Err(err) = result {
-        eprintln!("latchkey: warning: the access was not recorded in the audit log: {err:#}");
+    if let Err(err) = vault.record_access(access, event) {
+        eprintln!("latchkey: warning: the access was not recorded in the audit log: {err}");
     }
 }
 

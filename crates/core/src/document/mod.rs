@@ -161,13 +161,6 @@ impl Document {
         self.exports.push(record);
     }
 
-    /// Forgets the export of `path`; returns whether there was one.
-    pub fn forget_export(&mut self, path: &std::path::Path) -> bool {
-        let before = self.exports.len();
-        self.exports.retain(|r| r.path != path);
-        self.exports.len() != before
-    }
-
     /// Encodes the document as TOML. The text holds secret values, so it is zeroized
     /// when dropped.
     pub fn encode(&self) -> Zeroizing<String> {

@@ -99,7 +99,7 @@ pub fn render(
                 out.push_str(if i == 0 { "\n  " } else { ",\n  " });
                 out.push_str(&json_string(name.as_str()));
                 out.push_str(": ");
-                out.push_str(&json_string(value.expose_secret()));
+                out.push_str(&Zeroizing::new(json_string(value.expose_secret())));
             }
             out.push_str(if values.is_empty() { "}\n" } else { "\n}\n" });
         }
@@ -109,32 +109,38 @@ pub fn render(
                 out.push_str("{}\n");
             }
             for (name, value) in values {
-                out.push_str(&format!(
-                    "{name}: {}\n",
-                    Zeroizing::new(json_string(value.expose_secret())).as_str()
-                ));
+                write_all(
+                    &mut out,
+                    format_args!("{name}: {}\n", Zeroizing::new(json_string(value.expose_secret())).as_str()),
+                );
             }
         }
         ExportFormat::Toml => {
             for (name, value) in values {
-                out.push_str(&format!(
-                    "{name} = {}\n",
-                    Zeroizing::new(toml_string(value.expose_secret())).as_str()
-                ));
+                write_all(
+                    &mut out,
+                    format_args!(
+                        "{name} = {}\n",
+                        Zeroizing::new(toml_string(value.expose_secret())).as_str()
+                    ),
+                );
             }
         }
         ExportFormat::Shell => {
             for (name, value) in values {
-                out.push_str(&format!(
-                    "export {name}={}\n",
-                    Zeroizing::new(shell_quote(value.expose_secret())).as_str()
-                ));
+                write_all(
+                    &mut out,
+                    format_args!(
+                        "export {name}={}\n",
+                        Zeroizing::new(shell_quote(value.expose_secret())).as_str()
+                    ),
+                );
             }
         }
         ExportFormat::Dotenv => {
             for (name, value) in values {
                 let quoted = dotenv_quote(value.expose_secret()).map_err(|reason| refuse(name, reason))?;
-                out.push_str(&format!("{name}={}\n", quoted.as_str()));
+                write_all(&mut out, format_args!("{name}={}\n", quoted.as_str()));
             }
         }
         ExportFormat::Docker => {
@@ -146,7 +152,7 @@ pub fn render(
                         "holds a line break, and a docker env-file has one variable per line",
                     ));
                 }
-                out.push_str(&format!("{name}={v}\n"));
+                write_all(&mut out, format_args!("{name}={v}\n"));
             }
         }
         ExportFormat::Github => {
@@ -155,11 +161,16 @@ pub fn render(
                 let delimiter =
                     (0..).map(|n| format!("LATCHKEY_EOF_{n}")).find(|d| !v.lines().any(|l| l == d));
                 let delimiter = delimiter.expect("some delimiter is not a line of the value");
-                out.push_str(&format!("{name}<<{delimiter}\n{v}\n{delimiter}\n"));
+                write_all(&mut out, format_args!("{name}<<{delimiter}\n{v}\n{delimiter}\n"));
             }
         }
     }
     Ok(out)
+}
+
+/// Appends to `out` in place: no intermediate `String` holds a copy of a value.
+fn write_all(out: &mut String, args: std::fmt::Arguments<'_>) {
+    std::fmt::Write::write_fmt(out, args).expect("writing to a String cannot fail");
 }
 
 fn json_string(s: &str) -> String {

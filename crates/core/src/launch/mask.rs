@@ -76,11 +76,6 @@ impl Masker {
         Self { held: Zeroizing::new(Vec::new()), ..self.clone() }
     }
 
-    /// Whether any value is masked.
-    pub fn is_active(&self) -> bool {
-        self.automaton.is_some()
-    }
-
     /// Filters `chunk`, appending what may be shown now to `out`.
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
         if self.automaton.is_none() {
