@@ -6,7 +6,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use latchkey_core::rotation::{Presets, ReminderClock, needs_reminder};
+use latchkey_core::rotation::{Presets, ReminderClock};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -27,18 +27,8 @@ pub struct Reminders {
 
 /// The secrets that call for a reminder at `now`, as `ENV/NAME`.
 pub fn pending(vault: &latchkey_core::Vault, now: OffsetDateTime) -> Vec<String> {
-    let Ok(doc) = vault.read() else { return Vec::new() };
-    let mut names = Vec::new();
-    for (env, _) in doc.environments() {
-        for due in vault.rotation(env, Presets::Standard, now).unwrap_or_default() {
-            if due.variable.inherited_from.is_none()
-                && needs_reminder(due.schedule.status, due.variable.snoozed_until, now)
-            {
-                names.push(format!("{env}/{}", due.variable.name));
-            }
-        }
-    }
-    names
+    let found = vault.reminders(Presets::Standard, now).unwrap_or_default();
+    found.into_iter().map(|(env, name)| format!("{env}/{name}")).collect()
 }
 
 /// Adds the tray icon. Desktops without a tray simply do not show it.

@@ -455,6 +455,8 @@ fn rotation_is_scheduled_rotated_rolled_back_snoozed_and_set() {
     // A snoozed key raises no reminder until the snooze ends.
     assert!(latchkey_desktop::reminders::pending(&vault_of(&d), time::OffsetDateTime::now_utc()).is_empty());
     d.ok("snooze_secret", json!({"env": "default", "name": "GITHUB_TOKEN", "days": 0}));
+    // Once, where it is defined: not again in an environment that inherits it.
+    d.ok("add_environment", json!({"name": "prod", "extends": "default"}));
     assert_eq!(
         latchkey_desktop::reminders::pending(&vault_of(&d), time::OffsetDateTime::now_utc()),
         ["default/GITHUB_TOKEN"]

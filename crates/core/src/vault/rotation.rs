@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use super::checks::now;
 use super::{EditError, GetError, Vault};
 use crate::name::{EnvironmentName, VariableName};
-use crate::rotation::{Presets, Schedule, SecretClass, schedule};
+use crate::rotation::{Presets, Schedule, SecretClass, needs_reminder, schedule};
 use crate::variable::{Kind, Value, VariableSummary};
 
 /// A secret and its rotation schedule.
@@ -18,6 +18,14 @@ pub struct Due {
     pub class: SecretClass,
     /// Its schedule now.
     pub schedule: Schedule,
+}
+
+impl Due {
+    fn of(variable: VariableSummary, presets: Presets, now: OffsetDateTime) -> Self {
+        let class = SecretClass::of(variable.name.as_str());
+        let schedule = schedule(variable.rotated, class, variable.rotation.as_ref(), presets, now);
+        Due { variable, class, schedule }
+    }
 }
 
 impl Vault {
@@ -32,12 +40,32 @@ impl Vault {
             .list(env)?
             .into_iter()
             .filter(|v| v.kind == Kind::Secret)
-            .map(|variable| {
-                let class = SecretClass::of(variable.name.as_str());
-                let schedule = schedule(variable.rotated, class, variable.rotation.as_ref(), presets, now);
-                Due { variable, class, schedule }
-            })
+            .map(|variable| Due::of(variable, presets, now))
             .collect())
+    }
+
+    /// The secrets of every environment that call for a reminder at `now` (each where it
+    /// is defined, not again where it is inherited), from one read of the vault.
+    pub fn reminders(
+        &self,
+        presets: Presets,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(EnvironmentName, VariableName)>, GetError> {
+        let doc = self.read()?;
+        let mut found = Vec::new();
+        for (env, _) in doc.environments() {
+            for resolved in doc.resolve(env)? {
+                let variable = resolved.variable.summary();
+                if resolved.from != env || variable.kind != Kind::Secret {
+                    continue;
+                }
+                let due = Due::of(variable, presets, now);
+                if needs_reminder(due.schedule.status, due.variable.snoozed_until, now) {
+                    found.push((env.clone(), due.variable.name));
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// When each previous value of `name` was replaced, oldest first; never the values.
