@@ -416,6 +416,9 @@ fn rotation_is_scheduled_rotated_rolled_back_snoozed_and_set() {
     let second = latchkey_tests::corpus_key("github", 1);
     set(&d, "GITHUB_TOKEN", "secret", &first, false).unwrap();
     let rows = d.ok("rotation_status", json!({"env": "default", "preset": "standard"}));
+    let unknown = d.err("rotation_status", json!({"env": "default", "preset": "weekly"}));
+    assert_eq!(unknown["code"], "invalid_preset", "an unknown preset is not taken for standard");
+    assert_eq!(unknown["message"], "there is no preset `weekly`: use standard or strict");
     let gh = rows.as_array().unwrap().iter().find(|r| r["name"] == "GITHUB_TOKEN").unwrap().clone();
     assert_eq!(gh["status"], "ok");
     assert_eq!(gh["intervalDays"], 90);

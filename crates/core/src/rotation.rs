@@ -62,6 +62,23 @@ pub enum Presets {
     Strict,
 }
 
+/// A preset name that is neither `standard` nor `strict`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("there is no preset `{0}`: use standard or strict")]
+pub struct UnknownPreset(pub String);
+
+impl std::str::FromStr for Presets {
+    type Err = UnknownPreset;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        match name {
+            "standard" => Ok(Self::Standard),
+            "strict" => Ok(Self::Strict),
+            other => Err(UnknownPreset(other.to_owned())),
+        }
+    }
+}
+
 impl Presets {
     /// The interval for `class`, in days.
     pub fn days(self, class: SecretClass) -> u32 {

@@ -8,10 +8,6 @@ use super::{env_name, var_name};
 use crate::ipc::{IpcError, ProblemInfo, RotateRequest, RotateResult, RotationPolicyRequest, RotationRow};
 use crate::session::AppState;
 
-fn presets(name: &str) -> Presets {
-    if name == "strict" { Presets::Strict } else { Presets::Standard }
-}
-
 /// The schedule of every secret of `env`.
 #[tauri::command]
 pub fn rotation_status(
@@ -20,9 +16,10 @@ pub fn rotation_status(
     preset: String,
 ) -> Result<Vec<RotationRow>, IpcError> {
     let env = env_name(&env)?;
+    let presets: Presets = preset.parse().map_err(|e| IpcError::new("invalid_preset", e))?;
     let catalog = state.catalog();
     state.with_vault(|vault| {
-        let dues = vault.rotation(&env, presets(&preset), OffsetDateTime::now_utc())?;
+        let dues = vault.rotation(&env, presets, OffsetDateTime::now_utc())?;
         Ok(dues.iter().map(|d| RotationRow::new(d, catalog)).collect())
     })
 }

@@ -13,10 +13,6 @@ use time::format_description::well_known::Rfc3339;
 use crate::cli::{CalendarArgs, NameArgs, RotateArgs, StatusArgs};
 use crate::input;
 
-fn presets(name: &str) -> Presets {
-    if name == "strict" { Presets::Strict } else { Presets::Standard }
-}
-
 fn day(at: OffsetDateTime) -> String {
     at.date().to_string()
 }
@@ -25,8 +21,9 @@ pub fn status(args: StatusArgs) -> Result<()> {
     let vault = super::unlock()?;
     let env = &args.env.env;
     let now = OffsetDateTime::now_utc();
-    let dues =
-        vault.rotation(env, presets(&args.preset), now).with_context(|| format!("cannot read `{env}`"))?;
+    let dues = vault
+        .rotation(env, args.preset.parse::<Presets>()?, now)
+        .with_context(|| format!("cannot read `{env}`"))?;
     let mut out = String::new();
     if args.json {
         let rows: Vec<serde_json::Value> = dues
@@ -209,7 +206,7 @@ pub fn calendar(args: CalendarArgs) -> Result<()> {
     let catalog = super::catalog()?;
     let env = &args.env.env;
     let now = OffsetDateTime::now_utc();
-    let dues = vault.rotation(env, presets(&args.preset), now)?;
+    let dues = vault.rotation(env, args.preset.parse::<Presets>()?, now)?;
     let vault_id = vault.settings().vault_id.clone();
     let items: Vec<CalendarItem> = dues
         .iter()
