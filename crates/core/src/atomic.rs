@@ -93,9 +93,10 @@ pub(crate) fn link_backup(path: &Path, backup: &Path) -> io::Result<()> {
         file.sync_all()?;
     }
     let renamed = fs::rename(&temp, backup);
-    if renamed.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
+    // Also after a successful rename: when `backup` already was a name of the same file
+    // (a writer stopped between this and replacing `path`), rename does nothing and
+    // leaves `temp` in place.
+    let _ = fs::remove_file(&temp);
     renamed
 }
 
@@ -117,6 +118,23 @@ mod tests {
     fn mode(path: &Path) -> u32 {
         use std::os::unix::fs::PermissionsExt;
         fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_backup_linked_again_to_the_same_file_leaves_no_temp_file() {
+        // As after a writer killed between making the backup and replacing the vault:
+        // the backup is already a second name of the vault's file.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.age");
+        let backup = dir.path().join("vault.age.bak");
+        write_atomic(&path, b"one").unwrap();
+        link_backup(&path, &backup).unwrap();
+        link_backup(&path, &backup).unwrap();
+        assert_eq!(fs::read(&backup).unwrap(), b"one");
+        let mut names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, ["vault.age", "vault.age.bak"].map(std::ffi::OsString::from));
     }
 
     #[test]
