@@ -153,3 +153,42 @@ pub fn corpus_key(provider: &str, n: usize) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// Whether the tests run as root (CI does): some attacks need it to be staged.
+pub fn is_root() -> bool {
+    std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+}
+
+/// PATH with the directory of the `latchkey` under test first, for commands that call it.
+pub fn path_with_latchkey() -> std::ffi::OsString {
+    let dir = latchkey_bin().parent().expect("the binary is in a directory").to_owned();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&rest))).expect("a valid PATH")
+}
+
+/// Quotes `arg` for `sh`.
+pub fn shell_quote(arg: &str) -> String {
+    format!("'{}'", arg.replace('\'', "'\\''"))
+}
+
+/// Runs `latchkey ARGS` on a terminal, as a user's shell would (util-linux `script`
+/// gives it a pseudo-terminal), with `redirect` (like `>out.txt`) appended to the shell
+/// command line; returns everything that reached the terminal.
+pub fn in_terminal(sandbox: &Sandbox, args: &[&str], redirect: &str) -> String {
+    let mut line = shell_quote(&latchkey_bin().display().to_string());
+    for arg in args {
+        line.push(' ');
+        line.push_str(&shell_quote(arg));
+    }
+    line.push(' ');
+    line.push_str(redirect);
+    let out = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("LATCHKEY_HOME", &sandbox.home)
+        .env_remove("LATCHKEY_IDENTITY")
+        .env_remove("LATCHKEY_ENV")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script (util-linux) runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
