@@ -32,22 +32,25 @@ fn every_access_is_recorded_with_names_and_never_values() {
     let s = with_accesses();
     let log = entries(&s);
     let kinds: Vec<&str> = log.iter().map(|e| e["access"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["get", "export", "inject", "grant"]);
+    assert_eq!(kinds, ["get", "export", "inject", "grant", "exit"]);
     for e in &log {
         assert_eq!(e["names"], serde_json::json!(["API_TOKEN"]), "{e}");
         assert_eq!(e["env"], "default");
-        assert!(e["cwd"].is_string());
     }
-    let grant = &log[3];
+    for e in &log[..4] {
+        assert!(e["cwd"].is_string(), "{e}");
+    }
+    let (grant, exit) = (&log[3], &log[4]);
     assert_eq!(grant["program"], "sh");
-    assert_eq!(grant["exit_code"], 4);
-    assert!(grant["pid"].as_u64().unwrap() > 0);
-    assert!(grant["duration_ms"].is_u64());
-    assert_eq!(grant["args_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(grant["args_hmac"].as_str().unwrap().len(), 64);
+    assert_eq!(exit["grant"], grant["seq"]);
+    assert_eq!(exit["exit_code"], 4);
+    assert!(exit["pid"].as_u64().unwrap() > 0);
+    assert!(exit["duration_ms"].is_u64());
     let text = std::fs::read_to_string(s.home.join("audit.log")).unwrap();
     assert!(!text.contains(SECRET) && !text.contains("secret-arg"), "the log holds a value or an argument");
     s.ok(&["audit", "verify"], b"");
-    assert!(entries(&s).len() == 4);
+    assert!(entries(&s).len() == 5);
     let since: Vec<Value> =
         serde_json::from_slice::<Value>(&s.ok(&["audit", "--since", "2999-01-01", "--json"], b""))
             .unwrap()
@@ -66,7 +69,7 @@ fn verify_names_the_first_bad_entry_for_each_kind_of_tampering() {
             l.remove(1);
         }),
         ("entry 3 (line 2) does not follow entry 1", |l| l.swap(1, 2)),
-        ("the log ends at entry 2, but entry 4 was written", |l| l.truncate(2)),
+        ("the log ends at entry 2, but entry 5 was written", |l| l.truncate(2)),
     ];
     for (expected, tamper) in cases {
         let s = with_accesses();

@@ -262,7 +262,7 @@ fn a_profiles_agent_gets_exactly_its_variables_command_and_directory() {
 }
 
 #[test]
-fn the_withheld_patterns_can_be_configured() {
+fn the_withheld_rules_can_be_extended() {
     let s = sandbox();
     let out = s
         .command(&[
@@ -275,10 +275,13 @@ fn the_withheld_patterns_can_be_configured() {
         ])
         .env("LATCHKEY_WITHHOLD", "CORP_*")
         .env("CORP_VAULT_ADDR", "https://vault.corp.example")
-        .env("OLD_API_KEY", "kept-when-not-listed")
+        .env("OLD_API_KEY", "withheld-by-default")
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "gone kept-when-not-listed\n");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("withheld from the command: CORP_VAULT_ADDR"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "gone gone\n");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("withheld from the command: CORP_VAULT_ADDR, OLD_API_KEY")
+    );
 }

@@ -33,4 +33,9 @@ fi
 secret-tool clear service latchkey-probe username probe
 
 export LATCHKEY_TEST_KEYRING=1
+# Tests reach 127.0.0.1 only: latchkey aborts on any other connection, and other
+# clients get a proxy that answers nothing.
+export LATCHKEY_LOOPBACK_ONLY=1 HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
+  https_proxy=http://127.0.0.1:9 http_proxy=http://127.0.0.1:9 NO_PROXY=127.0.0.1,localhost,::1 \
+  no_proxy=127.0.0.1,localhost,::1
 exec "$@"

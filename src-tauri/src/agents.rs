@@ -3,20 +3,18 @@
 //! SIGKILL after 5 s). Every launch is recorded in the audit log as a grant.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use latchkey_core::audit::Access;
-use latchkey_core::launch::{Injection, Launch, Masker, exit_code};
-use latchkey_core::{ProfileName, Vault};
+use latchkey_core::launch::{ChildIo, LaunchSpec, Sink, Source, Stopper};
+use latchkey_core::{Catalog, ProfileName, Vault};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
 use ts_rs::TS;
 
-use crate::ipc::IpcError;
+use crate::ipc::{ErrorCode, IpcError};
 
 /// The event carrying an agent's output.
 pub const AGENT_OUTPUT_EVENT: &str = "agent-output";
@@ -25,13 +23,23 @@ pub const AGENT_EXIT_EVENT: &str = "agent-exit";
 /// How long Stop waits after SIGTERM before SIGKILL.
 pub const STOP_GRACE: Duration = Duration::from_secs(5);
 
+/// Which stream of an agent's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentStream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
 /// A chunk of an agent's output, masked.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AgentOutput {
     /// The run.
     pub id: u32,
-    /// `stdout` or `stderr`.
-    pub stream: String,
+    /// Which stream.
+    pub stream: AgentStream,
     /// The text (ANSI colour codes included), with secrets masked.
     pub text: String,
 }
@@ -46,6 +54,8 @@ pub struct AgentExit {
     pub code: u8,
     /// How long it ran.
     pub duration_ms: u32,
+    /// Why its end could not be recorded in the audit log, if so.
+    pub audit_warning: Option<String>,
 }
 
 /// A running agent, as the window sees it.
@@ -60,133 +70,93 @@ pub struct AgentRun {
     pub pid: u32,
     /// The command line (program and arguments).
     pub command: String,
+    /// Lines to show before its output (withholding rules changed, values too short to
+    /// mask).
+    pub notices: Vec<String>,
+    /// Variables of the app's environment the agent did not inherit.
+    pub withheld: Vec<String>,
+    /// Why its grant could not be recorded in the audit log, if so.
+    pub audit_warning: Option<String>,
 }
 
 /// The agents this app started that are still running.
 #[derive(Default)]
 pub struct Agents {
     next: AtomicU32,
-    /// Run id → process id.
-    running: Arc<Mutex<HashMap<u32, u32>>>,
+    /// Run id → its stopper, until it is reaped.
+    running: Arc<Mutex<HashMap<u32, Stopper>>>,
 }
 
 impl Agents {
-    /// Starts `profile`'s agent.
+    /// Starts `profile`'s agent through core's launch path: its output arrives as
+    /// events, its end as one more.
     pub fn launch<R: Runtime>(
         &self,
         app: AppHandle<R>,
         vault: &Vault,
+        catalog: &Catalog,
         name: &ProfileName,
     ) -> Result<AgentRun, IpcError> {
-        let profile = vault.profile(name)?;
-        let argv = profile.command.clone().ok_or_else(|| {
-            IpcError::new(
-                "no_command",
-                format!("Profile {name} has no command: edit it and give the command to run."),
-            )
-        })?;
-        let injection = Injection::from_values(vault.values(&profile.env, Some(&profile.vars))?);
-        let argv_os = argv.iter().map(Into::into).collect();
-        let (launch, _) = Launch::prepare(argv_os, &injection, false, true, profile.cwd.clone())
-            .map_err(|e| IpcError::new("not_found", format!("{e}: check the profile's command.")))?;
-        let mut cmd = launch.command(false);
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child =
-            cmd.spawn().map_err(|e| IpcError::new("launch", format!("Cannot start the agent: {e}.")))?;
+        let spec = LaunchSpec::new(Source::Profile(name.clone()), Vec::new());
+        let prepared = vault.prepare_launch(spec, Some(catalog))?;
         let id = self.next.fetch_add(1, Ordering::SeqCst) + 1;
-        let pid = child.id();
-        self.running.lock().unwrap_or_else(|p| p.into_inner()).insert(id, pid);
-        let masker = launch.masker();
-        let pumps: Vec<_> = [
-            ("stdout", child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>)),
-            ("stderr", child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>)),
-        ]
-        .into_iter()
-        .filter_map(|(stream, reader)| reader.map(|r| (stream, r)))
-        .map(|(stream, reader)| {
-            let (app, masker) = (app.clone(), masker.as_ref().map(Masker::for_another_stream));
-            std::thread::spawn(move || stream_output(app, id, stream, reader, masker))
-        })
-        .collect();
-        let started = Instant::now();
-        let (env, profile_name) = (profile.env.to_string(), name.to_string());
-        let log = vault.audit_log().ok();
-        let app_for_exit = app.clone();
-        let running = self.running.clone();
+        let command = prepared.command_line();
+        let notices = prepared.notices().to_vec();
+        let withheld = prepared.withheld().to_vec();
+        let io = ChildIo::Pipes {
+            stdin: Stdio::null(),
+            stdout: output_sink(app.clone(), id, AgentStream::Stdout),
+            stderr: output_sink(app.clone(), id, AgentStream::Stderr),
+        };
+        let running = prepared.start(io)?;
+        let pid = running.pid();
+        let audit_warning = running.grant_error().map(str::to_owned);
+        self.running.lock().unwrap_or_else(|p| p.into_inner()).insert(id, running.stopper());
+        let registry = self.running.clone();
         std::thread::spawn(move || {
-            let status = child.wait();
-            // Reaped: from now on its pid may be reused, so Stop must not signal it.
-            running.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-            for pump in pumps {
-                let _ = pump.join();
-            }
-            let code = status.map(exit_code).unwrap_or(1);
-            let duration = started.elapsed();
-            if let Some(log) = log {
-                let event = launch.grant(&env, &injection, Some(profile_name), pid, code, duration);
-                let _ = log.append(Access::Grant, event);
-            }
-            let _ = app_for_exit
-                .emit(AGENT_EXIT_EVENT, AgentExit { id, code, duration_ms: duration.as_millis() as u32 });
+            let ended = running.wait();
+            registry.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+            let _ = app.emit(
+                AGENT_EXIT_EVENT,
+                AgentExit {
+                    id,
+                    code: ended.code,
+                    duration_ms: ended.duration.as_millis().min(u128::from(u32::MAX)) as u32,
+                    audit_warning: ended.audit_error,
+                },
+            );
         });
-        Ok(AgentRun { id, profile: name.to_string(), pid, command: shell_words::join(&argv) })
+        Ok(AgentRun { id, profile: name.to_string(), pid, command, notices, withheld, audit_warning })
     }
 
     /// Stops a run: SIGTERM to its process group, then SIGKILL if it is still running
-    /// after [`STOP_GRACE`] (not once it has exited: its group id may belong to another
-    /// process by then).
+    /// after [`STOP_GRACE`] (never once it was reaped: its group id may be reused).
     pub fn stop(&self, id: u32) -> Result<(), IpcError> {
-        let pid = *self
-            .running
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+        let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        let stopper = running
             .get(&id)
-            .ok_or_else(|| IpcError::new("not_found", "That agent is not running."))?;
-        signal_group(pid, rustix::process::Signal::TERM);
-        let running = self.running.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(STOP_GRACE);
-            // Held while signalling: the run cannot be reaped and forgotten in between.
-            let running = running.lock().unwrap_or_else(|p| p.into_inner());
-            if running.get(&id) == Some(&pid) {
-                signal_group(pid, rustix::process::Signal::KILL);
-            }
-        });
+            .ok_or_else(|| IpcError::new(ErrorCode::NotRunning, "That agent is not running."))?;
+        stopper.stop(STOP_GRACE);
         Ok(())
     }
 }
 
-fn signal_group(pid: u32, signal: rustix::process::Signal) {
-    if let Some(pid) = rustix::process::Pid::from_raw(pid as i32) {
-        let _ = rustix::process::kill_process_group(pid, signal);
-    }
-}
-
-fn stream_output<R: Runtime>(
-    app: AppHandle<R>,
-    id: u32,
-    stream: &'static str,
-    reader: Box<dyn Read + Send>,
-    masker: Option<Masker>,
-) {
-    // A character split across reads waits for its other bytes.
+/// A sink that sends an agent's masked output to the window, a whole character at a
+/// time (one split across reads waits for its other bytes).
+fn output_sink<R: Runtime>(app: AppHandle<R>, id: u32, stream: AgentStream) -> Sink {
     let mut pending: Vec<u8> = Vec::new();
-    let mut send = |bytes: &[u8], last: bool| {
+    Box::new(move |bytes: &[u8]| {
         pending.extend_from_slice(bytes);
         let complete = match std::str::from_utf8(&pending) {
-            Err(e) if e.error_len().is_none() && !last => e.valid_up_to(),
+            // An empty chunk is the end of the stream: send what is left as it is.
+            Err(e) if e.error_len().is_none() && !bytes.is_empty() => e.valid_up_to(),
             _ => pending.len(),
         };
         if complete > 0 {
             let text = String::from_utf8_lossy(&pending[..complete]).into_owned();
-            let _ = app.emit(AGENT_OUTPUT_EVENT, AgentOutput { id, stream: stream.to_owned(), text });
+            let _ = app.emit(AGENT_OUTPUT_EVENT, AgentOutput { id, stream, text });
             pending.drain(..complete);
         }
-    };
-    latchkey_core::launch::pump(reader, masker, |bytes| {
-        send(bytes, false);
         Ok(())
-    });
-    send(&[], true);
+    })
 }

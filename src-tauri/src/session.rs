@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use latchkey_core::{Catalog, Home, IdentitySetup, Keychain, SecretString, Vault};
 
-use crate::ipc::{AppStatus, IdentityKind, IpcError};
+use crate::ipc::{AppStatus, ErrorCode, IdentityKind, IpcError};
 
 /// Minutes of inactivity before the vault locks itself, unless the user changes it.
 pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 10;
@@ -108,7 +108,10 @@ impl AppState {
     /// Sets the inactivity time before the vault locks itself (1 to 1440 minutes).
     pub fn set_auto_lock(&self, minutes: u32) -> Result<(), IpcError> {
         if !(1..=1440).contains(&minutes) {
-            return Err(IpcError::new("invalid_value", "Choose an auto-lock time from 1 to 1440 minutes."));
+            return Err(IpcError::new(
+                ErrorCode::InvalidValue,
+                "Choose an auto-lock time from 1 to 1440 minutes.",
+            ));
         }
         self.session().auto_lock = Duration::from_secs(u64::from(minutes) * 60);
         Ok(())
@@ -138,7 +141,7 @@ impl AppState {
         let vault = session
             .vault
             .as_ref()
-            .ok_or_else(|| IpcError::new("locked", "The vault is locked: unlock it to continue."))?;
+            .ok_or_else(|| IpcError::new(ErrorCode::Locked, "The vault is locked: unlock it to continue."))?;
         f(vault)
     }
 }

@@ -1,69 +1,9 @@
 //! The app's commands through Tauri's mock runtime: the IPC contract the UI relies on.
 
-use latchkey_core::{Catalog, Home};
+mod support;
+
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
-
-struct Desktop {
-    _dir: tempfile::TempDir,
-    app: App<MockRuntime>,
-    webview: WebviewWindow<MockRuntime>,
-}
-
-impl Desktop {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let app =
-            latchkey_desktop::builder(mock_builder(), Home::at(dir.path().join("home")), Catalog::built_in())
-                // The real configuration, so the real capability (the ACL) is enforced.
-                .build(latchkey_desktop::context())
-                .unwrap();
-        let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-        Desktop { _dir: dir, app, webview }
-    }
-
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.webview,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        match self.call(cmd, args) {
-            Ok(v) => panic!("{cmd} should fail, answered {v}"),
-            Err(e) => e,
-        }
-    }
-
-    fn unlocked_with_secret(value: &str) -> Self {
-        let d = Desktop::new();
-        d.ok("create_vault", json!({"request": {"passphrase": "correct horse"}}));
-        d.ok(
-            "set_variable",
-            json!({"request": {
-            "env": "default", "name": "OPENAI_API_KEY", "kind": "secret", "store": "vault",
-            "value": value, "provider": "openai", "notes": null}}),
-        );
-        d
-    }
-}
+use support::Desktop;
 
 const SECRET: &str = "sk-proj-Q9vT2mLx8RkW4nZc7HbJ1yPd-runtime-8f3k2q7w";
 
@@ -99,7 +39,7 @@ fn listing_never_carries_a_value_and_reveal_does() {
     assert_eq!(rows[0]["check"]["online"], Value::Null);
     assert!(rows[0].get("value").is_none());
     let revealed = d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}));
-    assert_eq!(revealed, json!({"value": SECRET, "hideAfterMs": 30000}));
+    assert_eq!(revealed, json!({"value": SECRET, "hideAfterMs": 30000, "auditWarning": null}));
 }
 
 #[test]
@@ -260,12 +200,19 @@ fn verify_asks_the_provider_and_keeps_the_result() {
     assert_eq!(row["check"]["online"], "valid");
     assert_eq!(row["check"]["onlineStatus"], 200);
     assert!(row["check"]["onlineAt"].is_string());
-    // All of the environment: the OpenAI key with an unexpected shape has no reachable
-    // endpoint here, so it is not valid; config is never sent.
+    // All of the environment, every key sent to a local fake (the OpenAI key to one
+    // that rejects it); config is never sent.
+    let rejecting = FakeProvider::answering(Answer::status(401));
+    set(&d, "OPENAI_BASE_URL", "config", &format!("{}/v1", rejecting.origin), false).unwrap();
     let all = d.ok("verify_variables", json!({"env": "default", "name": null}));
-    assert_eq!(all.as_array().unwrap().len(), 3);
-    let base = all.as_array().unwrap().iter().find(|r| r["name"] == "GROQ_BASE_URL").unwrap();
-    assert_eq!(base["online"], Value::Null);
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 4);
+    let by_name = |name: &str| all.iter().find(|r| r["name"] == name).unwrap();
+    assert_eq!(by_name("OPENAI_API_KEY")["online"], "invalid");
+    assert_eq!(by_name("GROQ_API_KEY")["online"], "valid");
+    assert_eq!(by_name("GROQ_BASE_URL")["online"], Value::Null);
+    assert_eq!(by_name("OPENAI_BASE_URL")["online"], Value::Null);
+    assert_eq!(rejecting.received().len(), 1, "the OpenAI key went to the local fake");
 }
 
 #[test]
@@ -316,7 +263,7 @@ fn a_file_is_previewed_then_imported_and_an_export_is_tracked() {
     assert_eq!(preview[2]["problems"][0], "placeholder");
     // Nothing was written by the preview, and replacing needs overwrite.
     assert_eq!(d.ok("list_variables", json!({"env": "default"})).as_array().unwrap().len(), 1);
-    assert_eq!(d.err("import_file", request(false))["code"], "exists");
+    assert_eq!(d.err("import_file", request(false))["code"], "import_exists");
     d.ok("import_file", request(true));
     assert_eq!(
         d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}))["value"],
@@ -389,7 +336,19 @@ fn a_profiles_agent_runs_with_masked_output_and_is_recorded() {
     assert_eq!(grant["exitCode"], 3);
     assert_eq!(grant["names"], json!(["MODEL", "OPENAI_API_KEY"]));
     assert!(!activity.to_string().contains(SECRET));
-    assert_eq!(d.err("launch_agent", json!({"profile": "nobody"}))["code"], "not_found");
+    assert_eq!(d.err("launch_agent", json!({"profile": "nobody"}))["code"], "profile_not_found");
+    assert_eq!(run["auditWarning"], Value::Null, "the grant was recorded");
+    d.ok(
+        "save_profile",
+        json!({"request": {"name": "typo", "env": "default", "vars": [], "command": "no-such-program-xyz", "cwd": null, "replace": false}}),
+    );
+    assert_eq!(d.err("launch_agent", json!({"profile": "typo"}))["code"], "program_not_found");
+    d.ok(
+        "save_profile",
+        json!({"request": {"name": "idle", "env": "default", "vars": [], "command": null, "cwd": null, "replace": false}}),
+    );
+    assert_eq!(d.err("launch_agent", json!({"profile": "idle"}))["code"], "no_command");
+    assert_eq!(d.err("stop_agent", json!({"id": 9999}))["code"], "not_running");
 }
 
 #[test]
@@ -468,7 +427,7 @@ fn rotation_is_scheduled_rotated_rolled_back_snoozed_and_set() {
 
 /// The vault the app holds, unlocked again from its data directory for a direct look.
 fn vault_of(d: &Desktop) -> latchkey_core::Vault {
-    let home = latchkey_core::Home::at(d._dir.path().join("home"));
+    let home = latchkey_core::Home::at(d.dir.path().join("home"));
     let passphrase = latchkey_core::SecretString::from("correct horse");
     latchkey_core::Vault::unlock(&home, None, |_| Some(passphrase)).unwrap()
 }

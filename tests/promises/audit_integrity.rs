@@ -47,7 +47,8 @@ fn a_grant_is_recorded_before_the_command_runs_even_if_latchkey_is_killed() {
 #[test]
 fn the_outcome_of_a_run_is_a_second_entry_that_points_at_its_grant() {
     let s = with_gets(0);
-    let out = s.command(&["run", "--", "sh", "-c", "exit 4", "secret-arg"]).stdin(Stdio::null()).output().unwrap();
+    let out =
+        s.command(&["run", "--", "sh", "-c", "exit 4", "secret-arg"]).stdin(Stdio::null()).output().unwrap();
     assert_eq!(out.status.code(), Some(4));
     let log = entries(&s);
     let kinds: Vec<&str> = log.iter().map(|e| e["access"].as_str().unwrap()).collect();

@@ -26,7 +26,11 @@ fn import_refuses_what_set_refuses_and_imports_nothing() {
     let before = std::fs::read(s.home.join("vault.age")).unwrap();
     let cases: [(&str, Vec<u8>, &str); 2] = [
         ("nul.env", b"GOOD=fine-value-1\nBAD=\"a\\x00b\"\nNUL_RAW=a\0b\n".to_vec(), "NUL"),
-        ("huge.env", format!("GOOD=fine-value-1\nHUGE={}\n", "a".repeat(64 * 1024 + 1)).into_bytes(), "64 KiB"),
+        (
+            "huge.env",
+            format!("GOOD=fine-value-1\nHUGE={}\n", "a".repeat(64 * 1024 + 1)).into_bytes(),
+            "64 KiB",
+        ),
     ];
     for (file, content, expected) in cases {
         let path = s.path(file);
@@ -63,7 +67,8 @@ fn a_hand_edited_vault_is_refused_without_showing_a_value() {
     let (s, identity) = Sandbox::with_identity_file();
     s.set("default", "API_TOKEN", "sk-proj-LEAKsecretvalue0123456789");
     let vault = s.home.join("vault.age");
-    let plain = std::process::Command::new("age").arg("-d").arg("-i").arg(&identity).arg(&vault).output().unwrap();
+    let plain =
+        std::process::Command::new("age").arg("-d").arg("-i").arg(&identity).arg(&vault).output().unwrap();
     let text = String::from_utf8(plain.stdout).unwrap();
     let edited = text.replace("kind = \"secret\"", "kind = \"sk-proj-LEAKkindvalue0123\"");
     assert_ne!(edited, text);
@@ -112,7 +117,11 @@ fn import_never_runs_a_command_substitution() {
     let (s, _) = Sandbox::with_identity_file();
     let marker = s.path("ran");
     let path = s.path("sub.env");
-    std::fs::write(&path, format!("A=$(touch {m})\nB=\"$(touch {m})\"\nC=`touch {m}`\n", m = marker.display())).unwrap();
+    std::fs::write(
+        &path,
+        format!("A=$(touch {m})\nB=\"$(touch {m})\"\nC=`touch {m}`\n", m = marker.display()),
+    )
+    .unwrap();
     s.ok(&["import", path.to_str().unwrap(), "--yes", "--all-secret"], b"");
     assert!(!marker.exists(), "import ran a command");
     assert_eq!(s.ok(&["get", "A"], b""), format!("$(touch {})", marker.display()).as_bytes());
@@ -126,6 +135,7 @@ fn import_writes_all_or_nothing_when_it_fails_partway() {
     std::fs::write(&path, "FIRST=first-value-1\nTAKEN=other-value-2\nLAST=last-value-3\n").unwrap();
     let out = s.run(&["import", path.to_str().unwrap(), "--yes"], b"");
     assert_eq!(out.status.code(), Some(1));
-    let names: Vec<String> = s.list("default").iter().map(|v| v["name"].as_str().unwrap().to_owned()).collect();
+    let names: Vec<String> =
+        s.list("default").iter().map(|v| v["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(names, ["TAKEN"], "a failed import left some entries behind");
 }

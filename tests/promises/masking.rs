@@ -51,7 +51,11 @@ fn a_multi_line_secret_is_masked_on_a_terminal_despite_crlf_translation() {
 #[test]
 fn each_line_of_a_multi_line_secret_is_masked_on_its_own() {
     let s = sandbox();
-    let (out, _) = piped(&s, &[], "printf '%s\\n' \"$TLS_PRIVATE_KEY\" | sed -n 3p; printf '%s\\n' \"$TLS_PRIVATE_KEY\" | tac");
+    let (out, _) = piped(
+        &s,
+        &[],
+        "printf '%s\\n' \"$TLS_PRIVATE_KEY\" | sed -n 3p; printf '%s\\n' \"$TLS_PRIVATE_KEY\" | tac",
+    );
     assert_no_pem(&out);
     assert!(out.starts_with("<latchkey:TLS_PRIVATE_KEY>\n"), "{out:?}");
 }

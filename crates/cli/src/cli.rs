@@ -212,15 +212,78 @@ pub enum StoreArg {
 /// The environment option shared by every verb that works in one.
 #[derive(Debug, Args)]
 pub struct EnvArg {
-    /// The environment.
-    #[arg(long = "env", short = 'e', value_name = "ENV", env = "LATCHKEY_ENV", default_value = "default")]
-    pub env: EnvironmentName,
+    /// The environment [default: default, or LATCHKEY_ENV].
+    #[arg(long = "env", short = 'e', value_name = "ENV", env = "LATCHKEY_ENV", value_parser = environment_name())]
+    given: Option<EnvironmentName>,
+}
+
+impl EnvArg {
+    /// The environment to use.
+    pub fn name(&self) -> EnvironmentName {
+        self.given.clone().unwrap_or_else(EnvironmentName::default_name)
+    }
+
+    /// The environment, when `--env` or `LATCHKEY_ENV` named one.
+    pub fn given(&self) -> Option<EnvironmentName> {
+        self.given.clone()
+    }
+}
+
+/// Parses a name, and on failure says why without repeating the text: it may be a key
+/// pasted where a name goes, or very long. An empty environment name (`LATCHKEY_ENV=`)
+/// means `default`.
+#[derive(Clone)]
+pub struct NameParser<T>(fn(&str) -> Result<T, latchkey_core::NameError>);
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for NameParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let parsed = match value.to_str() {
+            Some(text) => (self.0)(text),
+            None => {
+                Err(latchkey_core::NameError::Invalid { what: "name", rule: "use letters, digits and `_`" })
+            }
+        };
+        parsed.map_err(|e| {
+            let arg = arg.map_or_else(|| "a name".to_owned(), |a| a.to_string());
+            let mut err = clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value for {arg}: {e}\n"),
+            );
+            err = err.format(&mut cmd.clone());
+            err
+        })
+    }
+}
+
+/// A variable name.
+pub fn variable_name() -> NameParser<VariableName> {
+    NameParser(VariableName::new)
+}
+
+/// A profile name.
+pub fn profile_name() -> NameParser<ProfileName> {
+    NameParser(ProfileName::new)
+}
+
+/// An environment name; empty means `default`.
+pub fn environment_name() -> NameParser<EnvironmentName> {
+    NameParser(
+        |text| if text.is_empty() { Ok(EnvironmentName::default_name()) } else { EnvironmentName::new(text) },
+    )
 }
 
 /// `latchkey set`.
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// The variable's name, like OPENAI_API_KEY.
+    #[arg(value_parser = variable_name())]
     pub name: VariableName,
     #[command(flatten)]
     pub env: EnvArg,
@@ -298,6 +361,7 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct RotateArgs {
     /// The secret to rotate.
+    #[arg(value_parser = variable_name())]
     pub name: VariableName,
     #[command(flatten)]
     pub env: EnvArg,
@@ -332,7 +396,7 @@ pub struct ImportArgs {
     #[arg(required_unless_present = "from_env", conflicts_with = "from_env")]
     pub file: Option<PathBuf>,
     /// Take these variables from the current environment instead (comma-separated).
-    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
     pub from_env: Option<Vec<VariableName>>,
     #[command(flatten)]
     pub env: EnvArg,
@@ -359,7 +423,7 @@ pub struct ExportArgs {
     #[arg(long, default_value = "dotenv", value_parser = format_names())]
     pub format: ExportFormat,
     /// Only these variables (comma-separated).
-    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
     pub only: Option<Vec<VariableName>>,
     /// Write to this file (0600, atomic, recorded) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -398,10 +462,10 @@ pub struct RunArgs {
     pub env: EnvArg,
     /// Run as this agent profile: its environment, exactly its variables, its command
     /// and directory (a command after `--` replaces the profile's).
-    #[arg(long, value_name = "PROFILE", conflicts_with = "only")]
+    #[arg(value_parser = profile_name(), long, value_name = "PROFILE", conflicts_with = "only")]
     pub profile: Option<ProfileName>,
     /// Inject only these variables (comma-separated).
-    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
     pub only: Option<Vec<VariableName>>,
     /// Also inject the variables of this template, its references resolved in memory.
     #[arg(long, value_name = "TEMPLATE")]
@@ -409,7 +473,10 @@ pub struct RunArgs {
     /// Do not mask secrets in the command's output.
     #[arg(long)]
     pub no_mask: bool,
-    /// Keep the sensitive variables of this shell in the command's environment.
+    /// Let this variable of your shell through although it looks sensitive (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub inherit: Vec<String>,
+    /// Keep every sensitive variable of this shell in the command's environment.
     #[arg(long)]
     pub inherit_secrets: bool,
     /// The command and its arguments.
@@ -421,10 +488,10 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct ProfileSpec {
     /// The environment its variables come from.
-    #[arg(long = "env", value_name = "ENV")]
+    #[arg(value_parser = environment_name(), long = "env", value_name = "ENV")]
     pub env: Option<EnvironmentName>,
     /// Exactly the variables it gets (comma-separated).
-    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
     pub vars: Option<Vec<VariableName>>,
     /// The command it runs, quoted as in a shell: 'python agent.py --fast'.
     #[arg(long, value_name = "COMMAND")]
@@ -443,6 +510,7 @@ pub enum ProfileCommand {
   latchkey run --profile coder")]
     Add {
         /// Its name: lowercase letters, digits, `-` and `_`.
+        #[arg(value_parser = profile_name())]
         name: ProfileName,
         #[command(flatten)]
         spec: ProfileSpec,
@@ -458,12 +526,14 @@ pub enum ProfileCommand {
     #[command(after_help = "Example:\n  latchkey profile show coder")]
     Show {
         /// Its name.
+        #[arg(value_parser = profile_name())]
         name: ProfileName,
     },
     /// Change a profile: only the options given change.
     #[command(after_help = "Example:\n  latchkey profile edit coder --vars OPENAI_API_KEY")]
     Edit {
         /// Its name.
+        #[arg(value_parser = profile_name())]
         name: ProfileName,
         #[command(flatten)]
         spec: ProfileSpec,
@@ -472,6 +542,7 @@ pub enum ProfileCommand {
     #[command(after_help = "Example:\n  latchkey profile rm coder")]
     Rm {
         /// Its name.
+        #[arg(value_parser = profile_name())]
         name: ProfileName,
     },
 }
@@ -501,8 +572,10 @@ pub enum AuditCommand {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The first environment.
+    #[arg(value_parser = environment_name())]
     pub first: EnvironmentName,
     /// The second environment.
+    #[arg(value_parser = environment_name())]
     pub second: EnvironmentName,
     /// Print JSON.
     #[arg(long)]
@@ -513,7 +586,7 @@ pub struct DiffArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// One variable to check; all of the environment when omitted.
-    #[arg(conflicts_with = "stdin")]
+    #[arg(value_parser = variable_name(), conflicts_with = "stdin")]
     pub name: Option<VariableName>,
     #[command(flatten)]
     pub env: EnvArg,
@@ -527,7 +600,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub stdin: bool,
     /// The variable name the value from stdin is meant for (its provider context).
-    #[arg(long = "as", requires = "stdin", value_name = "VARIABLE_NAME")]
+    #[arg(value_parser = variable_name(), long = "as", requires = "stdin", value_name = "VARIABLE_NAME")]
     pub as_name: Option<VariableName>,
 }
 
@@ -535,6 +608,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct NameArgs {
     /// The variable's name.
+    #[arg(value_parser = variable_name())]
     pub name: VariableName,
     #[command(flatten)]
     pub env: EnvArg,
@@ -562,17 +636,20 @@ pub enum EnvCommand {
   latchkey env add prod --extends default      prod sees default's variables unless it overrides them")]
     Add {
         /// Its name: lowercase letters, digits, `-` and `_`.
+        #[arg(value_parser = environment_name())]
         name: EnvironmentName,
         /// The environment it extends: its variables show through unless overridden.
-        #[arg(long, value_name = "BASE")]
+        #[arg(value_parser = environment_name(), long, value_name = "BASE")]
         extends: Option<EnvironmentName>,
     },
     /// Rename an environment (environments that extend it follow).
     #[command(after_help = "Example:\n  latchkey env rename stg staging")]
     Rename {
         /// Its current name.
+        #[arg(value_parser = environment_name())]
         old: EnvironmentName,
         /// Its new name.
+        #[arg(value_parser = environment_name())]
         new: EnvironmentName,
     },
     /// Remove an environment.
@@ -581,6 +658,7 @@ pub enum EnvCommand {
     )]
     Rm {
         /// Its name.
+        #[arg(value_parser = environment_name())]
         name: EnvironmentName,
         /// Remove it even though it still has variables.
         #[arg(long)]
@@ -596,11 +674,15 @@ pub enum IdentityCommand {
   latchkey identity export --out identity.txt
   age -d -i identity.txt ~/.local/share/latchkey/vault.age     # prints the vault as TOML
 
-Keep the file safe: anyone with it can read the vault.")]
+Keep the file safe: anyone with it can read the vault. Like exports, it is refused inside
+a git work tree unless git ignores the path, and it is recorded in the audit log.")]
     Export {
         /// Write to this file (created 0600; must not exist) instead of stdout.
-        #[arg(long, value_name = "PATH")]
+        #[arg(long, short = 'o', value_name = "PATH")]
         out: Option<PathBuf>,
+        /// Write even inside a git work tree that does not ignore the file.
+        #[arg(long, requires = "out")]
+        allow_tracked: bool,
     },
     /// Show where the vault and its identity are, and the vault's public key.
     #[command(after_help = "Example:\n  latchkey identity show")]

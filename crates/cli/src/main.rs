@@ -21,12 +21,28 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            // `{:#}` joins the context chain on one line: "cannot X: because Y: do Z".
-            let message = format!("{err:#}").replace('\n', " ");
-            eprintln!("latchkey: error: {message}");
+            eprintln!("latchkey: error: {}", one_line(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, "cannot X: because Y: do Z", each cause once
+/// (a message that already ends with its cause's text does not repeat it), with
+/// control characters escaped: a path may hold anything.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    latchkey_core::text::printable(&line.replace('\n', " ")).into_owned()
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

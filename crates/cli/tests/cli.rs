@@ -238,7 +238,8 @@ fn files_are_private() {
     s.set("KEY", b"value-67890", &[]).success();
     let mode = |p: PathBuf| fs::metadata(&p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(s.home.clone()), 0o700);
-    for name in ["vault.age", "vault.age.bak", "latchkey.toml", "vault.lock"] {
+    s.cmd(&["get", "KEY"]).assert().success();
+    for name in ["vault.age", "vault.age.bak", "latchkey.toml", "audit.log", "audit.head"] {
         assert_eq!(mode(s.home.join(name)), 0o600, "{name}");
     }
     assert_eq!(mode(s.identity.clone()), 0o600);
@@ -387,7 +388,7 @@ fn identity_export_writes_a_private_file_once() {
     s.cmd(&["identity", "export", "--out", out.to_str().unwrap()])
         .assert()
         .code(1)
-        .stderr(contains("must not exist"));
+        .stderr(contains("already exists"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -8,21 +8,38 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Creates `dir` and its missing parents; `dir` itself is made private (0700).
+/// Creates `dir` and its missing parents, each private (0700) whatever the umask. An
+/// existing `dir` is left as it is.
 pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
-    if let Some(parent) = dir.parent()
-        && !parent.as_os_str().is_empty()
-    {
-        fs::create_dir_all(parent)?;
-    }
     let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    match builder.create(dir) {
-        Ok(()) => Ok(()),
-        Err(err) if err.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
-        Err(err) => Err(err),
+    // The mode is masked by the umask: under `umask 000` it still must not be more.
+    let missing: Vec<&Path> =
+        dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).collect();
+    builder.create(dir)?;
+    #[cfg(unix)]
+    for created in missing {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(created, fs::Permissions::from_mode(0o700))?;
     }
+    Ok(())
+}
+
+/// Makes an existing directory private (0700) if others can read or enter it.
+pub(crate) fn tighten_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::symlink_metadata(dir)?;
+        if meta.is_dir() && meta.permissions().mode() & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(meta.permissions().mode() & 0o700))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// Options for a private (0600) file that must not exist yet.
@@ -43,8 +60,7 @@ fn temp_path(path: &Path) -> PathBuf {
         nonce.copy_from_slice(&nanos.to_le_bytes()[..6]);
     }
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    let hex: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
-    path.with_file_name(format!(".{name}.tmp-{}-{hex}", std::process::id()))
+    path.with_file_name(format!(".{name}.tmp-{}-{}", std::process::id(), crate::encoding::hex(&nonce)))
 }
 
 /// Whether `name` is one of our temporary files, left behind by a crash.
@@ -76,6 +92,35 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     result?;
     sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Writes `bytes` to `path`, which must not exist yet, through a temporary file linked
+/// into place: the path never holds a partial file. Created 0600.
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = temp_path(path);
+    let result = (|| {
+        let mut file = private_new_file().open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::hard_link(&temp, path)
+    })();
+    let _ = fs::remove_file(&temp);
+    result?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Replaces `path` with `bytes` through a new temporary file and a rename, without
+/// flushing to disk: for files whose loss in a crash is acceptable (the audit head).
+pub(crate) fn replace_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = temp_path(path);
+    let result = private_new_file()
+        .open(&temp)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
 }
 
 /// Makes `backup` a second name for the current content of `path`, atomically, without
@@ -169,6 +214,7 @@ mod tests {
         let data = dir.path().join("a/b/latchkey");
         create_private_dir(&data).unwrap();
         assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&dir.path().join("a")), 0o700, "a new parent is private too");
         create_private_dir(&data).unwrap();
     }
 }

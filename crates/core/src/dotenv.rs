@@ -6,8 +6,8 @@
 //! lines of the file first, then the process environment. `$VAR` and `$(command)` are
 //! left alone: latchkey never runs anything it reads.
 //!
-//! Values become [`SecretString`]s as soon as they are parsed. Errors name the line,
-//! never the value.
+//! Values become [`SecretString`]s as soon as they are parsed. Errors name the line and
+//! never quote it: a would-be name may be a pasted key.
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -105,10 +105,7 @@ fn parse_line(text: &str, line: usize) -> Result<(usize, Parsed), DotenvError> {
     if name.is_empty() {
         return Err(syntax("expected NAME=value"));
     }
-    // Errors name the variable only when it is a valid name: otherwise the "name" may be
-    // a pasted secret.
-    let shown =
-        if VariableName::new(&name).is_ok() { format!("`{name}`") } else { "this line's name".to_owned() };
+    // Errors never quote the line: what looks like a name may be a pasted key.
     at += name_len;
     at += text[at..].len() - text[at..].trim_start_matches([' ', '\t']).len();
     if !text[at..].starts_with('=') {
@@ -117,15 +114,14 @@ fn parse_line(text: &str, line: usize) -> Result<(usize, Parsed), DotenvError> {
         if rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n") || rest.starts_with('#') {
             return Ok((end_of_line(at), None));
         }
-        return Err(syntax(&format!("expected `=` after {shown}")));
+        return Err(syntax("expected `=` after the name: write NAME=value"));
     }
     at += 1;
     at += text[at..].len() - text[at..].trim_start_matches([' ', '\t']).len();
     let (value, expand, after) = match text[at..].chars().next() {
         Some(quote @ ('\'' | '"')) => {
-            let (value, len) = quoted(&text[at + 1..], quote).ok_or_else(|| {
-                syntax(&format!("the value of {shown} opens a {quote} quote that is never closed"))
-            })?;
+            let (value, len) = quoted(&text[at + 1..], quote)
+                .ok_or_else(|| syntax(&format!("the value opens a {quote} quote that is never closed")))?;
             (value, true, at + 1 + len + 1)
         }
         _ => {
@@ -143,7 +139,7 @@ fn parse_line(text: &str, line: usize) -> Result<(usize, Parsed), DotenvError> {
     let tail_end = text[after..].find('\n').map_or(text.len(), |i| after + i);
     let tail = text[after..tail_end].trim();
     if !tail.is_empty() && !tail.starts_with('#') {
-        return Err(syntax(&format!("unexpected text after the quoted value of {shown}")));
+        return Err(syntax("unexpected text after the quoted value"));
     }
     Ok((end_of_line(after.min(text.len())), Some((name, value, expand))))
 }
@@ -260,12 +256,14 @@ mod tests {
         assert!(parse("1BAD=x\n", &|_| None).unwrap_err().to_string().starts_with("line 1:"));
         // A pasted key where a name should be is never quoted back.
         for text in [
+            "ghp_pastedsecret0123456789abcdefghijklmnopq oops\n",
+            "GOOD_NAME_pasted-secret oops\n",
             "sk-proj-pasted-secret-1 oops\n",
             "sk-proj-pasted-secret-1='open\n",
             "sk-proj-pasted-secret-1=x\n",
         ] {
             let err = parse(text, &|_| None).unwrap_err().to_string();
-            assert!(!err.contains("pasted-secret"), "{err}");
+            assert!(!err.contains("pasted"), "{err}");
         }
     }
 }

@@ -5,9 +5,13 @@
 //! ├── latchkey.toml    settings: the vault id and where its identity is    0600
 //! ├── vault.age        the age-encrypted vault document                   0600
 //! ├── vault.age.bak    the previous version of vault.age                  0600
-//! ├── vault.lock       held by writers, so writes never lose each other   0600
-//! └── identity.age     the passphrase-protected identity, when chosen     0600
+//! ├── identity.age     the passphrase-protected identity, when chosen     0600
+//! ├── audit.log        the hash-chained audit log                         0600
+//! └── audit.head       its last entry, MACed                              0600
 //! ```
+//!
+//! Writers lock the directory itself (not a file in it, which could be deleted from
+//! under them), so writes never lose each other.
 
 use std::fs;
 use std::io;
@@ -83,11 +87,6 @@ impl Home {
         self.dir.join("vault.age.bak")
     }
 
-    /// `vault.lock`.
-    pub fn lock_path(&self) -> PathBuf {
-        self.dir.join("vault.lock")
-    }
-
     /// `latchkey.toml`.
     pub fn settings_path(&self) -> PathBuf {
         self.dir.join("latchkey.toml")
@@ -158,6 +157,10 @@ pub struct Settings {
     pub vault_id: String,
     /// The vault's public key (`age1...`), to tell a wrong identity from a damaged vault.
     pub recipient: String,
+    /// The generation of the vault file this machine wrote last: a vault file older
+    /// than that was rolled back or replaced by its backup.
+    #[serde(default)]
+    pub generation: u64,
     /// Where the identity is.
     pub identity: IdentityLocation,
 }
@@ -211,6 +214,7 @@ mod tests {
             vault_id: "lk-test".into(),
             recipient: "age1test".into(),
             identity: IdentityLocation::File { path: path.to_owned() },
+            generation: 0,
         };
         let identity = Identity::generate();
         let plain = dir.path().join("plain.txt");

@@ -54,6 +54,14 @@ pub enum ImportError {
     /// The environment could not be read.
     #[error(transparent)]
     Get(#[from] GetError),
+    /// A value that no variable can hold.
+    #[error("`{name}` cannot be imported: {source}; nothing was imported")]
+    Value {
+        /// The variable.
+        name: VariableName,
+        /// What is wrong with the value.
+        source: crate::value::ValueError,
+    },
     /// Names the environment has with other values.
     #[error(
         "`{env}` already has {names} with other values: nothing was imported; pass --overwrite to replace them"
@@ -151,16 +159,22 @@ impl Vault {
         env: &EnvironmentName,
         incoming: &[Incoming],
         catalog: &Catalog,
-    ) -> Result<Vec<Planned>, GetError> {
-        let doc = self.read()?;
-        let environment = doc.environment(env)?;
+    ) -> Result<Vec<Planned>, ImportError> {
+        let doc = self.read().map_err(GetError::from)?;
+        let environment = doc.environment(env).map_err(GetError::from)?;
         let mut reader = crate::vault::ValueReader::default();
         let mut planned = Vec::new();
         for item in incoming {
+            // The checks `set` makes, but for emptiness: `NAME=` in a file says the
+            // variable is set and empty, where an empty `set` is almost always a mistake.
+            match crate::value::check_text(item.value.expose_secret()) {
+                Ok(()) | Err(crate::value::ValueError::Empty) => {}
+                Err(source) => return Err(ImportError::Value { name: item.name.clone(), source }),
+            }
             let action = match environment.get(&item.name) {
                 None => Action::Create,
                 Some(existing) => {
-                    let current = reader.read(&existing.value)?;
+                    let current = reader.read(&existing.value).map_err(GetError::from)?;
                     if current.expose_secret() == item.value.expose_secret() && existing.kind == item.kind {
                         Action::Unchanged
                     } else {

@@ -16,6 +16,7 @@ mod atomic;
 pub mod audit;
 pub mod document;
 pub mod dotenv;
+pub mod encoding;
 pub mod environment;
 pub mod export;
 pub mod home;
@@ -24,19 +25,16 @@ pub mod import;
 pub mod keychain;
 pub mod launch;
 pub mod name;
+pub mod network;
+pub mod output;
 pub mod profile;
 pub mod reference;
 pub mod rotation;
+pub mod text;
 pub mod validate;
 pub mod value;
 pub mod variable;
 pub mod vault;
-
-/// Writes `bytes` to `path` atomically (a temporary file, flushed and renamed), creating
-/// it with mode 0600: for files that hold secrets, like an injected template.
-pub fn write_private_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    atomic::write_atomic(&std::path::absolute(path)?, bytes)
-}
 
 pub use document::{DecodeError, Document, EnvironmentError, FORMAT_VERSION, Resolved};
 pub use environment::Environment;
@@ -53,7 +51,7 @@ pub use variable::{
 };
 pub use vault::{
     Checked, Difference, Due, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
-    GetError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError, ProfileError, RemoveError,
-    Removed, ResolvedValue, RotateError, Rotated, SaveError, SetError, SetOutcome, Stored, UnlockError,
-    Vault, verify_checked,
+    Exported, GetError, IdentityExportError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError,
+    ProfileError, RecordError, RemoveError, Removed, ResolvedValue, RotateError, Rotated, SaveError,
+    SetError, SetOutcome, Stored, UnlockError, Vault, VerifyAuditError, verify_checked,
 };

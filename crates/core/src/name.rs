@@ -11,39 +11,31 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The longest name we accept, for variables and environments alike.
 const MAX_NAME_LEN: usize = 128;
 
-/// Why a name was refused.
+/// Why a name was refused. The message never repeats the refused text: it may be a key
+/// pasted where a name goes, or 20 KB long.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NameError {
     /// The name was empty.
-    #[error("a {what} name cannot be empty")]
+    #[error("the {what} name is empty")]
     Empty {
-        /// `variable` or `environment`.
+        /// `variable`, `environment` or `profile`.
         what: &'static str,
     },
     /// The name was longer than we accept.
-    #[error("{what} name `{name}` is too long: at most {MAX_NAME_LEN} characters")]
+    #[error("the {what} name is too long: use at most {MAX_NAME_LEN} characters")]
     TooLong {
-        /// `variable` or `environment`.
+        /// `variable`, `environment` or `profile`.
         what: &'static str,
-        /// The refused name.
-        name: String,
     },
     /// The name has a character or shape we do not accept.
-    #[error("invalid {what} name `{name}`: {rule}")]
+    #[error("that is not a valid {what} name: {rule}")]
     Invalid {
-        /// `variable` or `environment`.
+        /// `variable`, `environment` or `profile`.
         what: &'static str,
-        /// The refused name (printable characters only).
-        name: String,
         /// The rule the name breaks, phrased as what to do.
         rule: &'static str,
     },
-}
-
-/// Keeps an offending name printable in an error message.
-fn printable(name: &str) -> String {
-    name.chars().map(|c| if c.is_control() { '?' } else { c }).take(MAX_NAME_LEN).collect()
 }
 
 /// The name of a variable: an environment-variable name, `[A-Za-z_][A-Za-z0-9_]*`.
@@ -61,18 +53,16 @@ impl VariableName {
             Some(_) => {
                 return Err(NameError::Invalid {
                     what: WHAT,
-                    name: printable(name),
                     rule: "start with a letter or `_`, then use only letters, digits and `_` (like OPENAI_API_KEY)",
                 });
             }
         }
         if name.len() > MAX_NAME_LEN {
-            return Err(NameError::TooLong { what: WHAT, name: printable(name) });
+            return Err(NameError::TooLong { what: WHAT });
         }
         if !chars.all(|c| c == '_' || c.is_ascii_alphanumeric()) {
             return Err(NameError::Invalid {
                 what: WHAT,
-                name: printable(name),
                 rule: "use only letters, digits and `_` (like OPENAI_API_KEY)",
             });
         }
@@ -130,13 +120,13 @@ fn slug(name: &str, what: &'static str, rule: &'static str) -> Result<String, Na
     match chars.next() {
         None => return Err(NameError::Empty { what }),
         Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit() => {}
-        Some(_) => return Err(NameError::Invalid { what, name: printable(name), rule }),
+        Some(_) => return Err(NameError::Invalid { what, rule }),
     }
     if name.len() > MAX_NAME_LEN {
-        return Err(NameError::TooLong { what, name: printable(name) });
+        return Err(NameError::TooLong { what });
     }
     if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
-        return Err(NameError::Invalid { what, name: printable(name), rule });
+        return Err(NameError::Invalid { what, rule });
     }
     Ok(name.to_owned())
 }
@@ -221,8 +211,11 @@ mod tests {
         let err = VariableName::new("OPENAI-KEY").unwrap_err().to_string();
         assert_eq!(
             err,
-            "invalid variable name `OPENAI-KEY`: use only letters, digits and `_` (like OPENAI_API_KEY)"
+            "that is not a valid variable name: use only letters, digits and `_` (like OPENAI_API_KEY)"
         );
+        let err = VariableName::new(&"A".repeat(20_000)).unwrap_err().to_string();
+        assert!(err.len() < 100, "{err}");
+        assert_eq!(EnvironmentName::new("").unwrap_err().to_string(), "the environment name is empty");
         let err = VariableName::new("bad\nname").unwrap_err().to_string();
         assert!(!err.contains('\n'), "error must stay on one line: {err}");
     }

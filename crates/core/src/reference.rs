@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::dotenv::{self, DotenvError};
 use crate::name::{EnvironmentName, VariableName};
+use crate::variable::Kind;
 use crate::vault::{GetError, ResolvedValue, Vault};
 
 /// What starts a reference.
@@ -69,8 +70,10 @@ pub struct TemplateValue {
     pub name: VariableName,
     /// The value, its references resolved.
     pub value: SecretString,
-    /// Whether the value holds a reference (and so a vault value: it is masked).
-    pub from_reference: bool,
+    /// The secrets its references brought in, each by its own name: a value composed
+    /// around a secret (`postgres://app:latchkey://prod/DB_PASSWORD@db`) is masked
+    /// whole, and so is each secret inside it.
+    pub secrets: Vec<(VariableName, SecretString)>,
 }
 
 /// A parsed reference.
@@ -106,7 +109,7 @@ impl Vault {
     /// `template` with every reference replaced by its value. `file` names the template
     /// in errors.
     pub fn inject(&self, template: &str, file: &str) -> Result<Zeroizing<String>, InjectError> {
-        Resolver::new(self, file).resolve(template, 1)
+        Resolver::new(self, file).resolve(template, 1).map(|(text, _)| text)
     }
 
     /// The variables of a `.env` template (`.env.latchkey`), each value's references
@@ -120,17 +123,18 @@ impl Vault {
             .into_iter()
             .map(|entry| {
                 let raw = entry.value.expose_secret();
-                let from_reference = raw.contains(SCHEME);
-                let value = if from_reference {
-                    SecretString::from(resolver.resolve(raw, entry.line)?.as_str())
-                } else {
-                    entry.value
-                };
-                Ok(TemplateValue { name: entry.name, value, from_reference })
+                if !raw.contains(SCHEME) {
+                    return Ok(TemplateValue { name: entry.name, value: entry.value, secrets: Vec::new() });
+                }
+                let (text, secrets) = resolver.resolve(raw, entry.line)?;
+                Ok(TemplateValue { name: entry.name, value: SecretString::from(text.as_str()), secrets })
             })
             .collect()
     }
 }
+
+/// A resolved text and the secrets it took in.
+type Resolution = (Zeroizing<String>, Vec<(VariableName, SecretString)>);
 
 /// Resolves references against one vault, reading each environment's values once.
 struct Resolver<'a> {
@@ -144,9 +148,11 @@ impl<'a> Resolver<'a> {
         Self { vault, file, cache: BTreeMap::new() }
     }
 
-    /// `text` with its references replaced; `first_line` is the template line it starts on.
-    fn resolve(&mut self, text: &str, first_line: usize) -> Result<Zeroizing<String>, InjectError> {
+    /// `text` with its references replaced, and the secrets they brought in;
+    /// `first_line` is the template line it starts on.
+    fn resolve(&mut self, text: &str, first_line: usize) -> Result<Resolution, InjectError> {
         let mut out = Zeroizing::new(String::with_capacity(text.len()));
+        let mut secrets = Vec::new();
         let mut at = 0;
         for (line, range, written, parsed) in scan(text) {
             let line = first_line + line - 1;
@@ -173,10 +179,13 @@ impl<'a> Resolver<'a> {
                 })?;
             out.push_str(&text[at..range.start]);
             out.push_str(value.value.expose_secret());
+            if value.kind == Kind::Secret {
+                secrets.push((value.name.clone(), value.value.clone()));
+            }
             at = range.end;
         }
         out.push_str(&text[at..]);
-        Ok(out)
+        Ok((out, secrets))
     }
 }
 

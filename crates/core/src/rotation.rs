@@ -8,6 +8,7 @@ use time::{Date, Duration, OffsetDateTime};
 /// What kind of secret a variable holds, for its preset interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SecretClass {
     /// An API key.
     ApiKey,
@@ -107,6 +108,7 @@ pub struct Policy {
 /// Where a secret stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Status {
     /// Not due yet.
     Ok,

@@ -49,8 +49,14 @@ pub fn parse_value(raw: Zeroizing<Vec<u8>>) -> Result<SecretString, ValueError> 
 
 /// Checks a value that is already text, as given on a command line for config.
 pub fn parse_text_value(text: &str) -> Result<SecretString, ValueError> {
-    check_bytes(text.as_bytes())?;
+    check_text(text)?;
     Ok(SecretString::from(text))
+}
+
+/// The checks every value passes however it gets in (`set`, `import`, the app): not
+/// empty, at most [`MAX_VALUE_LEN`] bytes, no NUL byte.
+pub fn check_text(text: &str) -> Result<(), ValueError> {
+    check_bytes(text.as_bytes())
 }
 
 fn check_bytes(bytes: &[u8]) -> Result<(), ValueError> {

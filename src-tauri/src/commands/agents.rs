@@ -5,7 +5,7 @@ use tauri::{AppHandle, Runtime, State};
 
 use super::{env_name, var_name};
 use crate::agents::{AgentRun, Agents};
-use crate::ipc::{ActivityEntry, IpcError, ProfileInfo, SaveProfileRequest};
+use crate::ipc::{ActivityEntry, ErrorCode, IpcError, ProfileInfo, SaveProfileRequest};
 use crate::session::AppState;
 
 fn profile_name(name: &str) -> Result<ProfileName, IpcError> {
@@ -25,13 +25,12 @@ pub fn save_profile(
     request: SaveProfileRequest,
 ) -> Result<Vec<ProfileInfo>, IpcError> {
     let name = profile_name(&request.name)?;
-    let command =
-        match request.command.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            None => None,
-            Some(c) => Some(shell_words::split(c).map_err(|_| {
-                IpcError::new("invalid_value", "The command's quotes do not match: check them.")
-            })?),
-        };
+    let command = match request.command.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(shell_words::split(c).map_err(|_| {
+            IpcError::new(ErrorCode::InvalidValue, "The command's quotes do not match: check them.")
+        })?),
+    };
     let profile = Profile {
         env: env_name(&request.env)?,
         vars: request.vars.iter().map(|v| var_name(v)).collect::<Result<_, _>>()?,
@@ -60,7 +59,7 @@ pub fn launch_agent<R: Runtime>(
     profile: String,
 ) -> Result<AgentRun, IpcError> {
     let name = profile_name(&profile)?;
-    state.with_vault(|vault| agents.launch(app, vault, &name))
+    state.with_vault(|vault| agents.launch(app, vault, state.catalog(), &name))
 }
 
 /// Stops an agent: SIGTERM, then SIGKILL after 5 s.
@@ -74,7 +73,7 @@ pub fn stop_agent(agents: State<'_, Agents>, id: u32) -> Result<(), IpcError> {
 pub fn list_activity(state: State<'_, AppState>) -> Result<Vec<ActivityEntry>, IpcError> {
     state.with_vault(|vault| {
         let log = vault.audit_log()?;
-        let entries = log.entries().map_err(|e| IpcError::new("audit", e))?;
+        let entries = latchkey_core::audit::with_outcomes(log.entries()?);
         Ok(entries.into_iter().rev().map(ActivityEntry::from).collect())
     })
 }

@@ -12,7 +12,7 @@ use tauri_plugin_dialog::DialogExt;
 
 use super::{env_name, var_name};
 use crate::ipc::{
-    Comparison, EnvironmentInfo, ExportFileRequest, ExportInfo, ImportRequest, ImportRow, IpcError,
+    Comparison, EnvironmentInfo, ErrorCode, ExportFileRequest, ExportInfo, ImportRequest, ImportRow, IpcError,
 };
 use crate::session::AppState;
 
@@ -127,7 +127,10 @@ pub fn import_file(state: State<'_, AppState>, request: ImportRequest) -> Result
 fn read_import(state: &AppState, request: &ImportRequest) -> Result<Vec<Incoming>, IpcError> {
     let path = PathBuf::from(&request.path);
     let text = zeroize::Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| {
-        IpcError::new("io", format!("Cannot read {}: {e}. Choose a readable text file.", path.display()))
+        IpcError::new(
+            ErrorCode::Io,
+            format!("Cannot read {}: {e}. Choose a readable text file.", path.display()),
+        )
     })?);
     let entries = dotenv::parse(&text, &|name| std::env::var(name).ok())?;
     Ok(entries
@@ -150,10 +153,16 @@ pub fn export_file(state: State<'_, AppState>, request: ExportFileRequest) -> Re
         .transpose()?;
     let export = ExportRequest { env: env_name(&request.env)?, format: request.format.into(), only };
     state.with_vault(|vault| {
-        let record =
-            vault.export_to_file(&export, std::path::Path::new(&request.path), request.allow_tracked)?;
-        // Just written: current, with no need to read every recorded export again.
-        Ok(ExportInfo::from(ExportStatus { record, state: ExportState::Current }))
+        match vault.export_to_file(&export, std::path::Path::new(&request.path), request.allow_tracked)? {
+            // Just written: current, with no need to read every recorded export again.
+            latchkey_core::Exported::File(record) => {
+                Ok(ExportInfo::from(ExportStatus { record, state: ExportState::Current }))
+            }
+            latchkey_core::Exported::Stream { to, .. } => Err(IpcError::new(
+                ErrorCode::Io,
+                format!("Wrote to {to}, which is not a file, so it is not recorded: choose a file to keep track of it."),
+            )),
+        }
     })
 }
 

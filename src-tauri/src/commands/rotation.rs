@@ -5,7 +5,9 @@ use tauri::State;
 use time::{Duration, OffsetDateTime};
 
 use super::{env_name, var_name};
-use crate::ipc::{IpcError, ProblemInfo, RotateRequest, RotateResult, RotationPolicyRequest, RotationRow};
+use crate::ipc::{
+    ErrorCode, IpcError, ProblemInfo, RotateRequest, RotateResult, RotationPolicyRequest, RotationRow,
+};
 use crate::session::AppState;
 
 /// The schedule of every secret of `env`.
@@ -16,7 +18,7 @@ pub fn rotation_status(
     preset: String,
 ) -> Result<Vec<RotationRow>, IpcError> {
     let env = env_name(&env)?;
-    let presets: Presets = preset.parse().map_err(|e| IpcError::new("invalid_preset", e))?;
+    let presets: Presets = preset.parse().map_err(|e| IpcError::new(ErrorCode::InvalidPreset, e))?;
     let catalog = state.catalog();
     state.with_vault(|vault| {
         let dues = vault.rotation(&env, presets, OffsetDateTime::now_utc())?;
@@ -33,12 +35,7 @@ pub fn rotate_secret(state: State<'_, AppState>, request: RotateRequest) -> Resu
         let rotated = vault.rotate(&env, &name, request.value, catalog, request.force)?;
         Ok(RotateResult {
             stale_exports: rotated.stale_exports.iter().map(|e| e.path.display().to_string()).collect(),
-            problems: rotated
-                .finding
-                .problems
-                .iter()
-                .map(|p| ProblemInfo { code: p.code.as_str().to_owned(), message: p.message.clone() })
-                .collect(),
+            problems: rotated.finding.problems.iter().map(ProblemInfo::from).collect(),
         })
     })
 }
@@ -72,10 +69,11 @@ pub fn set_rotation_policy(
     let (env, name) = (env_name(&request.env)?, var_name(&request.name)?);
     let expires = match request.expires.as_deref().filter(|e| !e.is_empty()) {
         None => None,
-        Some(text) => Some(
-            time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
-                .map_err(|_| IpcError::new("invalid_value", "Give the expiry as a date, YYYY-MM-DD."))?,
-        ),
+        Some(text) => {
+            Some(time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(
+                |_| IpcError::new(ErrorCode::InvalidValue, "Give the expiry as a date, YYYY-MM-DD."),
+            )?)
+        }
     };
     let policy = Policy { every_days: request.every_days, expires };
     state.with_vault(|vault| Ok(vault.set_rotation(&env, &name, Some(policy), None).map(drop)?))

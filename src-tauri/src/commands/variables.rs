@@ -8,7 +8,7 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use super::{env_name, var_name};
-use crate::ipc::{Copied, IpcError, NameCheck, Revealed, SetVariableRequest, VariableRow};
+use crate::ipc::{Copied, ErrorCode, IpcError, NameCheck, Revealed, SetVariableRequest, VariableRow};
 use crate::session::AppState;
 
 /// How long a revealed value stays on screen.
@@ -83,21 +83,24 @@ pub async fn reveal_value(
     let (env, name) = (env_name(&env)?, var_name(&name)?);
     state.with_vault(|vault| {
         let value = vault.get(&env, &name)?;
-        record(vault, Access::Reveal, &env, &name);
-        Ok(Revealed { value, hide_after_ms: REVEAL_MS })
+        let audit_warning = record(vault, Access::Reveal, &env, &name);
+        Ok(Revealed { value, hide_after_ms: REVEAL_MS, audit_warning })
     })
 }
 
-/// Records a reveal or copy in the audit log. The value was shown or copied already, so
-/// a failure to record is not the user's error; `latchkey audit verify` will tell.
+/// Records a reveal or copy in the audit log; returns why it could not be, for the UI to
+/// warn as the CLI does (the value is shown or copied all the same).
 fn record(
     vault: &latchkey_core::Vault,
     access: Access,
     env: &latchkey_core::EnvironmentName,
     name: &latchkey_core::VariableName,
-) {
+) -> Option<String> {
     let event = Event { env: env.to_string(), names: vec![name.to_string()], ..Event::default() };
-    let _ = vault.record_access(access, event);
+    vault
+        .record_access(access, event)
+        .err()
+        .map(|e| format!("The {} was not recorded in the audit log: {e}.", access.as_str()))
 }
 
 /// Copies a value to the clipboard from Rust, and clears it later unless it changed.
@@ -109,18 +112,20 @@ pub async fn copy_value<R: Runtime>(
     name: String,
 ) -> Result<Copied, IpcError> {
     let (env, name) = (env_name(&env)?, var_name(&name)?);
-    let value = state.with_vault(|vault| {
+    let (value, audit_warning) = state.with_vault(|vault| {
         let value = vault.get(&env, &name)?;
-        record(vault, Access::Copy, &env, &name);
-        Ok(value)
+        Ok((value, record(vault, Access::Copy, &env, &name)))
     })?;
     let clipboard_error = |e: tauri_plugin_clipboard_manager::Error| {
-        IpcError::new("clipboard", format!("The clipboard is not available ({e}): reveal the value instead."))
+        IpcError::new(
+            ErrorCode::Clipboard,
+            format!("The clipboard is not available ({e}): reveal the value instead."),
+        )
     };
     app.clipboard().write_text(value.expose_secret().to_owned()).map_err(clipboard_error)?;
     let delay = clipboard_clear_delay();
     std::thread::spawn(move || clear_clipboard_later(app, value, delay));
-    Ok(Copied { clear_after_ms: delay.as_millis() as u32 })
+    Ok(Copied { clear_after_ms: delay.as_millis() as u32, audit_warning })
 }
 
 /// 30 s, or `LATCHKEY_CLIPBOARD_CLEAR_SECONDS`.

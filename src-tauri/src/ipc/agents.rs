@@ -57,8 +57,8 @@ pub struct ActivityEntry {
     pub seq: u32,
     /// When (RFC 3339).
     pub at: String,
-    /// grant, get, export, inject, reveal or copy.
-    pub access: String,
+    /// What kind of access.
+    pub access: core::audit::Access,
     /// The agent profile, for grants through one.
     pub profile: Option<String>,
     /// The program, for grants.
@@ -80,7 +80,7 @@ impl From<core::audit::Entry> for ActivityEntry {
         ActivityEntry {
             seq: e.seq as u32,
             at: e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-            access: e.access.as_str().to_owned(),
+            access: e.access,
             profile: e.event.profile,
             program: e.event.program,
             env: e.event.env,

@@ -36,10 +36,18 @@ pub enum OnlineStatus {
 /// A problem found in a value: a stable code and a sentence for the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ProblemInfo {
-    /// `placeholder`, `checksum`, `provider_mismatch`, ...
-    pub code: String,
+    /// What kind of problem.
+    pub code: core::ProblemCode,
     /// What is wrong and what to do.
     pub message: String,
+    /// Whether saving refuses a value with this problem unless forced (core's rule).
+    pub refuses: bool,
+}
+
+impl From<&core::Problem> for ProblemInfo {
+    fn from(p: &core::Problem) -> Self {
+        ProblemInfo { code: p.code, message: p.message.clone(), refuses: p.code.refuses_storing() }
+    }
 }
 
 /// The latest validation of a stored variable, for its status badge.
@@ -51,7 +59,7 @@ pub struct CheckInfo {
     /// The format verdict.
     pub format: FormatStatus,
     /// The codes of the problems found.
-    pub problems: Vec<String>,
+    pub problems: Vec<core::ProblemCode>,
     /// When the format was checked (RFC 3339).
     pub checked: String,
     /// The latest online check, if any.
@@ -142,11 +150,7 @@ impl ValueCheck {
                 .map(|p| p.name.clone()),
             provider: finding.provider.clone(),
             format: finding.format.into(),
-            problems: finding
-                .problems
-                .iter()
-                .map(|p| ProblemInfo { code: p.code.as_str().to_owned(), message: p.message.clone() })
-                .collect(),
+            problems: finding.problems.iter().map(ProblemInfo::from).collect(),
             refused: finding.refusals().next().is_some(),
         }
     }

@@ -59,7 +59,7 @@ pub struct ImportRow {
     /// The provider detected.
     pub provider: Option<String>,
     /// Problem codes found.
-    pub problems: Vec<String>,
+    pub problems: Vec<core::ProblemCode>,
 }
 
 /// An export format.
@@ -184,7 +184,7 @@ impl From<core::import::Planned> for ImportRow {
                 core::import::Action::Unchanged => ImportAction::Unchanged,
             },
             provider: p.provider,
-            problems: p.problems.iter().map(|c| c.as_str().to_owned()).collect(),
+            problems: p.problems.clone(),
         }
     }
 }

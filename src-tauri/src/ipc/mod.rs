@@ -25,20 +25,97 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 use ts_rs::TS;
 
+/// What went wrong, as the UI tells cases apart: each case it must handle differently
+/// has its own code, and the TypeScript union is generated from this enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The vault is locked.
+    Locked,
+    /// There is no vault yet.
+    NotInitialized,
+    /// A vault exists already.
+    Exists,
+    /// The data directory or its settings.
+    Home,
+    /// The OS keychain.
+    Keychain,
+    /// The passphrase is wrong.
+    WrongPassphrase,
+    /// A passphrase is needed.
+    PassphraseRequired,
+    /// The vault could not be unlocked.
+    Unlock,
+    /// The vault could not be read or written.
+    Vault,
+    /// A name is not valid.
+    InvalidName,
+    /// A value is not valid.
+    InvalidValue,
+    /// A variable does not exist.
+    NotFound,
+    /// An environment does not exist.
+    UnknownEnvironment,
+    /// An environment change is not allowed.
+    Environment,
+    /// The variable is inherited from another environment.
+    Inherited,
+    /// The checks refuse the value.
+    Refused,
+    /// A key of another provider.
+    OtherProvider,
+    /// There is no previous value.
+    NoHistory,
+    /// The provider catalog.
+    Catalog,
+    /// An online check.
+    Verify,
+    /// A file could not be read or written.
+    Io,
+    /// A file is not a `.env` file.
+    InvalidFile,
+    /// A format cannot carry a value.
+    Unrepresentable,
+    /// A path inside a git work tree.
+    Tracked,
+    /// Names an import would overwrite.
+    ImportExists,
+    /// A profile does not exist.
+    ProfileNotFound,
+    /// A profile of that name exists.
+    ProfileExists,
+    /// A profile names variables its environment does not have.
+    ProfileVariables,
+    /// A profile has no command.
+    NoCommand,
+    /// The agent's program cannot be found.
+    ProgramNotFound,
+    /// The agent could not be started.
+    Launch,
+    /// That agent is not running.
+    NotRunning,
+    /// The audit log.
+    Audit,
+    /// The clipboard.
+    Clipboard,
+    /// An unknown rotation preset.
+    InvalidPreset,
+}
+
 /// An error as the UI sees it: a stable `code` to branch on, and a `message` that tells
 /// the user what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct IpcError {
-    /// A stable machine-readable code: `locked`, `not_found`, `invalid_name`, ...
-    pub code: String,
+    /// What went wrong, for the UI to branch on.
+    pub code: ErrorCode,
     /// One sentence for the user.
     pub message: String,
 }
 
 impl IpcError {
     /// An error with this code and message.
-    pub fn new(code: &str, message: impl ToString) -> Self {
-        Self { code: code.to_owned(), message: message.to_string() }
+    pub fn new(code: ErrorCode, message: impl ToString) -> Self {
+        Self { code, message: message.to_string() }
     }
 }
 
@@ -47,7 +124,13 @@ macro_rules! ipc_error_from {
     ($($ty:ty => |$e:ident| $code:expr),* $(,)?) => {
         $(impl From<$ty> for IpcError {
             fn from($e: $ty) -> Self {
-                let code: &str = $code;
+                #[allow(unused_imports)]
+                use ErrorCode::*;
+                let code: ErrorCode = {
+                    #[allow(unused_variables)]
+                    let $e = &$e;
+                    $code
+                };
                 IpcError::new(code, &$e)
             }
         })*
@@ -55,78 +138,99 @@ macro_rules! ipc_error_from {
 }
 
 ipc_error_from! {
-    core::NameError => |e| "invalid_name",
-    core::ValueError => |e| "invalid_value",
-    core::HomeError => |e| match e { core::HomeError::NotInitialized(_) => "not_initialized", _ => "home" },
+    core::NameError => |e| InvalidName,
+    core::ValueError => |e| InvalidValue,
+    core::HomeError => |e| match e { core::HomeError::NotInitialized(_) => NotInitialized, _ => Home },
     core::InitError => |e| match e {
-        core::InitError::Exists(_) => "exists",
-        core::InitError::Keychain(_) => "keychain",
-        _ => "io",
+        core::InitError::Exists(_) => Exists,
+        core::InitError::Keychain(_) => Keychain,
+        _ => Io,
     },
     core::UnlockError => |e| match e {
-        core::UnlockError::Identity { source: core::IdentityError::WrongPassphrase, .. } => "wrong_passphrase",
-        core::UnlockError::Identity { source: core::IdentityError::PassphraseRequired, .. } => "passphrase_required",
-        core::UnlockError::Keychain(_) => "keychain",
-        _ => "unlock",
+        core::UnlockError::Identity { source: core::IdentityError::WrongPassphrase, .. } => WrongPassphrase,
+        core::UnlockError::Identity { source: core::IdentityError::PassphraseRequired, .. } => PassphraseRequired,
+        core::UnlockError::Keychain(_) => Keychain,
+        _ => Unlock,
     },
-    core::OpenError => |e| "vault",
+    core::OpenError => |e| Vault,
     core::GetError => |e| match e {
-        core::GetError::NotFound { .. } => "not_found",
-        core::GetError::Environment(_) => "unknown_environment",
-        core::GetError::Keychain(_) => "keychain",
-        _ => "vault",
+        core::GetError::NotFound { .. } => NotFound,
+        core::GetError::Environment(_) => UnknownEnvironment,
+        core::GetError::Keychain(_) => Keychain,
+        _ => Vault,
     },
     core::SetError => |e| match e {
-        core::SetError::Environment(_) => "unknown_environment",
-        core::SetError::Refused { .. } => "refused",
-        core::SetError::Keychain(_) => "keychain",
-        _ => "vault",
+        core::SetError::Environment(_) => UnknownEnvironment,
+        core::SetError::Refused { .. } => Refused,
+        core::SetError::Keychain(_) => Keychain,
+        _ => Vault,
     },
     core::EditError => |e| match e {
-        core::EditError::NotFound { .. } => "not_found",
-        core::EditError::Environment(_) => "unknown_environment",
-        core::EditError::NoHistory { .. } => "no_history",
-        _ => "vault",
+        core::EditError::NotFound { .. } => NotFound,
+        core::EditError::Environment(_) => UnknownEnvironment,
+        core::EditError::NoHistory { .. } => NoHistory,
+        _ => Vault,
     },
-    core::CatalogError => |e| "catalog",
-    core::validate::verify::VerifyError => |e| "verify",
-    core::SaveError => |e| "vault",
+    core::CatalogError => |e| Catalog,
+    core::validate::verify::VerifyError => |e| Verify,
+    core::SaveError => |e| Vault,
     core::EnvironmentChangeError => |e| match e {
-        core::EnvironmentChangeError::Environment(core::EnvironmentError::Unknown(_)) => "unknown_environment",
-        core::EnvironmentChangeError::Environment(_) => "environment",
-        _ => "vault",
+        core::EnvironmentChangeError::Environment(core::EnvironmentError::Unknown(_)) => UnknownEnvironment,
+        core::EnvironmentChangeError::Environment(_) => Environment,
+        _ => Vault,
     },
     core::import::ImportError => |e| match e {
-        core::import::ImportError::Exists { .. } => "exists",
-        _ => "vault",
+        core::import::ImportError::Exists { .. } => ImportExists,
+        core::import::ImportError::Value { .. } => InvalidValue,
+        _ => Vault,
     },
     core::ExportError => |e| match e {
-        core::ExportError::Unrepresentable(_) => "unrepresentable",
-        core::ExportError::Guard(_) => "tracked",
-        core::ExportError::Get(core::GetError::NotFound { .. }) => "not_found",
-        _ => "io",
+        core::ExportError::Unrepresentable(_) => Unrepresentable,
+        core::ExportError::Guard(_) => Tracked,
+        core::ExportError::Get(core::GetError::NotFound { .. }) => NotFound,
+        _ => Io,
     },
-    core::dotenv::DotenvError => |e| "invalid_file",
-    core::ProfileError => |e| match e {
-        core::ProfileError::Unknown(_) => "not_found",
-        core::ProfileError::Exists(_) => "exists",
-        core::ProfileError::Environment(_) => "unknown_environment",
-        core::ProfileError::MissingVariables { .. } => "not_found",
-        _ => "vault",
+    core::dotenv::DotenvError => |e| InvalidFile,
+    core::ProfileError => |e| profile_code(&e),
+    core::launch::LaunchError => |e| match e {
+        core::launch::LaunchError::Profile(p) => profile_code(p),
+        core::launch::LaunchError::Get(core::GetError::NotFound { .. }) => NotFound,
+        core::launch::LaunchError::Get(core::GetError::Environment(_)) => UnknownEnvironment,
+        core::launch::LaunchError::Get(core::GetError::Keychain(_)) => Keychain,
+        core::launch::LaunchError::NoCommand(_) | core::launch::LaunchError::NoCommandGiven => NoCommand,
+        core::launch::LaunchError::NotFound(_) => ProgramNotFound,
+        core::launch::LaunchError::TemplateRead { .. } | core::launch::LaunchError::Template(_) => InvalidFile,
+        _ => Launch,
     },
-    core::audit::AuditError => |e| "audit",
+    core::audit::AuditError => |e| Audit,
+    core::RecordError => |e| Audit,
+    core::VerifyAuditError => |e| Audit,
+    core::IdentityExportError => |e| match e {
+        core::IdentityExportError::Guard(_) => Tracked,
+        _ => Io,
+    },
     core::RotateError => |e| match e {
-        core::RotateError::NotFound { .. } => "not_found",
-        core::RotateError::OtherProvider { .. } => "other_provider",
-        core::RotateError::Set(core::SetError::Refused { .. }) => "refused",
-        _ => "vault",
+        core::RotateError::NotFound { .. } => NotFound,
+        core::RotateError::OtherProvider { .. } => OtherProvider,
+        core::RotateError::Set(core::SetError::Refused { .. }) => Refused,
+        _ => Vault,
     },
     core::RemoveError => |e| match e {
-        core::RemoveError::Inherited { .. } => "inherited",
-        core::RemoveError::NotFound { .. } => "not_found",
-        core::RemoveError::Environment(_) => "unknown_environment",
-        _ => "vault",
+        core::RemoveError::Inherited { .. } => Inherited,
+        core::RemoveError::NotFound { .. } => NotFound,
+        core::RemoveError::Environment(_) => UnknownEnvironment,
+        _ => Vault,
     },
+}
+
+fn profile_code(e: &core::ProfileError) -> ErrorCode {
+    match e {
+        core::ProfileError::Unknown(_) => ErrorCode::ProfileNotFound,
+        core::ProfileError::Exists(_) => ErrorCode::ProfileExists,
+        core::ProfileError::Environment(_) => ErrorCode::UnknownEnvironment,
+        core::ProfileError::MissingVariables { .. } => ErrorCode::ProfileVariables,
+        _ => ErrorCode::Vault,
+    }
 }
 
 /// How the vault's identity is kept.
@@ -265,6 +369,8 @@ pub struct Revealed {
     pub value: SecretString,
     /// How long the UI shows it before hiding it again.
     pub hide_after_ms: u32,
+    /// Why the reveal could not be recorded in the audit log, if so.
+    pub audit_warning: Option<String>,
 }
 
 /// The answer to a copy: the value went to the clipboard, not to the UI.
@@ -273,6 +379,8 @@ pub struct Revealed {
 pub struct Copied {
     /// When the clipboard will be cleared, unless it changed meanwhile.
     pub clear_after_ms: u32,
+    /// Why the copy could not be recorded in the audit log, if so.
+    pub audit_warning: Option<String>,
 }
 
 fn expose<S: Serializer>(value: &SecretString, s: S) -> Result<S::Ok, S::Error> {
@@ -339,7 +447,7 @@ impl From<core::VariableSummary> for VariableRow {
             check: v.validation.map(|c| CheckInfo {
                 provider: c.provider,
                 format: c.format.into(),
-                problems: c.problems.iter().map(|p| p.as_str().to_owned()).collect(),
+                problems: c.problems.clone(),
                 checked: rfc3339(c.checked),
                 online: c.online.as_ref().map(|o| o.result.into()),
                 online_status: c.online.as_ref().and_then(|o| o.status),
@@ -359,6 +467,11 @@ pub fn bindings() -> Vec<(String, String)> {
     }
     let mut out = Vec::new();
     one::<IpcError>(&mut out);
+    one::<core::ProblemCode>(&mut out);
+    one::<core::rotation::Status>(&mut out);
+    one::<core::rotation::SecretClass>(&mut out);
+    one::<core::audit::Access>(&mut out);
+    one::<ErrorCode>(&mut out);
     one::<IdentityKind>(&mut out);
     one::<AppStatus>(&mut out);
     one::<EnvironmentInfo>(&mut out);
@@ -390,10 +503,27 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<ActivityEntry>(&mut out);
     one::<crate::agents::AgentRun>(&mut out);
     one::<crate::agents::AgentOutput>(&mut out);
+    one::<crate::agents::AgentStream>(&mut out);
     one::<crate::agents::AgentExit>(&mut out);
     one::<RotationRow>(&mut out);
     one::<RotateRequest>(&mut out);
     one::<RotateResult>(&mut out);
     one::<RotationPolicyRequest>(&mut out);
+    let events = [
+        ("AGENT_OUTPUT_EVENT", crate::agents::AGENT_OUTPUT_EVENT, "An agent's masked output (AgentOutput)."),
+        ("AGENT_EXIT_EVENT", crate::agents::AGENT_EXIT_EVENT, "An agent ended (AgentExit)."),
+        ("VAULT_LOCKED_EVENT", crate::VAULT_LOCKED_EVENT, "The vault locked itself after inactivity."),
+        (
+            "OPEN_ROTATION_EVENT",
+            crate::reminders::OPEN_ROTATION_EVENT,
+            "The tray asks for the Rotation screen.",
+        ),
+    ];
+    let mut text =
+        String::from("// Generated from src-tauri: the names of the events the app emits. Do not edit.\n");
+    for (constant, name, doc) in events {
+        text.push_str(&format!("\n/** {doc} */\nexport const {constant} = {name:?};\n"));
+    }
+    out.push(("events.ts".to_owned(), text));
     out
 }

@@ -17,10 +17,10 @@ pub struct RotationRow {
     pub provider: Option<String>,
     /// Where its provider issues keys.
     pub keys_page: Option<String>,
-    /// api key, database password, webhook secret or token.
-    pub class: String,
-    /// ok, due_soon, overdue, expired or no_policy.
-    pub status: String,
+    /// What kind of secret, for its preset interval.
+    pub class: core::rotation::SecretClass,
+    /// Where it stands.
+    pub status: core::rotation::Status,
     /// The interval in days.
     pub interval_days: Option<u32>,
     /// When its value last changed (RFC 3339).
@@ -50,8 +50,8 @@ impl RotationRow {
                 .and_then(|p| catalog.provider(p))
                 .and_then(|p| p.keys_page.clone()),
             provider: v.provider.clone(),
-            class: due.class.as_str().to_owned(),
-            status: due.schedule.status.as_str().to_owned(),
+            class: due.class,
+            status: due.schedule.status,
             interval_days: due.schedule.interval_days,
             rotated: rfc3339(v.rotated),
             due: due.schedule.due.map(rfc3339),

@@ -7,13 +7,15 @@ use anyhow::{Context, Result, bail};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
+use latchkey_core::audit::Access;
+use latchkey_core::text::printable;
+
 use crate::cli::{AuditArgs, AuditCommand};
 
 pub fn run(args: AuditArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let log = vault.audit_log().context("cannot open the audit log")?;
     if let Some(AuditCommand::Verify) = args.command {
-        return match log.verify().context("cannot read the audit log")? {
+        return match vault.verify_audit().context("cannot check the audit log")? {
             Ok(count) => {
                 eprintln!("The audit log is intact: {count} entries, each chained to the one before.");
                 Ok(())
@@ -21,6 +23,7 @@ pub fn run(args: AuditArgs) -> Result<()> {
             Err(tampering) => bail!("the audit log was tampered with: {tampering}"),
         };
     }
+    let log = vault.audit_log().context("cannot open the audit log")?;
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let entries: Vec<_> = log
         .entries()
@@ -34,20 +37,27 @@ pub fn run(args: AuditArgs) -> Result<()> {
     } else if entries.is_empty() {
         eprintln!("No entries{}.", if since.is_some() { " since then" } else { " yet" });
     } else {
-        for e in &entries {
+        for e in &latchkey_core::audit::with_outcomes(entries) {
             let at = e.at.format(&Rfc3339).unwrap_or_default();
             let what = match (&e.event.program, &e.event.profile) {
                 (_, Some(profile)) => format!("profile {profile}"),
                 (Some(program), None) => program.clone(),
                 (None, None) => e.event.path.clone().unwrap_or_default(),
             };
-            let exit = e.event.exit_code.map(|c| format!(" exit {c}")).unwrap_or_default();
+            let outcome = match (e.access, e.event.exit_code) {
+                (_, Some(code)) => format!(" exit {code}"),
+                (Access::Grant, None) => {
+                    " (no exit recorded: still running, or latchkey was killed)".to_owned()
+                }
+                _ => String::new(),
+            };
             writeln!(
                 out,
-                "{at}  {:7} {:10} {}  {what}{exit}",
+                "{at}  {:8} {:10} {}  {}{outcome}",
                 e.access.as_str(),
-                e.event.env,
-                e.event.names.join(",")
+                printable(&e.event.env),
+                printable(&e.event.names.join(",")),
+                printable(&what),
             )?;
         }
     }

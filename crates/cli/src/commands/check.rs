@@ -49,7 +49,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         return check_stdin(&args, &catalog);
     }
     let vault = super::unlock()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let mut checked = vault
         .check(env, &catalog, args.name.as_ref(), args.online)
         .with_context(|| format!("cannot check `{env}`"))?;

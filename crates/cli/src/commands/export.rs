@@ -6,28 +6,36 @@ use std::io::Write as _;
 use anyhow::{Context, Result};
 use latchkey_core::audit::Access;
 use latchkey_core::export::ExportState;
-use latchkey_core::{ExportRequest, export};
+use latchkey_core::output::Target;
+use latchkey_core::text::printable;
+use latchkey_core::{ExportRequest, Exported, export};
 
 use crate::cli::{ExportArgs, ExportsArgs, InjectArgs};
 
 pub fn run(args: ExportArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let request = ExportRequest { env: env.clone(), format: args.format, only: args.only };
     match &args.out {
         Some(path) => {
-            let record = vault
+            let exported = vault
                 .export_to_file(&request, path, args.allow_tracked)
                 .with_context(|| format!("cannot export `{env}`"))?;
-            let mut event = super::event(env, record.names.iter().map(|n| n.to_string()));
-            event.path = Some(record.path.display().to_string());
+            let (names, to) = match &exported {
+                Exported::File(record) => (&record.names, record.path.display().to_string()),
+                Exported::Stream { to, names } => (names, to.clone()),
+            };
+            let mut event = super::event(env, names.iter().map(|n| n.to_string()));
+            event.path = Some(to.clone());
             super::record(&vault, Access::Export, event);
-            eprintln!(
-                "Wrote {} variable(s) of `{env}` to {} ({}, mode 0600). `latchkey exports` tells when it goes stale.",
-                record.names.len(),
-                record.path.display(),
-                record.format
-            );
+            if let Exported::File(record) = &exported {
+                eprintln!(
+                    "Wrote {} variable(s) of `{env}` to {} ({}, mode 0600). `latchkey exports` tells when it goes stale.",
+                    record.names.len(),
+                    printable(&to),
+                    record.format
+                );
+            }
         }
         None => {
             let (text, names) =
@@ -57,7 +65,7 @@ pub fn list(args: ExportsArgs) -> Result<()> {
                 e.state.as_str(),
                 e.record.env.as_str(),
                 e.record.format.as_str(),
-                e.record.path.display()
+                printable(&e.record.path.display().to_string())
             )?;
         }
         let stale = exports.iter().filter(|e| e.state != ExportState::Current).count();
@@ -83,12 +91,17 @@ pub fn inject(args: InjectArgs) -> Result<()> {
     }
     match &args.output {
         Some(path) => {
-            if !args.allow_tracked {
+            let target = Target::of(path)?;
+            if let Some(file) = target.file()
+                && !args.allow_tracked
+            {
                 export::guard_against_git(path)?;
+                export::guard_against_git(file)?;
             }
-            latchkey_core::write_private_file(path, text.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("Wrote {} (mode 0600).", path.display());
+            target.write(text.as_bytes())?;
+            if let Some(file) = target.file() {
+                eprintln!("Wrote {} (mode 0600).", printable(&file.display().to_string()));
+            }
         }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }

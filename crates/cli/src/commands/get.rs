@@ -10,7 +10,7 @@ use crate::cli::NameArgs;
 
 pub fn run(args: NameArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let value =
         vault.get(env, &args.name).with_context(|| format!("cannot read {} from `{env}`", args.name))?;
     super::record(&vault, Access::Get, super::event(env, [args.name.to_string()]));

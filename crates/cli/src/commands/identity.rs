@@ -1,47 +1,38 @@
 //! `latchkey identity export|show`.
 
-use std::fs::OpenOptions;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 
 use anyhow::{Context, Result};
 use latchkey_core::IdentityLocation;
+use latchkey_core::text::printable;
 
 use crate::cli::IdentityCommand;
 
 pub fn run(command: IdentityCommand) -> Result<()> {
     let vault = super::unlock()?;
     match command {
-        IdentityCommand::Export { out } => {
-            let text = vault.export_identity();
-            match out {
-                Some(path) => {
-                    let mut options = OpenOptions::new();
-                    options.write(true).create_new(true);
-                    #[cfg(unix)]
-                    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                    let mut file = options.open(&path).with_context(|| {
-                        format!("cannot create {} (it must not exist already)", path.display())
-                    })?;
-                    file.write_all(text.as_bytes())?;
-                    file.sync_all()?;
-                    eprintln!(
-                        "Wrote the identity to {}. Anyone with this file can read the vault: keep it safe.",
-                        path.display()
-                    );
-                    eprintln!(
-                        "Open the vault with: age -d -i {} {}",
-                        path.display(),
-                        vault.home().vault_path().display()
-                    );
-                }
-                None => {
-                    if io::stdout().is_terminal() {
-                        eprintln!("Anyone with this identity can read the vault: keep it safe.");
-                    }
-                    io::stdout().lock().write_all(text.as_bytes())?;
-                }
+        IdentityCommand::Export { out, allow_tracked } => match out {
+            Some(path) => {
+                let to =
+                    vault.export_identity_to(&path, allow_tracked).context("cannot export the identity")?;
+                let to = printable(&to);
+                eprintln!(
+                    "Wrote the identity to {to}. Anyone with this file can read the vault: keep it safe."
+                );
+                eprintln!(
+                    "Open the vault with: age -d -i {to} {}",
+                    printable(&vault.home().vault_path().display().to_string())
+                );
             }
-        }
+            None => {
+                if io::stdout().is_terminal() {
+                    eprintln!("Anyone with this identity can read the vault: keep it safe.");
+                }
+                vault
+                    .export_identity_to(std::path::Path::new("-"), true)
+                    .context("cannot export the identity")?;
+            }
+        },
         IdentityCommand::Show => {
             let settings = vault.settings();
             println!("vault:       {}", vault.home().vault_path().display());

@@ -13,7 +13,7 @@ use crate::cli::ImportArgs;
 pub fn run(args: ImportArgs) -> Result<()> {
     let vault = super::unlock()?;
     let catalog = super::catalog()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let (source, entries) = match (&args.file, &args.from_env) {
         (Some(path), _) => {
             let text =

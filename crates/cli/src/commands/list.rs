@@ -12,7 +12,7 @@ use crate::cli::ListArgs;
 
 pub fn run(args: ListArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let variables = vault.list(env).with_context(|| format!("cannot list `{env}`"))?;
     if args.json {
         let json = serde_json::to_string_pretty(&variables)?;

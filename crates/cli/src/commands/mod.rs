@@ -33,6 +33,17 @@ pub fn run(command: Command) -> Result<u8> {
 }
 
 fn run_verb(command: Command) -> Result<()> {
+    let result = dispatch(command);
+    if let Some(vault) = UNLOCKED.get() {
+        print_notices(vault);
+    }
+    result
+}
+
+/// The vault this invocation unlocked, to print its notices at the end.
+static UNLOCKED: std::sync::OnceLock<std::sync::Arc<Vault>> = std::sync::OnceLock::new();
+
+fn dispatch(command: Command) -> Result<()> {
     match command {
         Command::Run(_) => unreachable!("handled by run"),
         Command::Init(args) => init::run(args),
@@ -70,6 +81,14 @@ fn record(vault: &Vault, access: latchkey_core::audit::Access, event: latchkey_c
     }
 }
 
+/// Prints what the vault found the user should know (open permissions, a rolled-back
+/// vault), each once.
+fn print_notices(vault: &Vault) {
+    for notice in vault.take_notices() {
+        eprintln!("latchkey: warning: {}", latchkey_core::text::printable(&notice));
+    }
+}
+
 /// An audit event in `env` for `names`, from the current directory.
 fn event(
     env: &latchkey_core::EnvironmentName,
@@ -89,9 +108,13 @@ fn catalog() -> Result<latchkey_core::Catalog> {
 }
 
 /// Unlocks the vault, with the identity from `LATCHKEY_IDENTITY` or the settings.
-fn unlock() -> Result<Vault> {
+/// Its notices are printed when the command ends.
+fn unlock() -> Result<std::sync::Arc<Vault>> {
     let home = home()?;
     let identity_file = std::env::var_os("LATCHKEY_IDENTITY").filter(|v| !v.is_empty()).map(PathBuf::from);
-    Vault::unlock(&home, identity_file.as_deref(), crate::input::existing_passphrase)
-        .context("cannot unlock the vault")
+    let vault = Vault::unlock(&home, identity_file.as_deref(), crate::input::existing_passphrase)
+        .context("cannot unlock the vault")?;
+    let vault = std::sync::Arc::new(vault);
+    let _ = UNLOCKED.set(vault.clone());
+    Ok(vault)
 }

@@ -6,7 +6,7 @@ use crate::cli::NameArgs;
 
 pub fn run(args: NameArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let removed =
         vault.remove(env, &args.name).with_context(|| format!("cannot remove {} from `{env}`", args.name))?;
     eprintln!("Removed {} from `{env}`.", args.name);

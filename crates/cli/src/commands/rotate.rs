@@ -19,7 +19,7 @@ fn day(at: OffsetDateTime) -> String {
 
 pub fn status(args: StatusArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let now = OffsetDateTime::now_utc();
     let dues = vault
         .rotation(env, args.preset.parse::<Presets>()?, now)
@@ -100,7 +100,7 @@ fn rank(status: Status) -> u8 {
 pub fn rotate(args: RotateArgs) -> Result<()> {
     let vault = super::unlock()?;
     let catalog = super::catalog()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let name = &args.name;
     let current = vault
         .list(env)?
@@ -174,7 +174,7 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
 
 pub fn rollback(args: NameArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     vault.rollback(env, &args.name).with_context(|| format!("cannot roll back {}", args.name))?;
     eprintln!(
         "Restored the previous value of {} in `{env}`; the value it replaced is in its history.",
@@ -185,7 +185,7 @@ pub fn rollback(args: NameArgs) -> Result<()> {
 
 pub fn history(args: NameArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let dates = vault
         .history(env, &args.name)
         .with_context(|| format!("cannot read the history of {}", args.name))?;
@@ -204,7 +204,7 @@ pub fn history(args: NameArgs) -> Result<()> {
 pub fn calendar(args: CalendarArgs) -> Result<()> {
     let vault = super::unlock()?;
     let catalog = super::catalog()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let now = OffsetDateTime::now_utc();
     let dues = vault.rotation(env, args.preset.parse::<Presets>()?, now)?;
     let vault_id = vault.settings().vault_id.clone();
@@ -226,12 +226,12 @@ pub fn calendar(args: CalendarArgs) -> Result<()> {
         })
         .collect();
     let text = rotation::calendar(&items, args.remind, now);
-    latchkey_core::write_private_file(&args.out, text.as_bytes())
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let target = latchkey_core::output::Target::of(&args.out)?;
+    target.write(text.as_bytes())?;
     eprintln!(
         "Wrote {} due date(s) to {}, each with a reminder {} days ahead.",
         items.len(),
-        args.out.display(),
+        latchkey_core::text::printable(&target.display()),
         args.remind
     );
     if std::io::stdout().is_terminal() {

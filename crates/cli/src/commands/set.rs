@@ -14,7 +14,7 @@ use crate::input;
 pub fn run(args: SetArgs) -> Result<()> {
     let vault = super::unlock()?;
     let catalog = super::catalog()?;
-    let env = &args.env.env;
+    let env = &args.env.name();
     let mut value = match &args.value {
         Some(text) => parse_text_value(text)?,
         None => {

@@ -29,6 +29,7 @@ mod environments;
 
 pub use environments::Resolved;
 
+use crate::audit::Anchor;
 use crate::environment::Environment;
 use crate::export::ExportRecord;
 use crate::name::ProfileName;
@@ -64,9 +65,11 @@ pub enum DecodeError {
 #[derive(Debug, Clone)]
 pub struct Document {
     id: String,
+    generation: u64,
     environments: BTreeMap<EnvironmentName, Environment>,
     exports: Vec<ExportRecord>,
     audit_key: Option<Zeroizing<String>>,
+    audit_anchor: Option<Anchor>,
     profiles: BTreeMap<ProfileName, Profile>,
 }
 
@@ -101,7 +104,36 @@ impl Document {
     pub fn new(id: String) -> Self {
         let mut environments = BTreeMap::new();
         environments.insert(EnvironmentName::default_name(), Environment::new());
-        Self { id, environments, exports: Vec::new(), audit_key: None, profiles: BTreeMap::new() }
+        Self {
+            id,
+            generation: 0,
+            environments,
+            exports: Vec::new(),
+            audit_key: None,
+            audit_anchor: None,
+            profiles: BTreeMap::new(),
+        }
+    }
+
+    /// How many times this vault was written: it only grows, so an older file is told
+    /// from the latest.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Counts one more write.
+    pub(crate) fn next_generation(&mut self) {
+        self.generation = self.generation.saturating_add(1);
+    }
+
+    /// Where the audit log stood when the vault last saw it.
+    pub fn audit_anchor(&self) -> Option<&Anchor> {
+        self.audit_anchor.as_ref()
+    }
+
+    /// Moves the audit anchor.
+    pub(crate) fn set_audit_anchor(&mut self, anchor: Anchor) {
+        self.audit_anchor = Some(anchor);
     }
 
     /// The vault's id: random, fixed at `init`, used to name its keychain entries.
@@ -135,7 +167,7 @@ impl Document {
             .get_or_insert_with(|| {
                 let mut bytes = Zeroizing::new([0u8; 32]);
                 getrandom::fill(bytes.as_mut()).expect("the OS provides randomness");
-                Zeroizing::new(bytes.iter().map(|b| format!("{b:02x}")).collect())
+                Zeroizing::new(crate::encoding::hex(bytes.as_ref()))
             })
             .as_str()
     }
@@ -167,6 +199,8 @@ impl Document {
         let raw = RawDocument {
             format: FORMAT_VERSION,
             id: self.id.clone(),
+            generation: self.generation,
+            audit_anchor: self.audit_anchor.clone(),
             audit_key: self.audit_key.as_ref().map(|k| SecretString::from(k.as_str())),
             environments: self
                 .environments
@@ -196,7 +230,7 @@ impl Document {
                 {
                     return Err(DecodeError::NewerFormat { found: probe.format });
                 }
-                return Err(DecodeError::Malformed { reason: describe_toml_error(&err) });
+                return Err(DecodeError::Malformed { reason: describe_toml_error(&err, text) });
             }
         };
         if raw.format > FORMAT_VERSION {
@@ -227,18 +261,71 @@ impl Document {
             }
         }
         let audit_key = raw.audit_key.map(|k| Zeroizing::new(k.expose_secret().to_owned()));
-        Ok(Self { id: raw.id, environments, exports: raw.exports, audit_key, profiles: raw.profiles })
+        Ok(Self {
+            id: raw.id,
+            generation: raw.generation,
+            environments,
+            exports: raw.exports,
+            audit_key,
+            audit_anchor: raw.audit_anchor,
+            profiles: raw.profiles,
+        })
     }
 }
 
-/// The TOML error's message without the excerpt of the document it quotes, which could
-/// hold a secret value.
-fn describe_toml_error(err: &toml::de::Error) -> String {
+/// What a TOML error says, as a reason and a place, never holding text of the document
+/// but its field names: serde's messages quote the value they could not take (`unknown
+/// variant `sk-...``), and a hand-edited vault may have a key in the wrong field.
+fn describe_toml_error(err: &toml::de::Error, text: &str) -> String {
     let message = err.message().lines().next().unwrap_or("unreadable").trim();
-    match err.span() {
-        Some(span) => format!("{message}, at byte {}", span.start),
-        None => message.to_owned(),
+    let reason = without_quotes(message);
+    let Some(span) = err.span() else { return reason };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_text = text[before.rfind('\n').map_or(0, |i| i + 1)..].lines().next().unwrap_or_default();
+    let key = line_text.split_once('=').map(|(k, _)| k.trim()).filter(|k| is_field_name(k));
+    let table = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|h| h.trim_matches(|c| c == '[' || c == ']'))
+        .filter(|h| {
+            h.split('.').all(|part| {
+                is_field_name(part) || VariableName::new(part).is_ok() || EnvironmentName::new(part).is_ok()
+            })
+        });
+    match (key, table) {
+        (Some(key), Some(table)) => format!("{reason}: `{key}` of [{table}], line {line}"),
+        (Some(key), None) => format!("{reason}: `{key}`, line {line}"),
+        (None, Some(table)) => format!("{reason}: in [{table}], line {line}"),
+        (None, None) => format!("{reason}: line {line}"),
     }
+}
+
+/// A serde message without the text it quotes, keeping what was expected (which comes
+/// from the document's shape, not its content).
+fn without_quotes(message: &str) -> String {
+    let (head, expected) = match message.split_once(", expected ") {
+        Some((head, expected)) => (head, Some(expected)),
+        None => (message, None),
+    };
+    let head =
+        head.split(['`', '"', '\'']).next().unwrap_or_default().trim().trim_end_matches([':', ',']).trim();
+    let head = if head.is_empty() { "not valid" } else { head };
+    match expected {
+        Some(expected) => format!("{head}, expected {expected}"),
+        None => head.to_owned(),
+    }
+}
+
+/// Whether `text` looks like one of the document's own field names (`kind`,
+/// `keychain_account`), so it may be shown.
+fn is_field_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 32
+        && text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 #[derive(Deserialize)]
@@ -251,6 +338,10 @@ struct FormatProbe {
 struct RawDocument {
     format: u32,
     id: String,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    generation: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit_anchor: Option<Anchor>,
     #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "expose")]
     audit_key: Option<SecretString>,
     #[serde(default)]
@@ -306,6 +397,10 @@ struct RawPast {
     value: SecretString,
     #[serde(with = "time::serde::rfc3339")]
     until: OffsetDateTime,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn expose_one<S: Serializer>(value: &SecretString, s: S) -> Result<S::Ok, S::Error> {
@@ -444,6 +539,20 @@ mod tests {
         assert!(!err.contains('\n'), "error must be one line: {err}");
         assert!(Document::decode("format = 1\nid = \"x\"\n").is_err(), "no default environment");
         assert!(Document::decode("garbage").is_err());
+    }
+
+    #[test]
+    fn decode_errors_name_the_field_and_never_the_value() {
+        let doc = "format = 1\nid = \"x\"\n[environments.default.variables.K]\nkind = \"sk-proj-LEAKvalue\"\nstore = \"vault\"\nvalue = \"v\"\ncreated = \"2026-01-01T00:00:00Z\"\nupdated = \"2026-01-01T00:00:00Z\"\n";
+        let err = Document::decode(doc).unwrap_err().to_string();
+        assert!(!err.contains("LEAK"), "{err}");
+        assert!(
+            err.contains("`kind` of [environments.default.variables.K]") && err.contains("expected"),
+            "{err}"
+        );
+        let doc = "format = 1\nid = \"x\"\n[environments.default.variables.K]\nsk-proj-pasted-key = 1\n";
+        let err = Document::decode(doc).unwrap_err().to_string();
+        assert!(!err.contains("pasted"), "{err}");
     }
 
     #[test]

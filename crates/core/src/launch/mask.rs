@@ -1,10 +1,18 @@
-//! Masking: every injected secret value of 6 or more characters is replaced by
+//! Masking: every secret value of 6 or more characters is replaced by
 //! `<latchkey:NAME>` in a child's output, including values split across writes.
+//!
+//! A value is looked for in the forms a program or a terminal may give it: as it is;
+//! with its line breaks turned into CRLF (a pseudo-terminal does that); each line of a
+//! multi-line value on its own (a PEM's body, printed line by line); escaped as a JSON
+//! string; and, for values of 16 characters or more, base64-encoded from an aligned
+//! start. Where matches overlap, one span is masked, named by the longest: a secret that
+//! contains another is masked whole.
 //!
 //! The masker is a stream filter. It passes bytes through as soon as they cannot be the
 //! start of a secret, and holds back only the shortest tail that still could be, so an
-//! interactive program's prompt appears at once. Overlapping values are masked as one
-//! span, so no part of either leaks.
+//! interactive program's prompt appears at once.
+//!
+//! It is not withholding (which variables a child gets): see [`super::withhold`].
 
 use std::sync::Arc;
 
@@ -14,60 +22,120 @@ use zeroize::Zeroizing;
 
 /// Values shorter than this are not masked: they would corrupt ordinary output.
 pub const MIN_MASKED_LEN: usize = 6;
+/// Values at least this long are also masked in their base64 form.
+pub const MIN_BASE64_LEN: usize = 16;
 
 /// A stream filter that masks secret values.
 #[derive(Clone)]
 pub struct Masker {
     automaton: Option<Arc<AhoCorasick>>,
-    /// The values, by pattern index, to test held-back tails against.
-    values: Arc<Vec<Zeroizing<Vec<u8>>>>,
+    /// The patterns, by index, to test held-back tails against.
+    patterns: Arc<Vec<Zeroizing<Vec<u8>>>>,
     replacements: Arc<Vec<Vec<u8>>>,
-    /// Which bytes start some value.
+    /// Which bytes start some pattern.
     first_bytes: [bool; 256],
     longest: usize,
+    /// Names of values too short to mask.
+    too_short: Arc<Vec<String>>,
     held: Zeroizing<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Masker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Masker").field("values", &self.values.len()).finish_non_exhaustive()
+        f.debug_struct("Masker").field("patterns", &self.patterns.len()).finish_non_exhaustive()
     }
 }
 
-impl Masker {
-    /// A masker for these (name, value) pairs; values shorter than
-    /// [`MIN_MASKED_LEN`] characters are left alone.
-    pub fn new<'a>(secrets: impl IntoIterator<Item = (&'a str, &'a SecretString)>) -> Self {
-        let mut values = Vec::new();
-        let mut replacements = Vec::new();
-        for (name, value) in secrets {
-            let bytes = value.expose_secret().as_bytes();
-            if value.expose_secret().chars().count() >= MIN_MASKED_LEN {
-                values.push(Zeroizing::new(bytes.to_vec()));
-                replacements.push(format!("<latchkey:{name}>").into_bytes());
+/// The forms in which a value is looked for in output.
+fn forms(value: &str) -> Vec<Zeroizing<Vec<u8>>> {
+    let mut forms: Vec<Zeroizing<Vec<u8>>> = vec![Zeroizing::new(value.as_bytes().to_vec())];
+    if value.contains('\n') {
+        forms.push(Zeroizing::new(value.replace("\r\n", "\n").replace('\n', "\r\n").into_bytes()));
+        for line in value.lines().map(|l| l.trim_end_matches('\r')) {
+            let armor = line.starts_with("-----") && line.ends_with("-----");
+            if line.chars().count() >= MIN_MASKED_LEN && !armor {
+                forms.push(Zeroizing::new(line.as_bytes().to_vec()));
             }
         }
-        let mut first_bytes = [false; 256];
-        for v in &values {
-            first_bytes[v[0] as usize] = true;
+    }
+    let json = Zeroizing::new(serde_json::to_string(value).expect("a string encodes as JSON"));
+    let escaped = &json[1..json.len() - 1];
+    if escaped != value {
+        forms.push(Zeroizing::new(escaped.as_bytes().to_vec()));
+    }
+    if value.len() >= MIN_BASE64_LEN {
+        let encoded = crate::encoding::base64(value.as_bytes());
+        // The groups that do not depend on what follows the value.
+        let stable = value.len() / 3 * 4;
+        forms.push(Zeroizing::new(encoded.as_bytes()[..stable].to_vec()));
+    }
+    forms.sort_by(|a, b| a.as_slice().cmp(b.as_slice()));
+    forms.dedup_by(|a, b| a.as_slice() == b.as_slice());
+    forms
+}
+
+impl Masker {
+    /// A masker for these (name, value) pairs, each replaced by `<latchkey:NAME>`;
+    /// values shorter than [`MIN_MASKED_LEN`] characters are left alone (and named by
+    /// [`Masker::too_short`]).
+    pub fn new<'a>(secrets: impl IntoIterator<Item = (&'a str, &'a SecretString)>) -> Self {
+        let mut pairs = Vec::new();
+        let mut too_short = Vec::new();
+        for (name, value) in secrets {
+            let value = value.expose_secret();
+            if value.chars().count() < MIN_MASKED_LEN {
+                if !too_short.iter().any(|n| n == name) {
+                    too_short.push(name.to_owned());
+                }
+                continue;
+            }
+            let replacement = format!("<latchkey:{name}>").into_bytes();
+            for form in forms(value) {
+                pairs.push((form, replacement.clone()));
+            }
         }
-        let automaton = (!values.is_empty()).then(|| {
+        let mut masker = Self::with_replacements(pairs);
+        masker.too_short = Arc::new(too_short);
+        masker
+    }
+
+    /// A masker that replaces each pattern with its own replacement (the broker's
+    /// placeholders). Empty patterns are ignored.
+    pub fn with_replacements(pairs: Vec<(Zeroizing<Vec<u8>>, Vec<u8>)>) -> Self {
+        let (patterns, replacements): (Vec<_>, Vec<_>) =
+            pairs.into_iter().filter(|(p, _)| !p.is_empty()).unzip();
+        let mut first_bytes = [false; 256];
+        for p in &patterns {
+            first_bytes[p[0] as usize] = true;
+        }
+        let automaton = (!patterns.is_empty()).then(|| {
             Arc::new(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .build(values.iter().map(|v| v.as_slice()))
+                    .build(patterns.iter().map(|v| v.as_slice()))
                     .expect("literal patterns always build"),
             )
         });
-        let longest = values.iter().map(|v| v.len()).max().unwrap_or(0);
+        let longest = patterns.iter().map(|v| v.len()).max().unwrap_or(0);
         Self {
             automaton,
-            values: Arc::new(values),
+            patterns: Arc::new(patterns),
             replacements: Arc::new(replacements),
             first_bytes,
             longest,
+            too_short: Arc::new(Vec::new()),
             held: Zeroizing::new(Vec::new()),
         }
+    }
+
+    /// The names of values too short to be masked.
+    pub fn too_short(&self) -> &[String] {
+        &self.too_short
+    }
+
+    /// Whether anything is masked at all.
+    pub fn is_empty(&self) -> bool {
+        self.automaton.is_none()
     }
 
     /// Another masker for the same values (for a second stream), sharing the compiled
@@ -98,17 +166,27 @@ impl Masker {
     fn emit(&mut self, limit: usize, out: &mut Vec<u8>) {
         let Some(automaton) = &self.automaton else { return };
         let buffer = &self.held[..];
-        // Merge overlapping matches into spans, each named by its first value.
-        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
-        for m in automaton.find_overlapping_iter(buffer) {
+        let mut matches: Vec<(usize, usize, usize)> = automaton
+            .find_overlapping_iter(buffer)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect();
+        // By start, the longest first, so that a span is named by its longest match.
+        matches.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new(); // start, end, pattern, its length
+        for (start, end, pattern) in matches {
             match spans.last_mut() {
-                Some(last) if m.start() < last.1 => last.1 = last.1.max(m.end()),
-                _ => spans.push((m.start(), m.end(), m.pattern().as_usize())),
+                Some(last) if start < last.1 => {
+                    last.1 = last.1.max(end);
+                    if end - start > last.3 {
+                        (last.2, last.3) = (pattern, end - start);
+                    }
+                }
+                _ => spans.push((start, end, pattern, end - start)),
             }
         }
         let mut at = 0;
         let mut cut = limit;
-        for (start, end, pattern) in spans {
+        for (start, end, pattern, _) in spans {
             if start >= limit {
                 break;
             }
@@ -126,7 +204,7 @@ impl Masker {
         self.held.drain(..cut);
     }
 
-    /// Where the longest tail of the held bytes that is a proper prefix of some value
+    /// Where the longest tail of the held bytes that is a proper prefix of some pattern
     /// starts: it must wait for more bytes. The held length when there is none.
     fn partial_start(&self) -> usize {
         let len = self.held.len();
@@ -134,7 +212,7 @@ impl Masker {
         (earliest..len)
             .find(|&s| {
                 self.first_bytes[self.held[s] as usize]
-                    && self.values.iter().any(|v| v.len() > len - s && v.starts_with(&self.held[s..]))
+                    && self.patterns.iter().any(|v| v.len() > len - s && v.starts_with(&self.held[s..]))
             })
             .unwrap_or(len)
     }
@@ -142,7 +220,8 @@ impl Masker {
 
 /// Copies `reader` to `sink` through `masker` (or as it is, without one) until the end
 /// of the stream or until `sink` fails, flushing what is held at the end. Output that
-/// cannot start a secret reaches `sink` as soon as it is read.
+/// cannot start a secret reaches `sink` as soon as it is read. The last call to `sink`
+/// is the end of the stream (possibly empty); no other call is empty.
 pub fn pump(
     mut reader: impl std::io::Read,
     mut masker: Option<Masker>,
@@ -160,7 +239,7 @@ pub fn pump(
             Some(m) => m.feed(&buf[..n], &mut out),
             None => out.extend_from_slice(&buf[..n]),
         }
-        if sink(&out).is_err() {
+        if !out.is_empty() && sink(&out).is_err() {
             return;
         }
     }
@@ -221,6 +300,51 @@ mod tests {
         let mut out = Vec::new();
         m.feed(b"Password: ", &mut out);
         assert_eq!(out, b"Password: ");
+    }
+
+    #[test]
+    fn a_secret_that_contains_another_is_masked_whole_by_its_own_name() {
+        let m = || {
+            masker(&[("INNER", "INNERsecret9876"), ("OUTER", "sk-live-OUTERprefix0123-INNERsecret9876-tail")])
+        };
+        let input = b"x sk-live-OUTERprefix0123-INNERsecret9876-tail y INNERsecret9876 z";
+        for size in [1, 4, 9, 64] {
+            assert_eq!(
+                run(&mut m(), input, size),
+                b"x <latchkey:OUTER> y <latchkey:INNER> z",
+                "chunks of {size}"
+            );
+        }
+    }
+
+    #[test]
+    fn multi_line_values_are_masked_through_crlf_and_line_by_line() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEAAoIB\n-----END PRIVATE KEY-----";
+        let mut m = masker(&[("TLS_KEY", pem)]);
+        let crlf = pem.replace('\n', "\r\n");
+        assert_eq!(run(&mut m, format!("{crlf}\r\n").as_bytes(), 5), b"<latchkey:TLS_KEY>\r\n");
+        let out = run(&mut masker(&[("TLS_KEY", pem)]), b"line: AQEFAASCBKcwggSjAgEAAoIB!", 3);
+        assert_eq!(out, b"line: <latchkey:TLS_KEY>!");
+        // The armor lines are not secret, and stay.
+        let out = run(&mut masker(&[("TLS_KEY", pem)]), b"-----END PRIVATE KEY-----", 3);
+        assert_eq!(out, b"-----END PRIVATE KEY-----");
+    }
+
+    #[test]
+    fn json_escaped_and_base64_forms_are_masked() {
+        let value = "line one\n\"quoted\" secret-value";
+        let out = run(&mut masker(&[("K", value)]), br#"{"k":"line one\n\"quoted\" secret-value"}"#, 4);
+        assert_eq!(out, br#"{"k":"<latchkey:K>"}"#);
+        let token = "tok-abcdef-1234567890";
+        let encoded = crate::encoding::base64(format!("{token}:x").as_bytes());
+        let out = run(&mut masker(&[("T", token)]), encoded.as_bytes(), 7);
+        assert!(String::from_utf8(out).unwrap().starts_with("<latchkey:T>"));
+    }
+
+    #[test]
+    fn short_values_are_named_as_unmasked() {
+        let m = masker(&[("PIN", "1234"), ("KEY", "long-enough-value")]);
+        assert_eq!(m.too_short(), ["PIN"]);
     }
 
     #[test]

@@ -1,12 +1,24 @@
-//! Launching agents: what a child process is given (the variables it may see, with
-//! sensitive ones of the parent withheld) and how its output is masked.
+//! Launching agents, for the CLI's `run` and the app's Agents screen alike: what a
+//! command is given (exactly the granted variables, none of latchkey's own environment's
+//! secrets), how its output is masked, how it is started, and the grant recorded before
+//! it runs and the outcome after.
+//!
+//! The front ends add only the terminal: the CLI a pseudo-terminal or pipes and signal
+//! forwarding, the app events to its window. Neither spawns or signals a process itself.
 
-pub mod environment;
 pub mod mask;
 #[cfg(unix)]
-pub mod process;
+mod prepare;
+#[cfg(unix)]
+mod process;
+pub mod withhold;
 
-pub use environment::{DEFAULT_WITHHELD, child_environment, is_sensitive};
 pub use mask::{MIN_MASKED_LEN, Masker, pump};
 #[cfg(unix)]
-pub use process::{Injection, Launch, LaunchError, args_digest, exit_code, find_program, withheld_patterns};
+pub use prepare::{LaunchError, LaunchSpec, PreparedLaunch, Source};
+#[cfg(unix)]
+pub use process::{
+    ChildIo, Ended, LAUNCHER, ProcessGroup, Running, Sink, Stopper, Terminal, exit_code, find_program,
+    launcher_path,
+};
+pub use withhold::{DEFAULT_WITHHELD, WITHHOLD_ENV, Withholding};

@@ -1,184 +1,371 @@
-//! Starting a command: behind `setpriv --pdeathsig KILL` (so it dies with latchkey even
-//! when latchkey is killed outright) and, for a terminal, `setsid --ctty`; and reading
-//! back how it ended.
+//! Starting a prepared launch and seeing it through: the command is started behind
+//! `latchkey-launcher` (so it dies with latchkey, even when latchkey is killed
+//! outright, and leads its own session), its output is masked on the way to the sinks a
+//! front end gives, and its end is recorded beside its grant.
+//!
+//! What it is not: the terminal side. A front end decides where output goes (a
+//! terminal, the app's window) and forwards signals; this module gives it the process
+//! group to signal and a [`Stopper`] that never signals a process that was reaped.
 
 use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use secrecy::SecretString;
-use sha2::{Digest, Sha256};
+use secrecy::ExposeSecret;
 
-use super::{DEFAULT_WITHHELD, Masker, child_environment};
-use crate::audit::Event;
-use crate::variable::Kind;
-use crate::vault::ResolvedValue;
+use super::mask::{Masker, pump};
+use super::prepare::{LaunchError, PreparedLaunch};
+use crate::audit::{Access, AuditLog, Event};
 
-/// The variables a command is given, and which of them are masked in its output.
-#[derive(Debug, Default)]
-pub struct Injection {
-    /// Every injected variable, by name.
-    pub variables: Vec<(String, SecretString)>,
-    /// The secrets among them, masked in the output.
-    pub secrets: Vec<(String, SecretString)>,
+/// Where a stream of the command's output goes, already masked.
+pub type Sink = Box<dyn FnMut(&[u8]) -> io::Result<()> + Send>;
+
+/// A pseudo-terminal a front end opened for the command: the command gets `slave`, and
+/// what it writes there is read from `master`, masked, into `sink`.
+pub struct Terminal {
+    /// The command's side.
+    pub slave: File,
+    /// latchkey's side, read for the command's output.
+    pub master: File,
+    /// Where that output goes.
+    pub sink: Sink,
 }
 
-impl Injection {
-    /// The values an environment resolved; secrets are masked, config is not.
-    pub fn from_values(values: Vec<ResolvedValue>) -> Self {
-        let mut injection = Self::default();
-        for v in values {
-            injection.add(v.name.to_string(), v.value, v.kind == Kind::Secret);
+/// How the command is connected.
+pub enum ChildIo {
+    /// No terminal at all: stdin from `stdin`, stdout and stderr masked into the sinks.
+    /// The command leads a new session with no controlling terminal, so writing to
+    /// `/dev/tty` fails rather than bypass the masking.
+    Pipes {
+        /// What the command reads.
+        stdin: Stdio,
+        /// Its standard output.
+        stdout: Sink,
+        /// Its standard error.
+        stderr: Sink,
+    },
+    /// stdout and stderr masked into the sinks, and `terminal` as the command's stdin
+    /// and controlling terminal: what it writes to `/dev/tty` is masked too.
+    PipesAndTerminal {
+        /// Its standard output.
+        stdout: Sink,
+        /// Its standard error.
+        stderr: Sink,
+        /// Its stdin and controlling terminal.
+        terminal: Terminal,
+    },
+    /// Everything on `terminal`, which is also its controlling terminal.
+    Terminal(Terminal),
+    /// latchkey's own stdin, stdout and stderr, unmasked (`--no-mask`). With
+    /// `interactive`, the command stays in latchkey's process group, so a terminal's
+    /// Ctrl-C reaches it directly; otherwise it leads its own session.
+    Inherit {
+        /// Whether stdin is a terminal a person types into.
+        interactive: bool,
+    },
+}
+
+/// The process group of a running command, to forward signals to.
+#[derive(Debug, Clone, Copy)]
+pub struct ProcessGroup {
+    pid: i32,
+    /// Whether the command leads its own group (else it shares latchkey's).
+    own: bool,
+}
+
+impl ProcessGroup {
+    /// Sends signal number `signal` to the group (or to the command alone, when it
+    /// shares latchkey's group). Errors are ignored: the group may have ended.
+    pub fn signal(&self, signal: i32) {
+        signal_pid(self.pid, signal, self.own);
+    }
+}
+
+fn signal_pid(pid: i32, signal: i32, group: bool) {
+    let Some(pid) = rustix::process::Pid::from_raw(pid) else { return };
+    let Some(signal) = rustix::process::Signal::from_named_raw(signal) else { return };
+    let _ = if group {
+        rustix::process::kill_process_group(pid, signal)
+    } else {
+        rustix::process::kill_process(pid, signal)
+    };
+}
+
+/// Stops a running command: SIGTERM to its group, then SIGKILL after a grace period
+/// unless it was reaped by then (its group id may belong to another process after).
+#[derive(Debug, Clone)]
+pub struct Stopper {
+    pid: i32,
+    own_group: bool,
+    reaped: Arc<Mutex<bool>>,
+}
+
+impl Stopper {
+    /// SIGTERM now; SIGKILL after `grace` if the command has not ended. Returns at once.
+    pub fn stop(&self, grace: Duration) {
+        signal_pid(self.pid, rustix::process::Signal::TERM.as_raw(), self.own_group);
+        let this = self.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(grace);
+            // Held while signalling: the command cannot be reaped in between.
+            let reaped = this.reaped.lock().unwrap_or_else(|p| p.into_inner());
+            if !*reaped {
+                signal_pid(this.pid, rustix::process::Signal::KILL.as_raw(), this.own_group);
+            }
+        });
+    }
+
+    /// Whether the command has ended and was reaped.
+    pub fn has_ended(&self) -> bool {
+        *self.reaped.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A started command.
+pub struct Running {
+    child: Child,
+    pid: u32,
+    own_group: bool,
+    pumps: Vec<JoinHandle<()>>,
+    started: Instant,
+    reaped: Arc<Mutex<bool>>,
+    audit: Option<AuditLog>,
+    exit: Event,
+    grant_error: Option<String>,
+}
+
+/// How a command ended.
+#[derive(Debug, Clone)]
+pub struct Ended {
+    /// Its status as latchkey reports it: its exit code, or 128+N for signal N.
+    pub code: u8,
+    /// How long it ran.
+    pub duration: Duration,
+    /// Why its end could not be recorded in the audit log, if so (a grant that could
+    /// not be recorded is told by [`Running::grant_error`] at the start).
+    pub audit_error: Option<String>,
+}
+
+impl Running {
+    /// The command's process id.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// Its process group, for forwarding signals.
+    pub fn group(&self) -> ProcessGroup {
+        ProcessGroup { pid: self.pid as i32, own: self.own_group }
+    }
+
+    /// A handle that stops it, for another thread.
+    pub fn stopper(&self) -> Stopper {
+        Stopper { pid: self.pid as i32, own_group: self.own_group, reaped: self.reaped.clone() }
+    }
+
+    /// Why the grant could not be recorded before the start, if so: front ends say it
+    /// the same way, as a warning.
+    pub fn grant_error(&self) -> Option<&str> {
+        self.grant_error.as_deref()
+    }
+
+    /// Waits for the command, then for its output to be drained (everything it started
+    /// that holds the output open included), and records how it ended.
+    pub fn wait(mut self) -> Ended {
+        let status = self.reap();
+        for pump in self.pumps.drain(..) {
+            let _ = pump.join();
         }
-        injection
-    }
-
-    /// Adds (or replaces) a variable.
-    pub fn add(&mut self, name: String, value: SecretString, masked: bool) {
-        self.variables.retain(|(n, _)| *n != name);
-        self.secrets.retain(|(n, _)| *n != name);
-        if masked {
-            self.secrets.push((name.clone(), value.clone()));
+        let duration = self.started.elapsed();
+        let code = status.map_or(1, exit_code);
+        let mut audit_error = None;
+        if let Some(log) = &self.audit {
+            let mut exit = std::mem::take(&mut self.exit);
+            exit.pid = Some(self.pid);
+            exit.exit_code = Some(i32::from(code));
+            exit.duration_ms = Some(duration.as_millis() as u64);
+            if let Err(e) = log.append(Access::Exit, exit) {
+                audit_error.get_or_insert_with(|| format!("its end was not recorded in the audit log: {e}"));
+            }
         }
-        self.variables.push((name, value));
+        Ended { code, duration, audit_error }
     }
 
-    /// The injected names.
-    pub fn names(&self) -> Vec<String> {
-        self.variables.iter().map(|(n, _)| n.clone()).collect()
-    }
-}
-
-/// Why a command cannot be started.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum LaunchError {
-    /// The program is not on the command's PATH.
-    #[error("cannot find `{0}`: check its name, or that it is on PATH")]
-    NotFound(String),
-    /// No command was given.
-    #[error("no command to run")]
-    NoCommand,
-}
-
-/// The patterns of parent variables to withhold: `LATCHKEY_WITHHOLD` (comma-separated),
-/// else [`DEFAULT_WITHHELD`].
-pub fn withheld_patterns() -> Vec<String> {
-    match std::env::var("LATCHKEY_WITHHOLD") {
-        Ok(list) if !list.trim().is_empty() => list.split(',').map(|p| p.trim().to_owned()).collect(),
-        _ => DEFAULT_WITHHELD.iter().map(|p| p.to_string()).collect(),
-    }
-}
-
-/// What the command is given.
-pub struct Launch {
-    /// The program.
-    pub program: OsString,
-    /// Its arguments.
-    pub args: Vec<OsString>,
-    /// Its whole environment.
-    pub env: Vec<(OsString, OsString)>,
-    /// Secrets to mask, by name; `None` with --no-mask.
-    pub masked: Option<Vec<(String, SecretString)>>,
-    /// The directory to run in, when a profile sets one.
-    pub cwd: Option<PathBuf>,
-}
-
-impl Launch {
-    /// The launch of `argv` with `injection` on top of this process's environment, minus
-    /// the sensitive variables (unless `inherit_secrets`); also returns the names
-    /// withheld. Fails when the program is not found on the command's PATH.
-    pub fn prepare(
-        argv: Vec<OsString>,
-        injection: &Injection,
-        inherit_secrets: bool,
-        mask: bool,
-        cwd: Option<PathBuf>,
-    ) -> Result<(Self, Vec<String>), LaunchError> {
-        let (env, withheld) = child_environment(
-            std::env::vars_os(),
-            &injection.variables,
-            &withheld_patterns(),
-            inherit_secrets,
-        );
-        let mut argv = argv.into_iter();
-        let program = argv.next().ok_or(LaunchError::NoCommand)?;
-        let path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone());
-        if find_program(&program, path.as_deref()).is_none() {
-            return Err(LaunchError::NotFound(Path::new(&program).display().to_string()));
+    /// Waits for the command to exit, marks it reaped and reaps it, with no moment in
+    /// between when a [`Stopper`] could signal a reused pid.
+    fn reap(&mut self) -> io::Result<ExitStatus> {
+        use rustix::process::{Pid, WaitId, WaitIdOptions, waitid};
+        if let Some(pid) = Pid::from_raw(self.pid as i32) {
+            // Wait without reaping: the pid stays ours until `child.wait` below.
+            loop {
+                match waitid(WaitId::Pid(pid), WaitIdOptions::EXITED | WaitIdOptions::NOWAIT) {
+                    Err(rustix::io::Errno::INTR) => continue,
+                    _ => break,
+                }
+            }
         }
-        let launch = Launch {
-            program,
-            args: argv.collect(),
-            env,
-            masked: mask.then(|| injection.secrets.clone()),
-            cwd,
+        let mut reaped = self.reaped.lock().unwrap_or_else(|p| p.into_inner());
+        let status = self.child.wait();
+        *reaped = true;
+        status
+    }
+}
+
+impl PreparedLaunch {
+    /// Records the grant, then starts the command connected as `io` says. The grant is
+    /// in the audit log before the command runs; its end is recorded by
+    /// [`Running::wait`].
+    pub fn start(self, io: ChildIo) -> Result<Running, LaunchError> {
+        let parts = self.into_parts();
+        let mut grant = parts.grant;
+        let (audit, grant_error) = match parts.audit {
+            Ok(log) => match log.append(Access::Grant, grant.clone()) {
+                Ok(entry) => {
+                    grant = Event { grant: Some(entry.seq), ..grant };
+                    (Some(log), None)
+                }
+                Err(e) => (Some(log), Some(format!("the grant was not recorded in the audit log: {e}"))),
+            },
+            Err(e) => (None, Some(format!("the grant was not recorded in the audit log: {e}"))),
         };
-        Ok((launch, withheld))
-    }
-
-    /// The audit event of a grant of `injection` in `env` to this launch, which ran as
-    /// `pid` and ended with `code` after `duration`.
-    pub fn grant(
-        &self,
-        env: &str,
-        injection: &Injection,
-        profile: Option<String>,
-        pid: u32,
-        code: u8,
-        duration: std::time::Duration,
-    ) -> Event {
-        let cwd = self.cwd.clone().or_else(|| std::env::current_dir().ok());
-        Event {
-            profile,
-            program: Some(Path::new(&self.program).display().to_string()),
-            args_sha256: Some(args_digest(&self.args)),
-            cwd: cwd.map(|d| d.display().to_string()),
-            pid: Some(pid),
-            env: env.to_owned(),
-            names: injection.names(),
-            exit_code: Some(i32::from(code)),
-            duration_ms: Some(duration.as_millis() as u64),
-            path: None,
+        let exit = Event {
+            profile: grant.profile.clone(),
+            program: grant.program.clone(),
+            env: grant.env.clone(),
+            names: grant.names.clone(),
+            grant: grant.grant,
+            ..Event::default()
+        };
+        let (session, ctty) = match &io {
+            ChildIo::Pipes { .. } => (true, false),
+            ChildIo::PipesAndTerminal { .. } | ChildIo::Terminal(_) => (true, true),
+            ChildIo::Inherit { interactive } => (!interactive, false),
+        };
+        let mut cmd = launcher_command(&parts.program, &parts.args, session, ctty);
+        cmd.env_clear().envs(parts.inherited.iter().map(|(k, v)| (k, v)));
+        for (name, value) in &parts.injected {
+            cmd.env(name, value.expose_secret());
         }
-    }
-
-    /// A masker for its output, unless masking is off.
-    pub fn masker(&self) -> Option<Masker> {
-        self.masked.as_ref().map(|m| Masker::new(m.iter().map(|(n, v)| (n.as_str(), v))))
-    }
-
-    /// The command, behind `setpriv --pdeathsig KILL` where util-linux has it, so the
-    /// command dies with latchkey even when latchkey is killed outright; `session`
-    /// also makes it the leader of a new session on its terminal (`setsid --ctty`).
-    pub fn command(&self, session: bool) -> Command {
-        let mut argv: Vec<OsString> = Vec::new();
-        if have("setpriv") {
-            argv.extend(["setpriv", "--pdeathsig", "KILL", "--"].map(OsString::from));
-        }
-        if session && have("setsid") {
-            argv.extend(["setsid", "--ctty", "--"].map(OsString::from));
-        }
-        argv.push(self.program.clone());
-        argv.extend(self.args.iter().cloned());
-        let mut cmd = Command::new(&argv[0]);
-        cmd.args(&argv[1..]).env_clear().envs(self.env.iter().map(|(k, v)| (k, v)));
-        if let Some(dir) = &self.cwd {
+        if let Some(dir) = &parts.cwd {
             cmd.current_dir(dir);
         }
-        cmd
+        let mut readers: Vec<(Box<dyn Read + Send>, Sink)> = Vec::new();
+        let mut pending: Vec<(&'static str, Sink)> = Vec::new();
+        match io {
+            ChildIo::Pipes { stdin, stdout, stderr } => {
+                cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped());
+                pending.extend([("stdout", stdout), ("stderr", stderr)]);
+            }
+            ChildIo::PipesAndTerminal { stdout, stderr, terminal } => {
+                cmd.stdin(Stdio::from(terminal.slave)).stdout(Stdio::piped()).stderr(Stdio::piped());
+                pending.extend([("stdout", stdout), ("stderr", stderr)]);
+                readers.push((Box::new(terminal.master), terminal.sink));
+            }
+            ChildIo::Terminal(terminal) => {
+                cmd.stdin(Stdio::from(terminal.slave.try_clone().map_err(LaunchError::Spawn)?))
+                    .stdout(Stdio::from(terminal.slave.try_clone().map_err(LaunchError::Spawn)?))
+                    .stderr(Stdio::from(terminal.slave));
+                readers.push((Box::new(terminal.master), terminal.sink));
+            }
+            ChildIo::Inherit { .. } => {}
+        }
+        let spawned = cmd.spawn();
+        // Our copies of the terminal's slave side must close, or its output never ends.
+        drop(cmd);
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(source) => {
+                if let Some(log) = &audit {
+                    let _ = log.append(Access::Exit, Event { exit_code: Some(127), ..exit });
+                }
+                return Err(LaunchError::Spawn(source));
+            }
+        };
+        for (stream, sink) in pending {
+            let reader: Option<Box<dyn Read + Send>> = match stream {
+                "stdout" => child.stdout.take().map(|r| Box::new(r) as _),
+                _ => child.stderr.take().map(|r| Box::new(r) as _),
+            };
+            if let Some(reader) = reader {
+                readers.push((reader, sink));
+            }
+        }
+        let pumps = readers
+            .into_iter()
+            .map(|(reader, sink)| {
+                let masker = parts.masker.as_ref().map(Masker::for_another_stream);
+                std::thread::spawn(move || pump(reader, masker, sink))
+            })
+            .collect();
+        Ok(Running {
+            pid: child.id(),
+            child,
+            own_group: session,
+            pumps,
+            started: Instant::now(),
+            reaped: Arc::new(Mutex::new(false)),
+            audit,
+            exit,
+            grant_error,
+        })
     }
 }
 
-/// SHA-256 of the arguments, NUL-separated: the log says whether two runs had the same
-/// arguments without holding them (they may contain anything).
-pub fn args_digest(args: &[OsString]) -> String {
-    let mut hash = Sha256::new();
-    for arg in args {
-        hash.update(std::os::unix::ffi::OsStrExt::as_bytes(arg.as_os_str()));
-        hash.update([0]);
+/// The command line that starts `program`: behind `latchkey-launcher`, or, when it
+/// cannot be found, directly in a new process group.
+fn launcher_command(program: &OsString, args: &[OsString], session: bool, ctty: bool) -> Command {
+    match launcher_path() {
+        Some(launcher) => {
+            let mut cmd = Command::new(launcher);
+            cmd.arg("--parent").arg(std::process::id().to_string());
+            if session {
+                cmd.arg("--session");
+                if ctty {
+                    cmd.arg("--ctty");
+                }
+            }
+            cmd.arg("--").arg(program).args(args);
+            cmd
+        }
+        None => {
+            let mut cmd = Command::new(program);
+            cmd.args(args);
+            if session {
+                std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+            }
+            cmd
+        }
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The name of the launcher program.
+pub const LAUNCHER: &str = "latchkey-launcher";
+
+/// `latchkey-launcher`: beside the running program (the CLI, the app), else on PATH.
+pub fn launcher_path() -> Option<PathBuf> {
+    let beside = std::env::current_exe().ok()?.parent()?.join(LAUNCHER);
+    if is_executable(&beside) {
+        return Some(beside);
+    }
+    find_program(std::ffi::OsStr::new(LAUNCHER), std::env::var_os("PATH").as_deref())
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// `program` as the command would find it: a path, or a name on `path`.
+pub fn find_program(program: &std::ffi::OsStr, path: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
+    let candidate = Path::new(program);
+    if candidate.components().count() > 1 {
+        return is_executable(candidate).then(|| candidate.to_owned());
+    }
+    std::env::split_paths(path?).map(|dir| dir.join(program)).find(|p| is_executable(p))
 }
 
 /// The command's status as latchkey's: its exit code, or 128+N for signal N.
@@ -189,20 +376,4 @@ pub fn exit_code(status: ExitStatus) -> u8 {
         (None, Some(signal)) => 128u8.saturating_add(signal as u8),
         (None, None) => 1,
     }
-}
-
-fn have(tool: &str) -> bool {
-    find_program(std::ffi::OsStr::new(tool), std::env::var_os("PATH").as_deref()).is_some()
-}
-
-/// `program` as the command would find it: a path, or a name on `path`.
-pub fn find_program(program: &std::ffi::OsStr, path: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let executable =
-        |p: &Path| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
-    let candidate = Path::new(program);
-    if candidate.components().count() > 1 {
-        return executable(candidate).then(|| candidate.to_owned());
-    }
-    std::env::split_paths(path?).map(|dir| dir.join(program)).find(|p| executable(p))
 }

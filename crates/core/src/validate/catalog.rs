@@ -158,42 +158,57 @@ struct CatalogFile {
     provider: Vec<Provider>,
 }
 
-/// One format's pattern, compiled, with the facts that rule most values out before the
-/// regex runs: the length range of its matches, and its literal prefix.
+/// One format's pattern, with the facts that rule most values out before the regex is
+/// even compiled: the length range of its matches, and the literal texts it can start
+/// with. The regex itself is compiled the first time a value gets past those, so a
+/// catalog costs little to load when few values are checked (`latchkey run`).
 #[derive(Debug, Clone)]
 struct Pattern {
-    regex: Regex,
+    source: String,
+    regex: std::sync::OnceLock<Regex>,
     min_len: usize,
     max_len: Option<usize>,
-    prefix: String,
+    /// A match starts with one of these (empty: no literal is known).
+    prefixes: Vec<String>,
     provider: usize,
     format: usize,
 }
 
 impl Pattern {
-    fn new(source: &str, provider: usize, format: usize) -> Result<Self, regex::Error> {
-        let regex = Regex::new(&format!("^(?:{source})$"))?;
-        let properties = regex_syntax::parse(source).map(|hir| hir.properties().clone());
-        let (min_len, max_len) =
-            properties.map_or((0, None), |p| (p.minimum_len().unwrap_or(0), p.maximum_len()));
-        // The literal text the pattern starts with: up to its first special character.
-        let prefix = source
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | ':'))
-            .collect::<String>();
-        // A quantifier right after the prefix applies to its last character.
-        let prefix = match source[prefix.len()..].chars().next() {
-            Some('{' | '*' | '?' | '+') => prefix[..prefix.len().saturating_sub(1)].to_owned(),
-            _ => prefix,
-        };
-        Ok(Self { regex, min_len, max_len, prefix, provider, format })
+    fn new(source: &str, provider: usize, format: usize) -> Result<Self, String> {
+        let anchored = format!("^(?:{source})$");
+        let hir = regex_syntax::parse(&anchored).map_err(|e| e.to_string())?;
+        let properties = hir.properties();
+        let (min_len, max_len) = (properties.minimum_len().unwrap_or(0), properties.maximum_len());
+        let mut extractor = regex_syntax::hir::literal::Extractor::new();
+        extractor.kind(regex_syntax::hir::literal::ExtractKind::Prefix);
+        let prefixes = extractor
+            .extract(&hir)
+            .literals()
+            .map(|lits| {
+                lits.iter().map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned()).collect::<Vec<_>>()
+            })
+            .filter(|p| p.iter().all(|l| !l.is_empty()))
+            .unwrap_or_default();
+        Ok(Self {
+            source: anchored,
+            regex: std::sync::OnceLock::new(),
+            min_len,
+            max_len,
+            prefixes,
+            provider,
+            format,
+        })
     }
 
     fn is_match(&self, value: &str) -> bool {
         value.len() >= self.min_len
             && self.max_len.is_none_or(|max| value.len() <= max)
-            && value.starts_with(&self.prefix)
-            && self.regex.is_match(value)
+            && (self.prefixes.is_empty() || self.prefixes.iter().any(|p| value.starts_with(p.as_str())))
+            && self
+                .regex
+                .get_or_init(|| Regex::new(&self.source).expect("a pattern that parses compiles"))
+                .is_match(value)
     }
 }
 
@@ -245,9 +260,9 @@ impl Catalog {
     }
 
     fn from_providers(providers: Vec<Provider>) -> Result<Self, CatalogError> {
-        let invalid = |id: &str, e: regex::Error| CatalogError::Invalid {
+        let invalid = |id: &str, e: String| CatalogError::Invalid {
             origin: format!("provider `{id}`"),
-            reason: e.to_string().lines().last().unwrap_or("bad pattern").trim().to_owned(),
+            reason: e.lines().last().unwrap_or("bad pattern").trim().to_owned(),
         };
         let mut patterns = Vec::new();
         let mut host_patterns = Vec::new();
@@ -258,7 +273,7 @@ impl Catalog {
             let hosts = provider
                 .host_patterns
                 .iter()
-                .map(|h| Regex::new(&format!("^(?:{h})$")).map_err(|e| invalid(&provider.id, e)))
+                .map(|h| Regex::new(&format!("^(?:{h})$")).map_err(|e| invalid(&provider.id, e.to_string())))
                 .collect::<Result<_, _>>()?;
             host_patterns.push(hosts);
         }
@@ -295,6 +310,14 @@ impl Catalog {
             .iter()
             .filter(move |p| p.is_match(value))
             .map(|p| (&self.providers[p.provider], &self.providers[p.provider].formats[p.format]))
+    }
+
+    /// Whether `value` is a key of some provider by a format that tells on its own,
+    /// without a variable name for context: what withholding and leak scans rely on.
+    pub fn recognises(&self, value: &str) -> bool {
+        self.patterns
+            .iter()
+            .any(|p| self.providers[p.provider].formats[p.format].context.is_empty() && p.is_match(value))
     }
 
     /// Whether no format `value` has is marked as impossible to verify (a webhook URL).

@@ -27,6 +27,7 @@ pub use endpoint::is_endpoint_name;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ProblemCode {
     /// A placeholder, a template or a documentation sample, not a real key.
     Placeholder,

@@ -190,6 +190,9 @@ impl Verifier {
 
     /// Checks every target, at most `concurrency` at once; verdicts in the same order.
     pub async fn verify_all(&self, targets: Vec<Target>) -> Vec<Verdict> {
+        for target in &targets {
+            crate::network::guard(target.url.host_str().unwrap_or_default());
+        }
         let permits = Arc::new(tokio::sync::Semaphore::new(self.concurrency));
         let mut tasks = tokio::task::JoinSet::new();
         let count = targets.len();
@@ -218,6 +221,7 @@ impl Verifier {
 
     /// Checks one key.
     pub async fn verify(&self, target: &Target) -> Verdict {
+        crate::network::guard(target.url.host_str().unwrap_or_default());
         let request = &target.provider.verify;
         let method = if request.method.eq_ignore_ascii_case("POST") {
             reqwest::Method::POST

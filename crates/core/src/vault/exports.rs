@@ -1,7 +1,6 @@
 //! Exporting an environment: rendering it, writing it to a file (recorded), and
 //! reporting which recorded files are current, stale, edited or missing.
 
-use std::io;
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
@@ -12,6 +11,7 @@ use crate::export::{
     self, ExportFormat, ExportRecord, ExportState, ExportStatus, GuardError, Unrepresentable,
 };
 use crate::name::{EnvironmentName, VariableName};
+use crate::output::{OutputError, Target};
 
 /// Why an export could not be made. When this is returned, no file was written.
 #[derive(Debug, thiserror::Error)]
@@ -26,17 +26,41 @@ pub enum ExportError {
     /// The path is in a git work tree and not ignored.
     #[error(transparent)]
     Guard(#[from] GuardError),
-    /// The file could not be written.
-    #[error("cannot write {path}: {source}")]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// The OS error.
-        source: io::Error,
-    },
+    /// The path cannot take the output, or writing it failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
     /// The record could not be saved (the file was written).
     #[error("the export was written, but its record was not saved: {0}")]
     Record(#[from] SaveError),
+}
+
+/// Where an export went.
+#[derive(Debug, Clone)]
+pub enum Exported {
+    /// A file, now recorded (`latchkey exports`).
+    File(ExportRecord),
+    /// A stream (standard output, a FIFO, a terminal): nothing to record.
+    Stream {
+        /// Where it went, as shown to the user.
+        to: String,
+        /// The names written.
+        names: Vec<VariableName>,
+    },
+}
+
+/// Why the identity could not be exported. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IdentityExportError {
+    /// The file exists already.
+    #[error("{0} already exists: latchkey never overwrites a file with the identity; choose another path")]
+    Exists(PathBuf),
+    /// The path is in a git work tree and not ignored.
+    #[error(transparent)]
+    Guard(#[from] GuardError),
+    /// The path cannot take the output, or writing it failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
 }
 
 /// Where and how to write an export.
@@ -62,21 +86,27 @@ impl Vault {
         Ok((text, pairs.into_iter().map(|(name, _)| name).collect()))
     }
 
-    /// Writes `request` to `path` (atomically, mode 0600) and records it. Refused in a
-    /// git work tree that does not ignore `path`, unless `allow_tracked`.
+    /// Writes `request` to `path`: a file atomically with mode 0600, and recorded; a
+    /// stream in place. A file in a git work tree that does not ignore it is refused,
+    /// unless `allow_tracked`.
     pub fn export_to_file(
         &self,
         request: &ExportRequest,
         path: &Path,
         allow_tracked: bool,
-    ) -> Result<ExportRecord, ExportError> {
-        if !allow_tracked {
+    ) -> Result<Exported, ExportError> {
+        let target = Target::of(path)?;
+        if let Some(file) = target.file()
+            && !allow_tracked
+        {
             export::guard_against_git(path)?;
+            export::guard_against_git(file)?;
         }
         let (text, names) = self.render_export(request)?;
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-        crate::atomic::write_atomic(&path, text.as_bytes())
-            .map_err(|source| ExportError::Write { path: path.clone(), source })?;
+        target.write(text.as_bytes())?;
+        let Target::File(path) = target else {
+            return Ok(Exported::Stream { to: target.display(), names });
+        };
         let record = ExportRecord {
             path,
             env: request.env.clone(),
@@ -90,7 +120,43 @@ impl Vault {
             doc.record_export(record.clone());
             Ok::<_, SaveError>(())
         })?;
-        Ok(record)
+        Ok(Exported::File(record))
+    }
+
+    /// Writes the identity as a plain identity file to `path` (created 0600; it must not
+    /// exist), or to a stream. Guarded against git work trees like exports, unless
+    /// `allow_tracked`, and recorded in the audit log. Returns where it went.
+    pub fn export_identity_to(
+        &self,
+        path: &Path,
+        allow_tracked: bool,
+    ) -> Result<String, IdentityExportError> {
+        let target = Target::of(path)?;
+        let text = self.export_identity();
+        match &target {
+            Target::File(file) => {
+                if std::fs::symlink_metadata(file).is_ok() {
+                    return Err(IdentityExportError::Exists(file.clone()));
+                }
+                if !allow_tracked {
+                    export::guard_against_git(file)?;
+                }
+                crate::atomic::write_new(file, text.as_bytes())
+                    .map_err(|source| OutputError::Io { path: file.clone(), source })?;
+            }
+            _ => target.write(text.as_bytes())?,
+        }
+        let to = target.display();
+        let event = crate::audit::Event {
+            env: String::new(),
+            path: Some(to.clone()),
+            cwd: std::env::current_dir().ok().map(|d| d.display().to_string()),
+            ..Default::default()
+        };
+        if let Err(e) = self.record_access(crate::audit::Access::Identity, event) {
+            self.note(format!("the identity export was not recorded in the audit log: {e}"));
+        }
+        Ok(to)
     }
 
     /// Every recorded export and its state now.

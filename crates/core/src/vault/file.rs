@@ -1,6 +1,6 @@
 //! The bytes of `vault.age`: the writer lock, decryption, encryption and replacement.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read};
 
 use zeroize::Zeroizing;
@@ -11,15 +11,14 @@ use crate::document::Document;
 use crate::home::Home;
 use crate::identity::Identity;
 
-/// Takes the exclusive writer lock; it is released when the returned file is dropped.
+/// Takes the exclusive writer lock; it is released when the returned handle is dropped.
+///
+/// The lock is on the data directory itself, which cannot be deleted while it holds
+/// the vault: a lock file could be deleted from under a writer, letting a second one in.
 pub(super) fn lock(home: &Home) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(home.lock_path())?;
-    file.lock()?;
-    Ok(file)
+    let dir = File::open(home.dir())?;
+    dir.lock()?;
+    Ok(dir)
 }
 
 /// Reads, decrypts and decodes `vault.age`.
@@ -47,7 +46,7 @@ pub(super) fn read(home: &Home, identity: &Identity) -> Result<Document, OpenErr
 }
 
 /// Encrypts `doc` to `recipient` and replaces `vault.age`, keeping the old one as
-/// `vault.age.bak`.
+/// `vault.age.bak`. The caller holds the lock.
 pub(super) fn write(
     home: &Home,
     recipient: &age::x25519::Recipient,

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
+use crate::audit::{Access, Anchor, AuditError, AuditLog, Entry, Event, Tampering};
 use crate::document::{DecodeError, Document};
 use crate::home::{Home, HomeError, IdentityLocation, Settings};
 use crate::identity::{Identity, IdentityError};
@@ -29,7 +30,7 @@ use crate::keychain::{Keychain, KeychainError};
 
 pub use checks::{Checked, verify_checked};
 pub use environments::{Difference, ResolvedValue};
-pub use exports::{ExportError, ExportRequest};
+pub use exports::{ExportError, ExportRequest, Exported, IdentityExportError};
 pub use profiles::ProfileError;
 pub use rotation::{Due, RotateError, Rotated};
 pub use variables::{
@@ -158,6 +159,43 @@ pub enum OpenError {
         /// What is wrong with the document.
         source: DecodeError,
     },
+    /// The file is a vault, but another one than this data directory's.
+    #[error(
+        "{path} is the vault `{found}`, not this data directory's `{expected}`: it was replaced; restore this vault's file (vault.age.bak holds the previous version)"
+    )]
+    OtherVault {
+        /// The vault file.
+        path: PathBuf,
+        /// The id the file holds.
+        found: String,
+        /// The id the settings name.
+        expected: String,
+    },
+}
+
+/// Why an access could not be recorded in the audit log.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The log's key could not be created in the vault.
+    #[error("cannot set up the audit log's key: {0}")]
+    Key(#[from] SaveError),
+    /// The log could not be written.
+    #[error(transparent)]
+    Log(#[from] AuditError),
+}
+
+/// Why the audit log could not be checked. A log that was tampered with is not an
+/// error: [`Vault::verify_audit`] returns it as its answer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyAuditError {
+    /// The vault could not be read.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// The log could not be read.
+    #[error(transparent)]
+    Record(#[from] RecordError),
 }
 
 /// Why a change could not be saved. When this is returned, the vault on disk is
@@ -217,6 +255,10 @@ pub struct Vault {
     identity: Identity,
     /// The audit log's key, once a read has seen it.
     audit_key: std::sync::OnceLock<Zeroizing<Vec<u8>>>,
+    /// Whether the last read found an audit anchor in the vault.
+    anchored: std::sync::atomic::AtomicBool,
+    /// Things the user should know, found along the way (each said once).
+    notices: std::sync::Mutex<Vec<String>>,
 }
 
 impl Vault {
@@ -230,15 +272,18 @@ impl Vault {
             move |source| InitError::Io { path, source }
         };
         home.create().map_err(io_err(home.dir()))?;
-        let _lock = file::lock(home).map_err(io_err(&home.lock_path()))?;
+        let _lock = file::lock(home).map_err(io_err(home.dir()))?;
         if home.vault_path().exists() {
             return Err(InitError::Exists(home.dir().to_owned()));
         }
+        // A data directory that others can read or enter is made private.
+        crate::atomic::tighten_dir(home.dir()).map_err(io_err(home.dir()))?;
         let identity = Identity::generate();
         let settings_for = |identity_location| Settings {
             vault_id: new_vault_id(),
             recipient: identity.recipient().to_string(),
             identity: identity_location,
+            generation: 0,
         };
         let settings = match setup {
             IdentitySetup::Keychain => {
@@ -256,17 +301,17 @@ impl Vault {
                     None => Zeroizing::new(identity.to_file_text().as_bytes().to_vec()),
                 };
                 if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(io_err(parent))?;
+                    crate::atomic::create_private_dir(parent).map_err(io_err(parent))?;
                 }
                 crate::atomic::write_atomic(&path, &bytes).map_err(io_err(&path))?;
                 settings_for(IdentityLocation::File { path })
             }
         };
         home.write_settings(&settings).map_err(io_err(&home.settings_path()))?;
-        let vault = Vault { home: home.clone(), settings, identity, audit_key: std::sync::OnceLock::new() };
+        let vault = Vault::new(home.clone(), settings, identity);
         let mut doc = Document::new(vault.settings.vault_id.clone());
         doc.ensure_audit_key();
-        vault.write(&doc).map_err(|e| match e {
+        vault.write(&mut doc).map_err(|e| match e {
             SaveError::Write { path, source } | SaveError::Lock { path, source } => {
                 InitError::Io { path, source }
             }
@@ -313,7 +358,68 @@ impl Vault {
         if found != settings.recipient {
             return Err(UnlockError::WrongIdentity { from, found, expected: settings.recipient });
         }
-        Ok(Vault { home: home.clone(), settings, identity, audit_key: std::sync::OnceLock::new() })
+        let vault = Vault::new(home.clone(), settings, identity);
+        vault.check_permissions(identity_file);
+        Ok(vault)
+    }
+
+    fn new(home: Home, settings: Settings, identity: Identity) -> Self {
+        Vault {
+            home,
+            settings,
+            identity,
+            audit_key: std::sync::OnceLock::new(),
+            anchored: std::sync::atomic::AtomicBool::new(false),
+            notices: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Notes a data directory or identity file that others can read, with the fix.
+    fn check_permissions(&self, identity_file: Option<&Path>) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let open = |path: &Path| fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0);
+            let dir = self.home.dir();
+            if open(dir) {
+                self.notice(format!(
+                    "the data directory {} can be read by other users: run `chmod 700 {}`",
+                    dir.display(),
+                    dir.display()
+                ));
+            }
+            let identity = identity_file.map(Path::to_owned).or(match &self.settings.identity {
+                IdentityLocation::File { path } => Some(path.clone()),
+                IdentityLocation::Keychain => None,
+            });
+            if let Some(path) = identity.filter(|p| open(p)) {
+                self.notice(format!(
+                    "the identity file {} can be read by other users: run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = identity_file;
+    }
+
+    /// Notes something the user should be told (see [`Vault::take_notices`]).
+    pub(crate) fn note(&self, text: String) {
+        self.notice(text);
+    }
+
+    fn notice(&self, text: String) {
+        let mut notices = self.notices.lock().unwrap_or_else(|p| p.into_inner());
+        if !notices.contains(&text) {
+            notices.push(text);
+        }
+    }
+
+    /// Takes what the user should be told, found since the last call: permissions that
+    /// are too open, a vault older than the last one written here. Each once.
+    pub fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notices.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// The data directory.
@@ -333,32 +439,72 @@ impl Vault {
     }
 
     /// Reads and decrypts the latest vault document.
+    ///
+    /// Refuses a file that holds another vault than this data directory's; notes (see
+    /// [`Vault::take_notices`]) a vault older than the last one written here, as after a
+    /// rollback or the backup copied over it.
     pub fn read(&self) -> Result<Document, OpenError> {
         let doc = file::read(&self.home, &self.identity)?;
-        if let Some(key) = doc.audit_key() {
-            self.audit_key.get_or_init(|| Zeroizing::new(decode_hex(key)));
+        if doc.id() != self.settings.vault_id {
+            return Err(OpenError::OtherVault {
+                path: self.home.vault_path(),
+                found: doc.id().to_owned(),
+                expected: self.settings.vault_id.clone(),
+            });
         }
+        if let Ok(settings) = self.home.settings()
+            && doc.generation() < settings.generation
+        {
+            self.notice(format!(
+                "{} is older than the last version written here (write {} of {}): it was rolled back or replaced by its backup; check its variables",
+                self.home.vault_path().display(),
+                doc.generation(),
+                settings.generation
+            ));
+        }
+        if let Some(key) = doc.audit_key() {
+            self.audit_key
+                .get_or_init(|| Zeroizing::new(crate::encoding::decode_hex(key).unwrap_or_default()));
+        }
+        self.anchored.store(doc.audit_anchor().is_some(), std::sync::atomic::Ordering::Relaxed);
         Ok(doc)
     }
 
     /// Appends an access to the audit log.
-    pub fn record_access(
-        &self,
-        access: crate::audit::Access,
-        event: crate::audit::Event,
-    ) -> Result<crate::audit::Entry, crate::audit::AuditError> {
-        self.audit_log()?.append(access, event)
+    pub fn record_access(&self, access: Access, event: Event) -> Result<Entry, RecordError> {
+        Ok(self.audit_log()?.append(access, event)?)
     }
 
     /// The audit log, chained with the vault's key (created on first use in a vault made
-    /// before the log existed).
-    pub fn audit_log(&self) -> Result<crate::audit::AuditLog, SaveError> {
+    /// before the log existed). The first time the log has entries, the vault takes its
+    /// anchor, so that deleting both the log and its head is detected from then on.
+    pub fn audit_log(&self) -> Result<AuditLog, SaveError> {
         if self.audit_key.get().is_none() {
             let key = self.update(|doc| Ok::<_, SaveError>(doc.ensure_audit_key().to_owned()))?;
-            self.audit_key.get_or_init(|| Zeroizing::new(decode_hex(&key)));
+            self.audit_key
+                .get_or_init(|| Zeroizing::new(crate::encoding::decode_hex(&key).unwrap_or_default()));
         }
         let key = self.audit_key.get().expect("the key was just set").clone();
-        Ok(crate::audit::AuditLog::new(&self.home, key))
+        let log = AuditLog::new(&self.home, key);
+        if !self.anchored.load(std::sync::atomic::Ordering::Relaxed) && log.is_started() {
+            // Anchored by the write itself (see `update`).
+            self.update(|_| Ok::<_, SaveError>(()))?;
+            self.anchored.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(log)
+    }
+
+    /// Checks the audit log: its chain, its head and the anchor the vault keeps. When
+    /// it is intact, the vault's anchor moves to its end. Returns how many entries it
+    /// holds, or what is wrong.
+    pub fn verify_audit(&self) -> Result<Result<u64, Tampering>, VerifyAuditError> {
+        let log = self.audit_log().map_err(RecordError::from)?;
+        let anchor = self.read()?.audit_anchor().cloned();
+        let verdict = log.verify(anchor.as_ref()).map_err(RecordError::from)?;
+        if verdict.is_ok() {
+            self.update(|_| Ok::<_, SaveError>(())).map_err(RecordError::from)?;
+        }
+        Ok(verdict)
     }
 
     /// Applies `change` to the latest vault document and saves the result.
@@ -369,27 +515,42 @@ impl Vault {
         &self,
         change: impl FnOnce(&mut Document) -> Result<T, E>,
     ) -> Result<T, E> {
-        let lock_path = self.home.lock_path();
-        let _lock = file::lock(&self.home).map_err(|source| SaveError::Lock { path: lock_path, source })?;
+        let _lock = file::lock(&self.home)
+            .map_err(|source| SaveError::Lock { path: self.home.dir().to_owned(), source })?;
         let mut doc = self.read().map_err(SaveError::Open)?;
         let out = change(&mut doc)?;
-        self.write(&doc)?;
+        self.anchor_audit(&mut doc);
+        self.write(&mut doc)?;
         Ok(out)
     }
 
-    fn write(&self, doc: &Document) -> Result<(), SaveError> {
-        file::write(&self.home, &self.identity.recipient(), doc)
+    /// Moves the document's audit anchor to the log's current head, when the head is
+    /// genuine and not behind the anchor (a head restored from an older copy is not
+    /// taken).
+    fn anchor_audit(&self, doc: &mut Document) {
+        let Some(key) = doc.audit_key().and_then(crate::encoding::decode_hex) else { return };
+        let Some(head) = AuditLog::new(&self.home, Zeroizing::new(key)).head() else { return };
+        if doc.audit_anchor().is_none_or(|a: &Anchor| head.seq >= a.seq) {
+            doc.set_audit_anchor(head);
+        }
     }
-}
 
-fn decode_hex(text: &str) -> Vec<u8> {
-    (0..text.len() / 2).filter_map(|i| u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()).collect()
+    /// Writes `doc` as the next generation, and notes that generation in the settings.
+    fn write(&self, doc: &mut Document) -> Result<(), SaveError> {
+        doc.next_generation();
+        file::write(&self.home, &self.identity.recipient(), doc)?;
+        let mut settings = self.home.settings().unwrap_or_else(|_| self.settings.clone());
+        settings.generation = doc.generation();
+        // A failure leaves the settings behind the vault, which is never reported as a
+        // rollback: only a vault older than the settings is.
+        let _ = self.home.write_settings(&settings);
+        Ok(())
+    }
 }
 
 /// A random vault id: `lk-` and 16 hex digits.
 fn new_vault_id() -> String {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).expect("the OS provides randomness");
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("lk-{hex}")
+    format!("lk-{}", crate::encoding::hex(&bytes))
 }

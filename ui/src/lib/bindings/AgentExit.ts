@@ -15,4 +15,8 @@ code: number,
 /**
  * How long it ran.
  */
-durationMs: number, };
+durationMs: number, 
+/**
+ * Why its end could not be recorded in the audit log, if so.
+ */
+auditWarning: string | null, };

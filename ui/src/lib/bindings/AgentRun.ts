@@ -19,4 +19,17 @@ pid: number,
 /**
  * The command line (program and arguments).
  */
-command: string, };
+command: string, 
+/**
+ * Lines to show before its output (withholding rules changed, values too short to
+ * mask).
+ */
+notices: Array<string>, 
+/**
+ * Variables of the app's environment the agent did not inherit.
+ */
+withheld: Array<string>, 
+/**
+ * Why its grant could not be recorded in the audit log, if so.
+ */
+auditWarning: string | null, };

@@ -7,4 +7,8 @@ export type Copied = {
 /**
  * When the clipboard will be cleared, unless it changed meanwhile.
  */
-clearAfterMs: number, };
+clearAfterMs: number, 
+/**
+ * Why the copy could not be recorded in the audit log, if so.
+ */
+auditWarning: string | null, };

@@ -11,4 +11,8 @@ value: string,
 /**
  * How long the UI shows it before hiding it again.
  */
-hideAfterMs: number, };
+hideAfterMs: number, 
+/**
+ * Why the reveal could not be recorded in the audit log, if so.
+ */
+auditWarning: string | null, };

@@ -1,63 +1,131 @@
-//! `latchkey run -- CMD`: the environment's variables injected, sensitive variables of
-//! the shell withheld, the output masked (in a pseudo-terminal when on a terminal), the
-//! signals forwarded, and the command's exit status passed on.
+//! `latchkey run -- CMD`: core prepares and starts the launch (variables, withholding,
+//! masking, the grant); this module adds the terminal. On a terminal the command runs
+//! in a pseudo-terminal; otherwise its output goes through pipes, and when stdin is a
+//! terminal the command still gets a pseudo-terminal as its stdin and controlling
+//! terminal, so nothing it writes to `/dev/tty` escapes the masking. Signals sent to
+//! latchkey reach the command's group once, and latchkey exits with its status.
 
-mod pipes;
-mod pty;
+mod terminal;
 
-use std::ffi::OsString;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::process::Stdio;
 
-use anyhow::{Context, Result, bail};
-use latchkey_core::Profile;
-use latchkey_core::launch::{Injection, Launch, Masker, exit_code};
+use anyhow::{Context, Result};
+use latchkey_core::launch::{ChildIo, LaunchError, LaunchSpec, Sink, Source, Terminal, Withholding};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH};
+use signal_hook::iterator::Signals;
 
 use crate::cli::RunArgs;
 
+/// The status when the program cannot be found, as a shell's.
+const NOT_FOUND: u8 = 127;
+
 pub fn run(args: RunArgs) -> Result<u8> {
     let vault = super::unlock()?;
-    let profile = args.profile.as_ref().map(|name| vault.profile(name)).transpose()?;
-    let env = profile.as_ref().map_or(&args.env.env, |p| &p.env);
-    let only = profile.as_ref().map(|p| p.vars.as_slice()).or(args.only.as_deref());
-    let values = vault.values(env, only).with_context(|| format!("cannot read `{env}`"))?;
-    let mut injection = Injection::from_values(values);
-    if let Some(template) = &args.env_file {
-        let text = std::fs::read_to_string(template)
-            .with_context(|| format!("cannot read {}", template.display()))?;
-        for entry in vault.resolve_env_file(&text, &template.display().to_string())? {
-            injection.add(entry.name.to_string(), entry.value, entry.from_reference);
-        }
-    }
-    let argv: Vec<OsString> = match (&profile, args.command.is_empty()) {
-        (Some(Profile { command: Some(command), .. }), true) => command.iter().map(OsString::from).collect(),
-        (Some(_), true) => bail!(
-            "profile `{}` has no command: give one after `--`, or add one with `latchkey profile edit --command`",
-            args.profile.as_ref().map(|p| p.as_str()).unwrap_or_default()
-        ),
-        _ => args.command,
+    let catalog = super::catalog().ok();
+    let source = match &args.profile {
+        Some(profile) => Source::Profile(profile.clone()),
+        None => Source::Environment(args.env.name()),
     };
-    let cwd = profile.as_ref().and_then(|p| p.cwd.clone());
-    let (launch, withheld) = Launch::prepare(argv, &injection, args.inherit_secrets, !args.no_mask, cwd)?;
-    if !withheld.is_empty() {
+    let mut spec = LaunchSpec::new(source, args.command);
+    spec.env_override = args.profile.as_ref().and(args.env.given());
+    spec.only = args.only;
+    spec.template = args.env_file;
+    spec.mask = !args.no_mask;
+    spec.withholding = Withholding::from_env()
+        .inherit(args.inherit.iter().map(|n| n.to_string()))
+        .inherit_everything(args.inherit_secrets);
+    let prepared = match vault.prepare_launch(spec, catalog.as_ref()) {
+        Ok(prepared) => prepared,
+        Err(e @ LaunchError::NotFound(_)) => {
+            super::print_notices(&vault);
+            eprintln!("latchkey: error: {}", latchkey_core::text::printable(&e.to_string()));
+            return Ok(NOT_FOUND);
+        }
+        Err(e) => return Err(e).context("cannot run the command"),
+    };
+    super::print_notices(&vault);
+    for notice in prepared.notices() {
+        eprintln!("latchkey: {notice}");
+    }
+    if !prepared.withheld().is_empty() {
         eprintln!(
-            "latchkey: withheld from the command: {} (--inherit-secrets keeps them)",
-            withheld.join(", ")
+            "latchkey: withheld from the command: {} (--inherit NAME or --inherit-secrets passes them)",
+            prepared.withheld().join(", ")
         );
     }
-    let started = std::time::Instant::now();
-    let (status, pid) =
-        if std::io::stdout().is_terminal() { pty::run(&launch)? } else { pipes::run(&launch)? };
-    let code = exit_code(status);
-    let profile_name = args.profile.as_ref().map(|p| p.to_string());
-    let event = launch.grant(env.as_str(), &injection, profile_name, pid, code, started.elapsed());
-    super::record(&vault, latchkey_core::audit::Access::Grant, event);
-    Ok(code)
+    let mask = !args.no_mask;
+    let (stdin_tty, stdout_tty) = (std::io::stdin().is_terminal(), std::io::stdout().is_terminal());
+    let mut input = None;
+    let mut resize = None;
+    let io = if stdout_tty {
+        let (master, slave) = terminal::open()?;
+        input = Some(master.try_clone()?);
+        resize = Some(master.try_clone()?);
+        ChildIo::Terminal(Terminal { slave, master, sink: sink(std::io::stdout()) })
+    } else if !mask {
+        ChildIo::Inherit { interactive: stdin_tty }
+    } else if stdin_tty {
+        let (master, slave) = terminal::open()?;
+        input = Some(master.try_clone()?);
+        resize = Some(master.try_clone()?);
+        let terminal = Terminal { slave, master, sink: sink(terminal::our_terminal()) };
+        ChildIo::PipesAndTerminal {
+            stdout: sink(std::io::stdout()),
+            stderr: sink(std::io::stderr()),
+            terminal,
+        }
+    } else {
+        ChildIo::Pipes {
+            stdin: Stdio::inherit(),
+            stdout: sink(std::io::stdout()),
+            stderr: sink(std::io::stderr()),
+        }
+    };
+    // Keys typed on a terminal reach the command as they are (Ctrl-C through its own
+    // terminal), so latchkey forwards only the signals sent to it.
+    let shares_our_group = matches!(io, ChildIo::Inherit { interactive: true });
+    let signals = if shares_our_group {
+        vec![SIGTERM, SIGHUP]
+    } else {
+        vec![SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH]
+    };
+    let mut handled =
+        Signals::new(signals.iter().chain(if shares_our_group { &[SIGINT, SIGQUIT][..] } else { &[] }))
+            .context("cannot handle signals")?;
+    let running = prepared.start(io).context("cannot run the command")?;
+    if let Some(warning) = running.grant_error() {
+        eprintln!("latchkey: warning: {warning}");
+    }
+    let raw = input.is_some().then(|| terminal::RawMode::enter(!stdout_tty)).flatten();
+    if let Some(master) = input {
+        terminal::forward_input(master);
+    }
+    let group = running.group();
+    let handle = handled.handle();
+    let forwarder = std::thread::spawn(move || {
+        for signal in handled.forever() {
+            match (signal, &resize) {
+                (SIGWINCH, Some(master)) => terminal::follow_size(master),
+                (s, _) if signals.contains(&s) => group.signal(s),
+                _ => {}
+            }
+        }
+    });
+    let ended = running.wait();
+    drop(raw);
+    handle.close();
+    let _ = forwarder.join();
+    if let Some(error) = ended.audit_error {
+        eprintln!("latchkey: warning: {error}");
+    }
+    Ok(ended.code)
 }
 
-/// Copies `reader` to `writer` through the masker (or as is), flushing as it goes.
-fn pump(reader: impl std::io::Read, mut writer: impl std::io::Write, masker: Option<Masker>) {
-    latchkey_core::launch::pump(reader, masker, |bytes| {
-        writer.write_all(bytes)?;
-        writer.flush()
-    });
+/// A sink writing to `out`, flushing each chunk: output reaches the user as it comes.
+fn sink(mut out: impl Write + Send + 'static) -> Sink {
+    Box::new(move |bytes: &[u8]| {
+        out.write_all(bytes)?;
+        out.flush()
+    })
 }

@@ -1,0 +1,379 @@
+//! Preparing a launch: from what a front end asks (an environment or a profile, some
+//! names, a template, a command) to everything the command is given and everything its
+//! grant records, from one reading of the vault.
+//!
+//! Nothing is started here and nothing is recorded: [`PreparedLaunch::start`] does both.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::mask::Masker;
+use super::withhold::{Withholding, inherited};
+use crate::audit::{AuditLog, Event};
+use crate::name::{EnvironmentName, ProfileName, VariableName};
+use crate::reference::EnvFileError;
+use crate::validate::Catalog;
+use crate::variable::{Kind, Value};
+use crate::vault::{GetError, ProfileError, SaveError, ValueReader, Vault};
+
+/// Where a launch takes its variables from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Every variable an environment sees (or only some of them).
+    Environment(EnvironmentName),
+    /// A profile: its environment, exactly its variables, its command and directory.
+    Profile(ProfileName),
+}
+
+/// What a front end asks to launch.
+#[derive(Debug, Clone)]
+pub struct LaunchSpec {
+    /// Where the variables come from.
+    pub source: Source,
+    /// With a profile: draw its variables from this environment instead of its own (the
+    /// grant names the one used).
+    pub env_override: Option<EnvironmentName>,
+    /// Only these variables (not with a profile, which names its own).
+    pub only: Option<Vec<VariableName>>,
+    /// A `.env` template whose variables are added, references resolved in memory.
+    pub template: Option<PathBuf>,
+    /// The command and its arguments; empty to run the profile's.
+    pub command: Vec<OsString>,
+    /// The directory to run in; else the profile's, else the current one.
+    pub cwd: Option<PathBuf>,
+    /// Whether secrets are masked in the output.
+    pub mask: bool,
+    /// Which of latchkey's own variables the command does not inherit.
+    pub withholding: Withholding,
+}
+
+impl LaunchSpec {
+    /// A launch of `command` with the variables of `env`, masked, with the default
+    /// withholding rules adjusted by `LATCHKEY_WITHHOLD`.
+    pub fn new(source: Source, command: Vec<OsString>) -> Self {
+        Self {
+            source,
+            env_override: None,
+            only: None,
+            template: None,
+            command,
+            cwd: None,
+            mask: true,
+            withholding: Withholding::from_env(),
+        }
+    }
+}
+
+/// Why a command could not be launched. Nothing was started, and nothing recorded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LaunchError {
+    /// The profile does not exist.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// The variables could not be read.
+    #[error(transparent)]
+    Get(#[from] GetError),
+    /// The template could not be read.
+    #[error("cannot read the template {path}: {source}")]
+    TemplateRead {
+        /// The template.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The template is not a `.env` file, or a reference in it cannot be resolved.
+    #[error(transparent)]
+    Template(#[from] EnvFileError),
+    /// The profile has no command and none was given.
+    #[error(
+        "profile `{0}` has no command: give one after `--`, or add one with `latchkey profile edit {0} --command`"
+    )]
+    NoCommand(ProfileName),
+    /// No command was given.
+    #[error("no command to run: give one after `--`")]
+    NoCommandGiven,
+    /// The program is not on the command's PATH.
+    #[error("cannot find `{0}`: check its name, or that it is on PATH")]
+    NotFound(String),
+    /// The working directory does not exist.
+    #[error("the working directory {0} does not exist: create it, or change the profile's --cwd")]
+    NoDirectory(PathBuf),
+    /// The operating system could not start it.
+    #[error("cannot start the command: {0}")]
+    Spawn(std::io::Error),
+}
+
+/// A launch ready to start: what the command is given, what is masked, and its grant.
+pub struct PreparedLaunch {
+    env: EnvironmentName,
+    profile: Option<ProfileName>,
+    program: OsString,
+    args: Vec<OsString>,
+    cwd: Option<PathBuf>,
+    injected: Vec<(String, SecretString)>,
+    inherited: Vec<(OsString, OsString)>,
+    withheld: Vec<String>,
+    masker: Option<Masker>,
+    notices: Vec<String>,
+    audit: Result<AuditLog, SaveError>,
+}
+
+impl std::fmt::Debug for PreparedLaunch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedLaunch")
+            .field("env", &self.env)
+            .field("profile", &self.profile)
+            .field("program", &self.program)
+            .field("names", &self.names())
+            .field("withheld", &self.withheld)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`PreparedLaunch::start`] takes apart.
+pub(super) struct Parts {
+    pub program: OsString,
+    pub args: Vec<OsString>,
+    pub cwd: Option<PathBuf>,
+    pub injected: Vec<(String, SecretString)>,
+    pub inherited: Vec<(OsString, OsString)>,
+    pub masker: Option<Masker>,
+    pub audit: Result<AuditLog, SaveError>,
+    pub grant: Event,
+}
+
+impl PreparedLaunch {
+    /// The environment the variables come from.
+    pub fn env(&self) -> &EnvironmentName {
+        &self.env
+    }
+
+    /// The profile, when launched through one.
+    pub fn profile(&self) -> Option<&ProfileName> {
+        self.profile.as_ref()
+    }
+
+    /// The names of the injected variables.
+    pub fn names(&self) -> Vec<String> {
+        self.injected.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// Variables of latchkey's environment the command does not inherit.
+    pub fn withheld(&self) -> &[String] {
+        &self.withheld
+    }
+
+    /// Lines the front end should show before the start: rules changed on request,
+    /// values too short to mask, an environment used instead of the profile's.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// The program and its arguments, quoted as in a shell, for display.
+    pub fn command_line(&self) -> String {
+        std::iter::once(&self.program)
+            .chain(&self.args)
+            .map(|a| {
+                let a = a.to_string_lossy();
+                if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c)) {
+                    a.into_owned()
+                } else {
+                    format!("'{}'", a.replace('\'', "'\\''"))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub(super) fn into_parts(self) -> Parts {
+        let cwd = self.cwd.clone().or_else(|| std::env::current_dir().ok());
+        let args_hmac = self.audit.as_ref().ok().map(|log| log.args_digest(&self.args));
+        let grant = Event {
+            profile: self.profile.as_ref().map(ToString::to_string),
+            program: Some(Path::new(&self.program).display().to_string()),
+            args_hmac,
+            cwd: cwd.map(|d| d.display().to_string()),
+            env: self.env.to_string(),
+            names: self.names(),
+            ..Event::default()
+        };
+        Parts {
+            program: self.program,
+            args: self.args,
+            cwd: self.cwd,
+            injected: self.injected,
+            inherited: self.inherited,
+            masker: self.masker,
+            audit: self.audit,
+            grant,
+        }
+    }
+}
+
+impl Vault {
+    /// Prepares a launch: reads the variables `spec` asks for, decides what the command
+    /// inherits from latchkey's own environment, and builds the masker from every secret
+    /// the environment sees (not only the injected ones: a command can read others from
+    /// elsewhere), the secrets of the other environments stored in the vault, and those
+    /// a template references. `catalog` recognises keys by value, for withholding.
+    pub fn prepare_launch(
+        &self,
+        spec: LaunchSpec,
+        catalog: Option<&Catalog>,
+    ) -> Result<PreparedLaunch, LaunchError> {
+        let doc = self.read().map_err(GetError::from)?;
+        let mut notices = spec.withholding.notices();
+        let (env, profile, only, mut argv, profile_cwd) = match &spec.source {
+            Source::Environment(env) => (env.clone(), None, spec.only.clone(), spec.command.clone(), None),
+            Source::Profile(name) => {
+                let p =
+                    doc.profiles().get(name).cloned().ok_or_else(|| ProfileError::Unknown(name.clone()))?;
+                let argv = if spec.command.is_empty() {
+                    p.command
+                        .clone()
+                        .ok_or_else(|| LaunchError::NoCommand(name.clone()))?
+                        .into_iter()
+                        .map(OsString::from)
+                        .collect()
+                } else {
+                    spec.command.clone()
+                };
+                let env = match &spec.env_override {
+                    Some(env) if *env != p.env => {
+                        notices.push(format!("using `{env}` instead of the profile's `{}` (--env)", p.env));
+                        env.clone()
+                    }
+                    _ => p.env.clone(),
+                };
+                (env, Some(name.clone()), Some(p.vars.clone()), argv, p.cwd.clone())
+            }
+        };
+        let resolved = doc.resolve(&env).map_err(GetError::from)?;
+        if let Some(only) = &only
+            && let Some(missing) = only.iter().find(|n| !resolved.iter().any(|r| &r.variable.name == *n))
+        {
+            return Err(GetError::NotFound { name: missing.clone(), env: env.clone() }.into());
+        }
+        let mut reader = ValueReader::default();
+        let mut injected: Vec<(String, SecretString)> = Vec::new();
+        let mut masked: Vec<(String, SecretString)> = Vec::new();
+        let mut others: Vec<(String, SecretString)> = Vec::new();
+        let mut injected_secrets = Vec::new();
+        for r in &resolved {
+            let variable = r.variable;
+            let wanted = only.as_ref().is_none_or(|o| o.contains(&variable.name));
+            let secret = variable.kind == Kind::Secret;
+            if !wanted && !secret {
+                continue;
+            }
+            let value = match reader.read(&variable.value) {
+                Ok(value) => value,
+                Err(e) if wanted => return Err(GetError::from(e).into()),
+                // A secret the command is not given, and the keychain will not show: it
+                // cannot be masked, but it is not in the command's environment either.
+                Err(_) => continue,
+            };
+            if secret {
+                // Names the command knows come first: where two names hold one value,
+                // the first is shown.
+                let list = if wanted { &mut masked } else { &mut others };
+                list.push((variable.name.to_string(), value.clone()));
+                others.extend(
+                    variable.meta.history.0.iter().map(|p| (variable.name.to_string(), p.value.clone())),
+                );
+            }
+            if wanted {
+                if secret {
+                    injected_secrets.push(variable.name.to_string());
+                }
+                injected.push((variable.name.to_string(), value));
+            }
+        }
+        // Secrets of the other environments, where reading them costs nothing.
+        for (_, other) in doc.environments().filter(|(n, _)| **n != env) {
+            for variable in other.variables().filter(|v| v.kind == Kind::Secret) {
+                if let Value::InVault(value) = &variable.value {
+                    others.push((variable.name.to_string(), value.clone()));
+                }
+            }
+        }
+        if let Some(path) = &spec.template {
+            let text = zeroize::Zeroizing::new(
+                std::fs::read_to_string(path)
+                    .map_err(|source| LaunchError::TemplateRead { path: path.clone(), source })?,
+            );
+            for entry in self.resolve_env_file(&text, &path.display().to_string())? {
+                let name = entry.name.to_string();
+                if !entry.secrets.is_empty() {
+                    masked.insert(0, (name.clone(), entry.value.clone()));
+                    injected_secrets.push(name.clone());
+                }
+                others.extend(entry.secrets.into_iter().map(|(n, v)| (n.to_string(), v)));
+                injected.retain(|(n, _)| *n != name);
+                injected.push((name, entry.value));
+            }
+        }
+        if argv.is_empty() {
+            return Err(LaunchError::NoCommandGiven);
+        }
+        let program = argv.remove(0);
+        let replaced: Vec<&str> = injected.iter().map(|(n, _)| n.as_str()).collect();
+        let (inherited, withheld) = inherited(std::env::vars_os(), &spec.withholding, &replaced, catalog);
+        let path =
+            inherited.iter().rev().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone()).or_else(|| {
+                injected.iter().find(|(n, _)| n == "PATH").map(|(_, v)| v.expose_secret().into())
+            });
+        let cwd = spec.cwd.clone().or(profile_cwd);
+        if let Some(dir) = &cwd
+            && !dir.is_dir()
+        {
+            return Err(LaunchError::NoDirectory(dir.clone()));
+        }
+        let found = match &cwd {
+            // A relative program path is relative to the directory it runs in.
+            Some(dir)
+                if Path::new(&program).components().count() > 1 && Path::new(&program).is_relative() =>
+            {
+                super::process::find_program(dir.join(&program).as_os_str(), path.as_deref())
+            }
+            _ => super::process::find_program(&program, path.as_deref()),
+        };
+        if found.is_none() {
+            return Err(LaunchError::NotFound(Path::new(&program).display().to_string()));
+        }
+        masked.append(&mut others);
+        let masker = spec.mask.then(|| Masker::new(masked.iter().map(|(n, v)| (n.as_str(), v))));
+        if let Some(m) = &masker {
+            let short: Vec<&String> = m.too_short().iter().filter(|n| injected_secrets.contains(n)).collect();
+            if !short.is_empty() {
+                notices.push(format!(
+                    "not masked in the output, shorter than {} characters: {}",
+                    super::MIN_MASKED_LEN,
+                    short.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+        if super::process::launcher_path().is_none() {
+            notices.push(format!(
+                "{} is missing (beside latchkey, or on PATH): the command may outlive latchkey; reinstall latchkey",
+                super::process::LAUNCHER
+            ));
+        }
+        Ok(PreparedLaunch {
+            env,
+            profile,
+            program,
+            args: argv,
+            cwd,
+            injected,
+            inherited,
+            withheld,
+            masker,
+            notices,
+            audit: self.audit_log(),
+        })
+    }
+}

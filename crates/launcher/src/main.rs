@@ -1,0 +1,127 @@
+//! `latchkey-launcher`: the steps between latchkey and a command it launches that must
+//! happen in the command's own process, before its program starts.
+//!
+//! ```text
+//! latchkey-launcher [--parent PID] [--session] [--ctty] -- PROGRAM [ARGS...]
+//! ```
+//!
+//! - `--parent PID`: the command is killed (SIGKILL) when the thread of `PID` that
+//!   started it ends, even when latchkey itself is killed outright; and if `PID` has
+//!   already gone, the program is never started.
+//! - `--session`: the command leads a new session, with no controlling terminal: writing
+//!   to `/dev/tty` fails instead of bypassing latchkey's masking.
+//! - `--ctty`: with `--session`, its standard input (a pseudo-terminal latchkey masks)
+//!   becomes its controlling terminal.
+//!
+//! Then it replaces itself with `PROGRAM`, whose environment is the launcher's own. It
+//! is a separate, small program so that launching costs a fraction of a millisecond,
+//! and so that none of this needs `unsafe` code between `fork` and `exec`. It never
+//! reads a secret: values reach the command through the environment it passes on.
+//!
+//! Exit statuses of its own: 127 when the program cannot be found, 126 when it cannot
+//! be run, 125 when the launcher was misused; otherwise the program's.
+#![forbid(unsafe_code)]
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitCode};
+
+/// What the launcher was asked to do.
+#[derive(Debug, Default, PartialEq)]
+struct Steps {
+    parent: Option<i32>,
+    session: bool,
+    ctty: bool,
+    program: OsString,
+    args: Vec<OsString>,
+}
+
+fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Steps, String> {
+    let mut steps = Steps::default();
+    let mut args = args.into_iter();
+    loop {
+        let Some(arg) = args.next() else { return Err("no program after `--`".into()) };
+        match arg.to_str() {
+            Some("--session") => steps.session = true,
+            Some("--ctty") => steps.ctty = true,
+            Some("--parent") => {
+                let pid = args.next().and_then(|p| p.to_str()?.parse().ok()).ok_or("--parent takes a pid")?;
+                steps.parent = Some(pid);
+            }
+            Some("--") => break,
+            _ => return Err(format!("unknown option {}", arg.to_string_lossy())),
+        }
+    }
+    steps.program = args.next().ok_or("no program after `--`")?;
+    steps.args = args.collect();
+    Ok(steps)
+}
+
+#[cfg(target_os = "linux")]
+fn prepare(steps: &Steps) -> Result<(), String> {
+    use rustix::process::{Signal, getppid, ioctl_tiocsctty, set_parent_process_death_signal, setsid};
+    if let Some(parent) = steps.parent {
+        set_parent_process_death_signal(Some(Signal::KILL))
+            .map_err(|e| format!("parent-death signal: {e}"))?;
+        // Set after fork: if latchkey died in between, nobody would ever kill us.
+        if getppid().map(|p| p.as_raw_nonzero().get()) != Some(parent) {
+            return Err("latchkey ended before the command started".into());
+        }
+    }
+    if steps.session {
+        setsid().map_err(|e| format!("new session: {e}"))?;
+        if steps.ctty {
+            ioctl_tiocsctty(std::io::stdin()).map_err(|e| format!("controlling terminal: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn prepare(_steps: &Steps) -> Result<(), String> {
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let steps = match parse(std::env::args_os().skip(1)) {
+        Ok(steps) => steps,
+        Err(e) => {
+            eprintln!("latchkey-launcher: {e}");
+            return ExitCode::from(125);
+        }
+    };
+    if let Err(e) = prepare(&steps) {
+        eprintln!("latchkey: cannot start the command: {e}");
+        return ExitCode::from(125);
+    }
+    let err = Command::new(&steps.program).args(&steps.args).exec();
+    let name = std::path::Path::new(&steps.program).display();
+    eprintln!("latchkey: cannot start `{name}`: {err}");
+    ExitCode::from(if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn options_come_before_the_program_and_everything_after_is_its_argv() {
+        let steps =
+            parse(args(&["--parent", "42", "--session", "--ctty", "--", "sh", "-c", "--ctty"])).unwrap();
+        assert_eq!(steps.parent, Some(42));
+        assert!(steps.session && steps.ctty);
+        assert_eq!(steps.program, "sh");
+        assert_eq!(steps.args, args(&["-c", "--ctty"]));
+    }
+
+    #[test]
+    fn misuse_is_refused() {
+        assert!(parse(args(&["sh"])).is_err());
+        assert!(parse(args(&["--parent", "x", "--", "sh"])).is_err());
+        assert!(parse(args(&["--"])).is_err());
+    }
+}
