@@ -24,7 +24,18 @@ fn import_previews_without_values_and_never_overwrites_unasked() {
     let out = s.run(&["import", file.to_str().unwrap(), "--yes"], b"");
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("DB_PASSWORD  secret  overwrite") || err.contains("overwrite"), "{err}");
+    // The preview: a header, then one row per entry with its kind, action and checks.
+    let rows: Vec<Vec<&str>> = err.lines().skip(2).take(3).map(|l| l.split_whitespace().collect()).collect();
+    assert!(
+        err.lines()
+            .nth(1)
+            .is_some_and(|h| h.split_whitespace().collect::<Vec<_>>()
+                == ["NAME", "KIND", "ACTION", "PROVIDER", "CHECKS"]),
+        "{err}"
+    );
+    assert_eq!(rows[0][..3], ["DB_PASSWORD", "secret", "overwrite"], "{err}");
+    assert_eq!(rows[1][..3], ["LOG_LEVEL", "config", "new"], "{err}");
+    assert_eq!(rows[2][..3], ["OPENAI_BASE_URL", "config", "new"], "{err}");
     assert!(
         err.contains("already has `DB_PASSWORD` with other values") && err.contains("--overwrite"),
         "{err}"
@@ -49,8 +60,12 @@ fn import_previews_without_values_and_never_overwrites_unasked() {
     );
     // Piped without --yes, import asks for confirmation instead of writing.
     std::fs::write(&file, "NEW_SETTING=1\n").unwrap();
+    let before = std::fs::read(s.home.join("vault.age")).unwrap();
     let out = s.run(&["import", file.to_str().unwrap()], b"y\n");
+    assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("pass --yes"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(s.home.join("vault.age")).unwrap(), before, "import wrote without confirmation");
+    assert!(!s.list("default").iter().any(|v| v["name"] == "NEW_SETTING"));
 }
 
 #[test]

@@ -170,6 +170,8 @@ fn docker_and_github_exports_follow_their_readers_rules() {
     // A value with a line break cannot be in a docker env-file: the export names it.
     let s = vault_with(TRICKY);
     let out = s.run(&["export", "--format", "docker"], b"");
+    assert_eq!(out.status.code(), Some(1), "a docker export of a multi-line value succeeded");
+    assert!(out.stdout.is_empty(), "part of the export was printed before the refusal");
     assert!(String::from_utf8_lossy(&out.stderr).contains("docker cannot carry the value of NEWLINE"));
 
     // github: NAME<<DELIMITER, the value's lines, the delimiter; any value.

@@ -16,14 +16,22 @@ fn keyring_ready() -> bool {
     )
 }
 
-fn secret_tool(args: &[&str]) -> String {
+/// `secret-tool ARGS`: its stdout, and whether it succeeded (lookup fails when nothing
+/// matches, so callers say which they expect).
+fn secret_tool(args: &[&str]) -> (bool, String) {
     let out = Command::new("secret-tool").args(args).output().expect("secret-tool runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// `secret-tool search` prints the attributes on stderr and the rest on stdout.
+/// `secret-tool search` prints the attributes on stderr and the rest on stdout; it must
+/// succeed.
 fn secret_tool_search(args: &[&str]) -> String {
     let out = Command::new("secret-tool").arg("search").args(args).output().expect("secret-tool runs");
+    assert!(
+        out.status.success(),
+        "secret-tool search {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
@@ -53,7 +61,10 @@ fn a_keychain_secret_lives_in_the_secret_service_and_never_in_the_vault() {
     // The Secret Service holds it under service `latchkey` and our account.
     let found = secret_tool_search(&["--all", "service", "latchkey"]);
     assert!(found.contains(&format!("attribute.username = {account}")), "{found}");
-    assert_eq!(secret_tool(&["lookup", "service", "latchkey", "username", &account]), value);
+    assert_eq!(
+        secret_tool(&["lookup", "service", "latchkey", "username", &account]),
+        (true, value.to_owned())
+    );
 
     // The vault records only the reference.
     let doc = decrypt_with_age(&s, &identity);
@@ -66,7 +77,7 @@ fn a_keychain_secret_lives_in_the_secret_service_and_never_in_the_vault() {
 
     // Removing the variable removes the keychain entry.
     s.ok(&["rm", "GITHUB_TOKEN"], b"");
-    assert_eq!(secret_tool(&["lookup", "service", "latchkey", "username", &account]), "");
+    assert_eq!(secret_tool(&["lookup", "service", "latchkey", "username", &account]), (false, String::new()));
 }
 
 #[test]
@@ -77,10 +88,13 @@ fn moving_a_value_from_the_keychain_to_the_vault_deletes_the_entry() {
     let (s, _) = Sandbox::with_identity_file();
     s.ok(&["set", "TOKEN", "--store", "keychain"], b"first-keychain-value");
     let account = format!("{}/default/TOKEN", vault_id(&s));
-    assert_eq!(secret_tool(&["lookup", "service", "latchkey", "username", &account]), "first-keychain-value");
+    assert_eq!(
+        secret_tool(&["lookup", "service", "latchkey", "username", &account]),
+        (true, "first-keychain-value".to_owned())
+    );
     s.ok(&["set", "TOKEN", "--store", "vault"], b"now-in-the-vault");
     assert_eq!(s.ok(&["get", "TOKEN"], b""), b"now-in-the-vault");
-    assert_eq!(secret_tool(&["lookup", "service", "latchkey", "username", &account]), "");
+    assert_eq!(secret_tool(&["lookup", "service", "latchkey", "username", &account]), (false, String::new()));
 }
 
 #[test]
@@ -93,7 +107,8 @@ fn init_keeps_the_identity_in_the_keychain_by_default() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("in the OS keychain"));
     let account = format!("{}/identity", vault_id(&s));
-    let line = secret_tool(&["lookup", "service", "latchkey", "username", &account]);
+    let (found, line) = secret_tool(&["lookup", "service", "latchkey", "username", &account]);
+    assert!(found, "the identity is not in the keychain");
     assert!(line.starts_with("AGE-SECRET-KEY-1"), "the identity is not in the keychain");
     // No identity file was written anywhere in the data directory.
     for entry in std::fs::read_dir(&s.home).unwrap() {

@@ -194,3 +194,77 @@ fn many_keys_are_checked_a_bounded_number_at_a_time() {
     let peak = server.peak_concurrency();
     assert!((2..=8).contains(&peak), "{peak} requests ran at once; the bound is 8");
 }
+
+/// The TLS fake of tests/tools/tls_fake.py: its process, port, and the lines it printed.
+struct UntrustedTls {
+    child: std::process::Child,
+    port: u16,
+    lines: std::sync::mpsc::Receiver<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl UntrustedTls {
+    fn start() -> Self {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("python3")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tools/tls_fake.py"))
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        let (send, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = send.send(line);
+            }
+        });
+        let port = lines
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the TLS fake starts")
+            .parse()
+            .unwrap();
+        UntrustedTls { child, port, lines, _dir: dir }
+    }
+}
+
+impl Drop for UntrustedTls {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn tls_is_verified_so_a_server_with_an_untrusted_certificate_gets_nothing() {
+    let server = UntrustedTls::start();
+    let (s, _) = Sandbox::with_identity_file();
+    s.set("default", "OPENAI_API_KEY", &corpus_key("openai", 0));
+    s.set_config("default", "OPENAI_BASE_URL", &format!("https://127.0.0.1:{}/v1", server.port));
+    let (ok, reports) = check_online(&s, &["OPENAI_API_KEY"]);
+    assert!(ok, "an unverified server is indeterminate, not invalid");
+    assert_eq!(reports[0]["online"], "indeterminate");
+    assert!(
+        server.lines.recv_timeout(std::time::Duration::from_millis(500)).is_err(),
+        "the server with an untrusted certificate got a request"
+    );
+}
+
+#[test]
+fn rotate_online_stores_a_key_the_provider_accepts_and_refuses_one_it_rejects() {
+    let rejecting = FakeProvider::answering(Answer::status(401));
+    let (s, old) = openai_against(&rejecting);
+    let new = corpus_key("openai", 1);
+    let out = s.run(&["rotate", "OPENAI_API_KEY", "--online"], new.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "a rejected key was stored");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rejected the new key"));
+    assert_eq!(s.ok(&["get", "OPENAI_API_KEY"], b""), old.as_bytes());
+    assert_eq!(rejecting.received()[0].header("authorization"), Some(format!("Bearer {new}").as_str()));
+    let accepting = FakeProvider::answering(Answer::json("{}"));
+    s.set_config("default", "OPENAI_BASE_URL", &format!("{}/v1", accepting.origin));
+    let out = s.run(&["rotate", "OPENAI_API_KEY", "--online"], new.as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(s.ok(&["get", "OPENAI_API_KEY"], b""), new.as_bytes());
+    assert_eq!(accepting.received().len(), 1);
+}

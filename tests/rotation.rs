@@ -80,12 +80,19 @@ fn the_history_keeps_the_last_five_values() {
     }
     let history = String::from_utf8(s.ok(&["history", "API_TOKEN"], b"")).unwrap();
     assert_eq!(history.lines().count(), 5, "{history}");
-    for _ in 0..5 {
-        s.ok(&["rollback", "API_TOKEN"], b"");
-    }
-    // Five rollbacks walk back through the five kept values (each swap keeps the newest).
-    let now = String::from_utf8(s.ok(&["get", "API_TOKEN"], b"")).unwrap();
-    assert!(now.starts_with("token-value-number-"), "{now}");
+    let value = |n: usize| format!("token-value-number-{n}-x9q");
+    let get = || String::from_utf8(s.ok(&["get", "API_TOKEN"], b"")).unwrap();
+    // The five kept are values 2 to 6 (7 is current): a rollback restores the one before...
+    s.ok(&["rollback", "API_TOKEN"], b"");
+    assert_eq!(get(), value(6));
+    // ...and a second one undoes it: the replaced value is the newest in the history.
+    s.ok(&["rollback", "API_TOKEN"], b"");
+    assert_eq!(get(), value(7));
+    // `--to N` goes further back, to the value `history` lists as -N.
+    s.ok(&["rollback", "API_TOKEN", "--to", "5"], b"");
+    assert_eq!(get(), value(2), "-5 is the oldest kept value");
+    let out = s.run(&["rollback", "API_TOKEN", "--to", "6"], b"");
+    assert_eq!(out.status.code(), Some(2), "there is no -6");
 }
 
 #[test]

@@ -369,6 +369,30 @@ fn stop_ends_an_agent_that_ignores_nothing() {
 }
 
 #[test]
+fn stop_kills_an_agent_that_ignores_sigterm_once_the_grace_period_is_over() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    d.ok(
+        "save_profile",
+        json!({"request": {"name": "stubborn", "env": "default", "vars": [],
+            "command": "sh -c 'trap \"\" TERM; echo started; while :; do sleep 0.1; done'", "cwd": null, "replace": false}}),
+    );
+    let run = d.ok("launch_agent", json!({"profile": "stubborn"}));
+    let pid = run["pid"].as_u64().unwrap();
+    let alive = || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let stopped = std::time::Instant::now();
+    d.ok("stop_agent", json!({"id": run["id"]}));
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(alive(), "SIGTERM was ignored, so the agent runs until the grace period is over");
+    while alive() {
+        assert!(stopped.elapsed() < std::time::Duration::from_secs(10), "Stop never escalated to SIGKILL");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let waited = stopped.elapsed();
+    assert!(waited >= std::time::Duration::from_millis(4_500), "SIGKILL came after {waited:?}, before 5 s");
+}
+
+#[test]
 fn rotation_is_scheduled_rotated_rolled_back_snoozed_and_set() {
     let d = Desktop::unlocked_with_secret(SECRET);
     let first = latchkey_tests::corpus_key("github", 0);

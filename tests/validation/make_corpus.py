@@ -291,6 +291,18 @@ VARS = {p: FMT[(p, v)][2][0] for p, v in FIRST.items()}  # first conventional na
 def your_key_here(provider, var):
     return f"your-{provider}-{'token' if var.endswith('TOKEN') else 'api-key'}-here"
 
+def placeholder_problems(provider, value):
+    """Everything a placeholder is found to be: a placeholder; not the provider's shape (or,
+    in its shape, a failed checksum where the provider has one); shorter than 10."""
+    problems = ["placeholder"]
+    if not matches_provider(provider, value):
+        problems.append("format")
+    elif provider in ("github", "npm"):
+        problems.append("checksum")
+    if len(value) < 10:
+        problems.append("too_short")
+    return problems
+
 STYLES = [your_key_here, lambda p, v: f"<{v}>", lambda p, v: f"${{{v}}}", lambda p, v: "changeme"]
 for i, provider in enumerate(PROVIDERS):
     var = VARS[provider]
@@ -304,7 +316,8 @@ for i, provider in enumerate(PROVIDERS):
         style = STYLES[1]
     var2 = "AWS_SECRET_ACCESS_KEY" if provider == "aws" else var
     for n, (v, value) in enumerate([(var, first), (var2, style(provider, var2))]):
-        add("placeholder", f"{provider}-placeholder-{n + 1}", v, value, provider, "invalid", ["placeholder"])
+        add("placeholder", f"{provider}-placeholder-{n + 1}", v, value, provider, "invalid",
+            placeholder_problems(provider, value))
 # The AWS documentation samples (note:50).
 add("placeholder", "aws-placeholder-3", "AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", "aws", "invalid",
     ["placeholder"])

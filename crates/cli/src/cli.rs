@@ -155,9 +155,14 @@ expiry with `--expires 2027-01-31`.")]
 The previous value is kept (the last 5, encrypted in the vault): `latchkey rollback NAME`
 restores it, `latchkey history NAME` lists when each was replaced.")]
     Rotate(RotateArgs),
-    /// Restore the previous value of a secret.
-    #[command(after_help = "Example:\n  latchkey rollback OPENAI_API_KEY --env prod")]
-    Rollback(NameArgs),
+    /// Restore a previous value of a secret (the one before the current, or --to N).
+    #[command(after_help = "Examples:
+  latchkey rollback OPENAI_API_KEY --env prod     the value before the current one
+  latchkey history OPENAI_API_KEY                 -1 newest ... -5 oldest
+  latchkey rollback OPENAI_API_KEY --to 3         the value listed as -3
+
+The current value joins the history, so a rollback can itself be undone.")]
+    Rollback(RollbackArgs),
     /// List when each previous value of a secret was replaced (never the values).
     #[command(after_help = "Example:\n  latchkey history OPENAI_API_KEY")]
     History(NameArgs),
@@ -503,6 +508,10 @@ pub struct ProfileSpec {
 
 /// `latchkey profile ...`.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  latchkey profile add coder --env prod --vars OPENAI_API_KEY --command 'python agent.py'
+  latchkey profile list
+  latchkey run --profile coder")]
 pub enum ProfileCommand {
     /// Create a profile.
     #[command(after_help = "Examples:
@@ -565,6 +574,11 @@ pub struct AuditArgs {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Check that no entry was edited, removed, reordered or cut off.
+    #[command(after_help = "Example:
+  latchkey audit verify        exit 0 and the count when intact; exit 1 naming the first bad entry
+
+It also checks the log against the anchor the vault keeps, so deleting or rolling back
+both audit.log and audit.head is detected.")]
     Verify,
 }
 
@@ -604,6 +618,16 @@ pub struct CheckArgs {
     pub as_name: Option<VariableName>,
 }
 
+/// `latchkey rollback`.
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    #[command(flatten)]
+    pub target: NameArgs,
+    /// Which previous value: N as `latchkey history` lists it (-N), 1 by default.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=5))]
+    pub to: u16,
+}
+
 /// A variable in an environment.
 #[derive(Debug, Args)]
 pub struct NameArgs {
@@ -626,6 +650,10 @@ pub struct ListArgs {
 
 /// `latchkey env ...`.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  latchkey env list
+  latchkey env add prod --extends default
+  latchkey env rename stg staging")]
 pub enum EnvCommand {
     /// List environments and how many variables each has.
     #[command(after_help = "Example:\n  latchkey env list")]
@@ -668,6 +696,9 @@ pub enum EnvCommand {
 
 /// `latchkey identity ...`.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  latchkey identity show
+  latchkey identity export --out identity.txt     then: age -d -i identity.txt vault.age")]
 pub enum IdentityCommand {
     /// Write the identity as a plain age identity file.
     #[command(after_help = "Example:

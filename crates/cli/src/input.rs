@@ -48,7 +48,12 @@ pub fn new_passphrase() -> Result<SecretString> {
 
 /// Asks for the passphrase of an identity file on the terminal; `None` without one.
 pub fn existing_passphrase(path: &std::path::Path) -> Option<SecretString> {
-    let typed =
-        Zeroizing::new(rpassword::prompt_password(format!("Passphrase for {}: ", path.display())).ok()?);
+    let typed = Zeroizing::new(
+        rpassword::prompt_password(format!(
+            "Passphrase for {}: ",
+            latchkey_core::text::printable(&path.display().to_string())
+        ))
+        .ok()?,
+    );
     Some(SecretString::from(typed.as_str()))
 }

@@ -53,5 +53,6 @@ pub use vault::{
     Checked, Difference, Due, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
     Exported, GetError, IdentityExportError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError,
     ProfileError, RecordError, RemoveError, Removed, ResolvedValue, RotateError, Rotated, SaveError,
-    SetError, SetOutcome, Stored, UnlockError, Vault, VerifyAuditError, verify_checked,
+    SetError, SetOutcome, Stored, UnlockError, Vault, VerifyAuditError, plan_online, verify_checked,
+    verify_checked_blocking,
 };

@@ -44,7 +44,7 @@ pub fn rotate_secret(state: State<'_, AppState>, request: RotateRequest) -> Resu
 #[tauri::command]
 pub fn rollback_secret(state: State<'_, AppState>, env: String, name: String) -> Result<(), IpcError> {
     let (env, name) = (env_name(&env)?, var_name(&name)?);
-    state.with_vault(|vault| Ok(vault.rollback(&env, &name).map(drop)?))
+    state.with_vault(|vault| Ok(vault.rollback(&env, &name, 1).map(drop)?))
 }
 
 /// Quiets a secret's reminders for `days` days (0 ends a snooze).

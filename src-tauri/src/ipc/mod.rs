@@ -168,7 +168,7 @@ ipc_error_from! {
     core::EditError => |e| match e {
         core::EditError::NotFound { .. } => NotFound,
         core::EditError::Environment(_) => UnknownEnvironment,
-        core::EditError::NoHistory { .. } => NoHistory,
+        core::EditError::NoHistory { .. } | core::EditError::NoSuchVersion { .. } => NoHistory,
         _ => Vault,
     },
     core::CatalogError => |e| Catalog,

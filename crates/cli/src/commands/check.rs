@@ -5,8 +5,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use anyhow::{Context, Result, bail};
-use latchkey_core::validate::verify::{self, CONCURRENCY, Online, TIMEOUT, Verdict, Verifier};
-use latchkey_core::{Catalog, Checked, ExposeSecret, Finding, FormatVerdict, verify_checked};
+use latchkey_core::validate::verify::{CONCURRENCY, Online, TIMEOUT, Verdict, Verifier};
+use latchkey_core::{
+    Catalog, Checked, ExposeSecret, Finding, FormatVerdict, plan_online, verify_checked_blocking,
+};
 use serde::Serialize;
 
 use crate::cli::CheckArgs;
@@ -54,7 +56,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         .check(env, &catalog, args.name.as_ref(), args.online)
         .with_context(|| format!("cannot check `{env}`"))?;
     if args.online {
-        runtime()?.block_on(verify_checked(&Verifier::new(TIMEOUT, CONCURRENCY)?, &mut checked));
+        verify_checked_blocking(&Verifier::new(TIMEOUT, CONCURRENCY)?, &mut checked);
     }
     if let Err(err) = vault.record_checks(&checked) {
         eprintln!("latchkey: warning: the results were not saved in the vault: {err}");
@@ -80,17 +82,10 @@ fn check_stdin(args: &CheckArgs, catalog: &Catalog) -> Result<()> {
         latchkey_core::parse_value(input::read_stdin()?).context("cannot check the value from stdin")?;
     let name = args.as_name.as_ref().map_or("VALUE", |n| n.as_str());
     let finding = latchkey_core::validate::check_alone(catalog, name, value.expose_secret());
-    let verdict = match (&finding.provider, args.online) {
-        (Some(provider), true) if finding.refusals().next().is_none() => {
-            let trimmed =
-                latchkey_core::SecretString::from(latchkey_core::validate::trimmed(value.expose_secret()));
-            let verifiable = catalog.verifiable(trimmed.expose_secret());
-            Some(match verify::prepare(catalog, provider, trimmed, verifiable, &|_| None) {
-                Ok(target) => runtime()?.block_on(Verifier::new(TIMEOUT, 1)?.verify(&target)),
-                Err(verdict) => verdict,
-            })
-        }
-        _ => None,
+    let verdict = match args.online.then(|| plan_online(catalog, &finding, &value, &|_| None)).flatten() {
+        Some(Ok(target)) => Some(Verifier::new(TIMEOUT, 1)?.verify_blocking(vec![target]).remove(0)),
+        Some(Err(verdict)) => Some(verdict),
+        None => None,
     };
     let report = Report::new(name, &finding, verdict.as_ref());
     if args.json {
@@ -99,13 +94,6 @@ fn check_stdin(args: &CheckArgs, catalog: &Catalog) -> Result<()> {
         print_table(std::slice::from_ref(&report))?;
     }
     conclude(std::slice::from_ref(&report))
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the online checks")
 }
 
 fn print_json(value: &impl Serialize) -> Result<()> {

@@ -21,7 +21,7 @@ pub fn run(command: IdentityCommand) -> Result<()> {
                 );
                 eprintln!(
                     "Open the vault with: age -d -i {to} {}",
-                    printable(&vault.home().vault_path().display().to_string())
+                    printable(&super::shown(&vault.home().vault_path()).to_string())
                 );
             }
             None => {
@@ -35,13 +35,13 @@ pub fn run(command: IdentityCommand) -> Result<()> {
         },
         IdentityCommand::Show => {
             let settings = vault.settings();
-            println!("vault:       {}", vault.home().vault_path().display());
+            println!("vault:       {}", super::shown(&vault.home().vault_path()));
             println!("public key:  {}", settings.recipient);
             match &settings.identity {
                 IdentityLocation::Keychain => {
                     println!("identity:    OS keychain ({})", settings.identity_account())
                 }
-                IdentityLocation::File { path } => println!("identity:    {}", path.display()),
+                IdentityLocation::File { path } => println!("identity:    {}", super::shown(path)),
             }
         }
     }

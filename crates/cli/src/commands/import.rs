@@ -21,7 +21,7 @@ pub fn run(args: ImportArgs) -> Result<()> {
             let text = zeroize::Zeroizing::new(text);
             let parsed = dotenv::parse(&text, &|name| std::env::var(name).ok())
                 .with_context(|| format!("cannot import {}", path.display()))?;
-            (path.display().to_string(), parsed.into_iter().map(|e| (e.name, e.value)).collect::<Vec<_>>())
+            (super::shown(path), parsed.into_iter().map(|e| (e.name, e.value)).collect::<Vec<_>>())
         }
         (None, Some(names)) => {
             let mut entries = Vec::new();

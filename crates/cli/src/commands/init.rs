@@ -33,14 +33,14 @@ pub fn run(args: InitArgs) -> Result<()> {
     .context("cannot create the vault")?;
 
     let settings = vault.settings();
-    eprintln!("Created a vault in {}", home.dir().display());
+    eprintln!("Created a vault in {}", super::shown(home.dir()));
     match (&settings.identity, settings.identity_kind()) {
         (IdentityLocation::File { path }, kind) => {
             let how = match kind {
                 IdentityKind::Passphrase => "protected by your passphrase",
                 _ => "a plain file: keep it safe",
             };
-            eprintln!("Its identity is in {} ({how}).", path.display());
+            eprintln!("Its identity is in {} ({how}).", super::shown(path));
         }
         (IdentityLocation::Keychain, _) => eprintln!("Its identity is in the OS keychain."),
     }

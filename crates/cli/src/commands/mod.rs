@@ -69,6 +69,12 @@ fn dispatch(command: Command) -> Result<()> {
     }
 }
 
+/// A path as printed: control characters escaped, so a file name cannot rewrite the
+/// terminal line it is printed on.
+fn shown(path: &std::path::Path) -> String {
+    latchkey_core::text::printable(&path.display().to_string()).into_owned()
+}
+
 /// The data directory from `LATCHKEY_HOME` or the platform default.
 fn home() -> Result<Home> {
     Ok(Home::from_env()?)

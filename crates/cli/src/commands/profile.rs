@@ -89,7 +89,7 @@ fn describe(name: &ProfileName, p: &Profile) -> String {
         let _ = writeln!(out, "  command  {}", shell_words::join(command));
     }
     if let Some(cwd) = &p.cwd {
-        let _ = writeln!(out, "  cwd      {}", cwd.display());
+        let _ = writeln!(out, "  cwd      {}", super::shown(cwd));
     }
     out
 }

@@ -5,12 +5,12 @@ use std::io::{IsTerminal, Write as _};
 
 use anyhow::{Context, Result, anyhow, bail};
 use latchkey_core::rotation::{self, CalendarItem, Presets, Status};
-use latchkey_core::validate::verify::{self, CONCURRENCY, Online, TIMEOUT, Verifier};
-use latchkey_core::{ExposeSecret, Kind, RotateError, SetError};
+use latchkey_core::validate::verify::{CONCURRENCY, Online, TIMEOUT, Verifier};
+use latchkey_core::{Kind, RotateError, SetError};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::cli::{CalendarArgs, NameArgs, RotateArgs, StatusArgs};
+use crate::cli::{CalendarArgs, NameArgs, RollbackArgs, RotateArgs, StatusArgs};
 use crate::input;
 
 fn day(at: OffsetDateTime) -> String {
@@ -117,27 +117,9 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
     let value = input::secret_value(&format!("New value for {name}: "))?;
     // 3. With --online, ask the provider first whether the new key works.
     if args.online {
-        let finding = vault.check_value(env, name, Kind::Secret, &value, &catalog)?;
-        if let Some(id) = finding.provider.as_deref() {
-            let target = verify::prepare(
-                &catalog,
-                id,
-                value.clone(),
-                catalog.verifiable(value.expose_secret()),
-                &|n| {
-                    latchkey_core::VariableName::new(n)
-                        .ok()
-                        .and_then(|n| vault.get(env, &n).ok())
-                        .map(|v| v.expose_secret().to_owned())
-                },
-            );
-            let verdict = match target {
-                Ok(target) => tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?
-                    .block_on(Verifier::new(TIMEOUT, CONCURRENCY)?.verify(&target)),
-                Err(verdict) => verdict,
-            };
+        let verifier = Verifier::new(TIMEOUT, CONCURRENCY)?;
+        let (_, verdict) = vault.check_value_online(env, name, &value, &catalog, &verifier)?;
+        if let Some(verdict) = verdict {
             eprintln!("Online check: {} ({})", verdict.online.as_str(), verdict.message);
             if verdict.online == Online::Invalid && !args.force {
                 bail!(
@@ -162,7 +144,7 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
     );
     // 5. Exports that held it are stale now.
     for e in &rotated.stale_exports {
-        eprintln!("Stale export: {} ({}) — export it again.", e.path.display(), e.format);
+        eprintln!("Stale export: {} ({}) — export it again.", super::shown(&e.path), e.format);
     }
     // 6. The old key still works until it is revoked.
     eprintln!(
@@ -172,13 +154,13 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn rollback(args: NameArgs) -> Result<()> {
+pub fn rollback(args: RollbackArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.name();
-    vault.rollback(env, &args.name).with_context(|| format!("cannot roll back {}", args.name))?;
+    let (name, env) = (&args.target.name, &args.target.env.name());
+    vault.rollback(env, name, usize::from(args.to)).with_context(|| format!("cannot roll back {name}"))?;
     eprintln!(
-        "Restored the previous value of {} in `{env}`; the value it replaced is in its history.",
-        args.name
+        "Restored value -{} of {name} in `{env}`; the value it replaced is in its history as -1.",
+        args.to
     );
     Ok(())
 }

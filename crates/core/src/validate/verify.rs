@@ -219,6 +219,19 @@ impl Verifier {
             .collect()
     }
 
+    /// [`Verifier::verify_all`] for callers without an async runtime: it runs on one
+    /// made for the purpose.
+    pub fn verify_blocking(&self, targets: Vec<Target>) -> Vec<Verdict> {
+        let count = targets.len();
+        match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime.block_on(self.verify_all(targets)),
+            Err(e) => vec![
+                Verdict::new(Online::Indeterminate, None, format!("cannot start the checks: {e}"));
+                count
+            ],
+        }
+    }
+
     /// Checks one key.
     pub async fn verify(&self, target: &Target) -> Verdict {
         crate::network::guard(target.url.host_str().unwrap_or_default());

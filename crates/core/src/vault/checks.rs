@@ -8,7 +8,7 @@ use super::{GetError, SaveError, Vault};
 use crate::document::Document;
 use crate::name::{EnvironmentName, VariableName};
 use crate::validate::verify::{self, Target, Verdict, Verifier};
-use crate::validate::{Catalog, Finding, ProblemCode};
+use crate::validate::{Catalog, Finding};
 use crate::variable::{Kind, OnlineCheck, Validation, Value};
 
 /// One variable's check: the format finding, and the online verdict when one was asked.
@@ -120,12 +120,22 @@ impl Vault {
 
 /// Runs the online checks [`Vault::check`] prepared, a bounded number at once.
 pub async fn verify_checked(verifier: &Verifier, checked: &mut [Checked]) {
-    let targets: Vec<(usize, Target)> =
-        checked.iter_mut().enumerate().filter_map(|(i, c)| c.target.take().map(|t| (i, t))).collect();
-    let (indices, targets): (Vec<usize>, Vec<Target>) = targets.into_iter().unzip();
+    let (indices, targets) = take_targets(checked);
     for (index, verdict) in indices.into_iter().zip(verifier.verify_all(targets).await) {
         checked[index].online = Some(verdict);
     }
+}
+
+/// [`verify_checked`] for callers without an async runtime (the CLI).
+pub fn verify_checked_blocking(verifier: &Verifier, checked: &mut [Checked]) {
+    let (indices, targets) = take_targets(checked);
+    for (index, verdict) in indices.into_iter().zip(verifier.verify_blocking(targets)) {
+        checked[index].online = Some(verdict);
+    }
+}
+
+fn take_targets(checked: &mut [Checked]) -> (Vec<usize>, Vec<Target>) {
+    checked.iter_mut().enumerate().filter_map(|(i, c)| c.target.take().map(|t| (i, t))).unzip()
 }
 
 fn prepare_online(
@@ -134,16 +144,56 @@ fn prepare_online(
     value: SecretString,
     config: &dyn Fn(&str) -> Option<String>,
 ) {
-    let Some(provider) = item.finding.provider.clone() else { return };
-    // A key that cannot work is not worth a request.
-    if item.finding.has(ProblemCode::Placeholder) || item.finding.has(ProblemCode::Checksum) {
-        return;
+    match plan_online(catalog, &item.finding, &value, config) {
+        Some(Ok(target)) => item.target = Some(target),
+        Some(Err(verdict)) => item.online = Some(verdict),
+        None => {}
+    }
+}
+
+/// How one value is checked online, the one rule for `check`, `rotate --online`,
+/// `check --stdin` and the app: the value is trimmed as the user meant it; a value
+/// the checks refuse (a placeholder, a failed checksum) or with no known provider is
+/// not sent at all (`None`); otherwise the request is prepared for the provider's base
+/// URL as `config` configures it, or answered at once when none may be sent.
+pub fn plan_online(
+    catalog: &Catalog,
+    finding: &Finding,
+    value: &SecretString,
+    config: &dyn Fn(&str) -> Option<String>,
+) -> Option<Result<Target, Verdict>> {
+    let provider = finding.provider.as_deref()?;
+    if finding.refusals().next().is_some() {
+        return None;
     }
     let trimmed = SecretString::from(crate::validate::trimmed(value.expose_secret()));
     let verifiable = catalog.verifiable(trimmed.expose_secret());
-    match verify::prepare(catalog, &provider, trimmed, verifiable, config) {
-        Ok(target) => item.target = Some(target),
-        Err(verdict) => item.online = Some(verdict),
+    Some(verify::prepare(catalog, provider, trimmed, verifiable, config))
+}
+
+impl Vault {
+    /// The format checks of a value not stored yet, as if stored under `name` in `env`,
+    /// and the provider's answer about it (`None` when nothing was asked): for `rotate
+    /// --online`.
+    pub fn check_value_online(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        value: &SecretString,
+        catalog: &Catalog,
+        verifier: &Verifier,
+    ) -> Result<(Finding, Option<Verdict>), GetError> {
+        let doc = self.read()?;
+        doc.environment(env)?;
+        let config = config_lookup(&doc, env);
+        let finding =
+            crate::validate::check(catalog, name.as_str(), Kind::Secret, value.expose_secret(), &config);
+        let verdict = match plan_online(catalog, &finding, value, &config) {
+            Some(Ok(target)) => Some(verifier.verify_blocking(vec![target]).remove(0)),
+            Some(Err(verdict)) => Some(verdict),
+            None => None,
+        };
+        Ok((finding, verdict))
     }
 }
 

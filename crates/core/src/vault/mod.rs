@@ -28,7 +28,7 @@ use crate::home::{Home, HomeError, IdentityLocation, Settings};
 use crate::identity::{Identity, IdentityError};
 use crate::keychain::{Keychain, KeychainError};
 
-pub use checks::{Checked, verify_checked};
+pub use checks::{Checked, plan_online, verify_checked, verify_checked_blocking};
 pub use environments::{Difference, ResolvedValue};
 pub use exports::{ExportError, ExportRequest, Exported, IdentityExportError};
 pub use profiles::ProfileError;

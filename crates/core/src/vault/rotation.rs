@@ -109,9 +109,15 @@ impl Vault {
         })
     }
 
-    /// Restores the previous value of `name`; the current one joins the history, so a
-    /// rollback can itself be undone.
-    pub fn rollback(&self, env: &EnvironmentName, name: &VariableName) -> Result<VariableSummary, EditError> {
+    /// Restores a previous value of `name`: `back` 1 is the one before the current, 2 the
+    /// one before that (as `latchkey history` numbers them). The current value joins the
+    /// history, so a rollback can itself be undone.
+    pub fn rollback(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        back: usize,
+    ) -> Result<VariableSummary, EditError> {
         let now = now();
         self.update(|doc| {
             let environment = doc.environment_mut(env)?;
@@ -123,8 +129,14 @@ impl Vault {
                 return Err(EditError::NoHistory { name: name.clone() });
             };
             let current: SecretString = current.expose_secret().into();
-            let previous =
-                variable.meta.history.0.pop().ok_or_else(|| EditError::NoHistory { name: name.clone() })?;
+            let kept = variable.meta.history.0.len();
+            if kept == 0 {
+                return Err(EditError::NoHistory { name: name.clone() });
+            }
+            if back == 0 || back > kept {
+                return Err(EditError::NoSuchVersion { name: name.clone(), back, kept });
+            }
+            let previous = variable.meta.history.0.remove(kept - back);
             variable.meta.history.push(current, now);
             variable.value = Value::InVault(previous.value);
             variable.meta.rotated = Some(now);

@@ -137,6 +137,18 @@ pub enum EditError {
         /// The variable.
         name: VariableName,
     },
+    /// The history does not go back that far.
+    #[error(
+        "`{name}` keeps {kept} previous value(s), so there is no -{back}: `latchkey history {name}` lists them"
+    )]
+    NoSuchVersion {
+        /// The variable.
+        name: VariableName,
+        /// How far back was asked.
+        back: usize,
+        /// How many are kept.
+        kept: usize,
+    },
     /// The vault could not be saved.
     #[error(transparent)]
     Save(#[from] SaveError),
