@@ -42,7 +42,7 @@ build: ui
 	$(CARGO) build --workspace --locked
 
 run: ui
-	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
+	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli -p latchkey-launcher --locked
 	target/release/latchkey-desktop
 
 lint: ui
@@ -55,6 +55,7 @@ test-ui: ui
 # Every Rust test, the real Secret Service included: inside a private D-Bus session with
 # a throwaway, unlocked gnome-keyring (tests/with-keyring.sh).
 test-rust: ui
+	$(CARGO) build --workspace --locked
 	$(CARGO) test --workspace --locked --no-run
 	tests/with-keyring.sh $(CARGO) test --workspace --locked
 
@@ -69,7 +70,7 @@ bench: tools ui
 	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --locked
 	crates/cli/benches/get.sh
 	tests/with-keyring.sh crates/cli/benches/run.sh
-	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
+	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli -p latchkey-launcher --locked
 	xvfb-run -a -s "-screen 0 1280x800x24" node src-tauri/benches/desktop.mjs
 
 clean:
