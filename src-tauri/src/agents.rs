@@ -10,74 +10,13 @@ use std::time::Duration;
 
 use latchkey_core::launch::{ChildIo, LaunchSpec, Sink, Source, Stopper};
 use latchkey_core::{Catalog, ProfileName, Vault};
-use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
-use ts_rs::TS;
 
-use crate::ipc::{ErrorCode, IpcError};
+use crate::ipc::events::{AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT};
+use crate::ipc::{AgentExit, AgentOutput, AgentRun, AgentStream, ErrorCode, IpcError};
 
-/// The event carrying an agent's output.
-pub const AGENT_OUTPUT_EVENT: &str = "agent-output";
-/// The event sent when an agent ends.
-pub const AGENT_EXIT_EVENT: &str = "agent-exit";
 /// How long Stop waits after SIGTERM before SIGKILL.
 pub const STOP_GRACE: Duration = Duration::from_secs(5);
-
-/// Which stream of an agent's output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum AgentStream {
-    /// Standard output.
-    Stdout,
-    /// Standard error.
-    Stderr,
-}
-
-/// A chunk of an agent's output, masked.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct AgentOutput {
-    /// The run.
-    pub id: u32,
-    /// Which stream.
-    pub stream: AgentStream,
-    /// The text (ANSI colour codes included), with secrets masked.
-    pub text: String,
-}
-
-/// How an agent ended.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentExit {
-    /// The run.
-    pub id: u32,
-    /// Its exit status as latchkey reports it (128+N for signal N).
-    pub code: u8,
-    /// How long it ran.
-    pub duration_ms: u32,
-    /// Why its end could not be recorded in the audit log, if so.
-    pub audit_warning: Option<String>,
-}
-
-/// A running agent, as the window sees it.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentRun {
-    /// Its run id, for output events and Stop.
-    pub id: u32,
-    /// The profile.
-    pub profile: String,
-    /// The process id.
-    pub pid: u32,
-    /// The command line (program and arguments).
-    pub command: String,
-    /// Lines to show before its output (withholding rules changed, values too short to
-    /// mask).
-    pub notices: Vec<String>,
-    /// Variables of the app's environment the agent did not inherit.
-    pub withheld: Vec<String>,
-    /// Why its grant could not be recorded in the audit log, if so.
-    pub audit_warning: Option<String>,
-}
 
 /// The agents this app started that are still running.
 #[derive(Default)]

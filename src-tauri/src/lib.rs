@@ -16,9 +16,6 @@ use tauri::{Emitter, Manager, Runtime};
 
 pub use session::AppState;
 
-/// The event the UI receives when the vault locks itself after inactivity.
-pub const VAULT_LOCKED_EVENT: &str = "vault-locked";
-
 /// `base` with the app's plugins, state and commands, for any runtime (the real one, or
 /// `tauri::test::mock_builder()` in tests).
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog) -> tauri::Builder<R> {
@@ -96,7 +93,7 @@ fn auto_lock_loop<R: Runtime>(app: tauri::AppHandle<R>) {
     loop {
         std::thread::sleep(Duration::from_secs(5));
         if app.state::<AppState>().lock_if_idle(Instant::now()) {
-            let _ = app.emit(VAULT_LOCKED_EVENT, ());
+            let _ = app.emit(ipc::events::VAULT_LOCKED_EVENT, ());
         }
     }
 }

@@ -15,8 +15,6 @@ use time::OffsetDateTime;
 
 use crate::session::AppState;
 
-/// The event asking the window to show the Rotation screen.
-pub const OPEN_ROTATION_EVENT: &str = "open-rotation";
 const TRAY_ID: &str = "latchkey";
 
 /// When reminders were last sent.
@@ -47,11 +45,11 @@ pub fn tray<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
                     let _ = window.show();
                     let _ = window.set_focus();
                 }
-                let _ = app.emit(OPEN_ROTATION_EVENT, ());
+                let _ = app.emit(crate::ipc::events::OPEN_ROTATION_EVENT, ());
             }
             "lock" => {
                 app.state::<AppState>().lock();
-                let _ = app.emit(crate::VAULT_LOCKED_EVENT, ());
+                let _ = app.emit(crate::ipc::events::VAULT_LOCKED_EVENT, ());
             }
             _ => {}
         })

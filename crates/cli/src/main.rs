@@ -7,6 +7,7 @@
 //! - `latchkey run` exits with its command's status (128+N when signal N ended it).
 #![forbid(unsafe_code)]
 
+mod args;
 mod cli;
 mod commands;
 mod input;
@@ -17,7 +18,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match commands::run(cli.command) {
+    match cli::run(cli.command) {
         Ok(status) => ExitCode::from(status),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {

@@ -125,6 +125,59 @@ const CONFIG_WORDS: &[&str] = &[
     "ID",
 ];
 
+/// Why a `.env` file could not be read into import input. Nothing was imported.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file is not a `.env` file (the line, never its text).
+    #[error("{path}: {source}")]
+    Syntax {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong, and where.
+        source: crate::dotenv::DotenvError,
+    },
+}
+
+/// Reads a `.env` file as an import's input, the one way both front ends do it: parsed
+/// with the dotenv rules (`${VAR}` from earlier lines, then the process environment),
+/// each entry classified as secret or config, or every entry a secret with `all_secret`.
+pub fn read_env_file(
+    path: &std::path::Path,
+    catalog: &Catalog,
+    all_secret: bool,
+) -> Result<Vec<Incoming>, ReadError> {
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path).map_err(|source| ReadError::Io { path: path.to_owned(), source })?,
+    );
+    let entries = crate::dotenv::parse(&text, &|name| std::env::var(name).ok())
+        .map_err(|source| ReadError::Syntax { path: path.to_owned(), source })?;
+    Ok(classified(entries.into_iter().map(|e| (e.name, e.value)), catalog, all_secret))
+}
+
+/// Names and values as an import's input: classified, or every one a secret.
+pub fn classified(
+    entries: impl IntoIterator<Item = (VariableName, SecretString)>,
+    catalog: &Catalog,
+    all_secret: bool,
+) -> Vec<Incoming> {
+    entries
+        .into_iter()
+        .map(|(name, value)| {
+            let kind = if all_secret { Kind::Secret } else { classify(catalog, &name, &value) };
+            Incoming { name, value, kind }
+        })
+        .collect()
+}
+
 /// Secret or config, by name and format: a known provider's key, a URL with a password
 /// in it, or a name with `KEY`, `TOKEN`, `SECRET`, `PASSWORD`, ... is a secret; a name
 /// of a setting (`*_URL`, `*_MODEL`, `LOG_LEVEL`, ...) or a number or boolean is config;

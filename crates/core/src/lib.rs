@@ -23,6 +23,7 @@ pub mod home;
 pub mod identity;
 pub mod import;
 pub mod keychain;
+mod kind;
 pub mod launch;
 pub mod name;
 pub mod network;

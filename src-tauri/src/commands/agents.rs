@@ -4,8 +4,8 @@ use latchkey_core::{Profile, ProfileName};
 use tauri::{AppHandle, Runtime, State};
 
 use super::{env_name, var_name};
-use crate::agents::{AgentRun, Agents};
-use crate::ipc::{ActivityEntry, ErrorCode, IpcError, ProfileInfo, SaveProfileRequest};
+use crate::agents::Agents;
+use crate::ipc::{ActivityEntry, AgentRun, IpcError, ProfileInfo, SaveProfileRequest};
 use crate::session::AppState;
 
 fn profile_name(name: &str) -> Result<ProfileName, IpcError> {
@@ -25,18 +25,11 @@ pub fn save_profile(
     request: SaveProfileRequest,
 ) -> Result<Vec<ProfileInfo>, IpcError> {
     let name = profile_name(&request.name)?;
-    let command = match request.command.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(shell_words::split(c).map_err(|_| {
-            IpcError::new(ErrorCode::InvalidValue, "The command's quotes do not match: check them.")
-        })?),
-    };
-    let profile = Profile {
-        env: env_name(&request.env)?,
-        vars: request.vars.iter().map(|v| var_name(v)).collect::<Result<_, _>>()?,
-        command,
-        cwd: request.cwd.filter(|c| !c.trim().is_empty()).map(Into::into),
-    };
+    // An empty field means no command, or no directory.
+    let command = request.command.as_deref().filter(|c| !c.trim().is_empty());
+    let cwd = request.cwd.as_deref().filter(|c| !c.trim().is_empty()).map(std::path::Path::new);
+    let vars = request.vars.iter().map(|v| var_name(v)).collect::<Result<_, _>>()?;
+    let profile = Profile::new(env_name(&request.env)?, vars, command, cwd)?;
     state.with_vault(|vault| Ok(vault.save_profile(&name, profile, request.replace)?))?;
     list_profiles(state)
 }

@@ -2,11 +2,11 @@
 //! and export one to a file. Files are chosen in native dialogs opened from Rust, read
 //! and written in Rust: no value crosses into the webview.
 
-use std::path::PathBuf;
+use std::path::Path;
 
+use latchkey_core::ExportRequest;
 use latchkey_core::export::{ExportState, ExportStatus};
-use latchkey_core::import::{Incoming, classify};
-use latchkey_core::{ExportRequest, Kind, dotenv};
+use latchkey_core::import::Incoming;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -125,22 +125,7 @@ pub fn import_file(state: State<'_, AppState>, request: ImportRequest) -> Result
 }
 
 fn read_import(state: &AppState, request: &ImportRequest) -> Result<Vec<Incoming>, IpcError> {
-    let path = PathBuf::from(&request.path);
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| {
-        IpcError::new(
-            ErrorCode::Io,
-            format!("Cannot read {}: {e}. Choose a readable text file.", path.display()),
-        )
-    })?);
-    let entries = dotenv::parse(&text, &|name| std::env::var(name).ok())?;
-    Ok(entries
-        .into_iter()
-        .map(|e| {
-            let kind =
-                if request.all_secret { Kind::Secret } else { classify(state.catalog(), &e.name, &e.value) };
-            Incoming { name: e.name, value: e.value, kind }
-        })
-        .collect())
+    Ok(latchkey_core::import::read_env_file(Path::new(&request.path), state.catalog(), request.all_secret)?)
 }
 
 /// Writes an environment to a file (0600, atomic) and records it.

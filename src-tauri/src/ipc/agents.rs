@@ -1,4 +1,4 @@
-//! The types of agent profiles and the activity log.
+//! The types of agent profiles, running agents and the activity log.
 
 use latchkey_core as core;
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ impl ProfileInfo {
             name: name.to_string(),
             env: p.env.to_string(),
             vars: p.vars.iter().map(|v| v.to_string()).collect(),
-            command: p.command.as_ref().map(shell_words::join),
+            command: p.command.as_deref().map(core::profile::join_command),
             cwd: p.cwd.as_ref().map(|d| d.display().to_string()),
         }
     }
@@ -90,4 +90,60 @@ impl From<core::audit::Entry> for ActivityEntry {
             path: e.event.path,
         }
     }
+}
+
+/// Which stream of an agent's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentStream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// A chunk of an agent's output, masked.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AgentOutput {
+    /// The run.
+    pub id: u32,
+    /// Which stream.
+    pub stream: AgentStream,
+    /// The text (ANSI colour codes included), with secrets masked.
+    pub text: String,
+}
+
+/// How an agent ended.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentExit {
+    /// The run.
+    pub id: u32,
+    /// Its exit status as latchkey reports it (128+N for signal N).
+    pub code: u8,
+    /// How long it ran.
+    pub duration_ms: u32,
+    /// Why its end could not be recorded in the audit log, if so.
+    pub audit_warning: Option<String>,
+}
+
+/// A running agent, as the window sees it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentRun {
+    /// Its run id, for output events and Stop.
+    pub id: u32,
+    /// The profile.
+    pub profile: String,
+    /// The process id.
+    pub pid: u32,
+    /// The command line (program and arguments).
+    pub command: String,
+    /// Lines to show before its output (withholding rules changed, values too short to
+    /// mask).
+    pub notices: Vec<String>,
+    /// Variables of the app's environment the agent did not inherit.
+    pub withheld: Vec<String>,
+    /// Why its grant could not be recorded in the audit log, if so.
+    pub audit_warning: Option<String>,
 }

@@ -7,10 +7,9 @@ use anyhow::{Context, Result, bail};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
+use clap::{Args, Subcommand};
 use latchkey_core::audit::Access;
 use latchkey_core::text::printable;
-
-use crate::cli::{AuditArgs, AuditCommand};
 
 pub fn run(args: AuditArgs) -> Result<()> {
     let vault = super::unlock()?;
@@ -73,4 +72,30 @@ fn parse_since(text: &str) -> Result<OffsetDateTime> {
     let date =
         Date::parse(text, &format).with_context(|| format!("`{text}` is not a date: write YYYY-MM-DD"))?;
     Ok(date.midnight().assume_utc())
+}
+
+/// `latchkey audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// `verify` checks the hash chain instead of listing.
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// Only entries from this date (YYYY-MM-DD) or time (RFC 3339) on.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `latchkey audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no entry was edited, removed, reordered or cut off.
+    #[command(after_help = "Example:
+  latchkey audit verify        exit 0 and the count when intact; exit 1 naming the first bad entry
+
+It also checks the log against the anchor the vault keeps, so deleting or rolling back
+both audit.log and audit.head is detected.")]
+    Verify,
 }

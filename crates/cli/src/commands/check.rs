@@ -11,8 +11,10 @@ use latchkey_core::{
 };
 use serde::Serialize;
 
-use crate::cli::CheckArgs;
+use crate::args::{EnvArg, variable_name};
 use crate::input;
+use clap::Args;
+use latchkey_core::VariableName;
 
 /// One checked value, as `--json` prints it.
 #[derive(Serialize)]
@@ -135,4 +137,26 @@ fn conclude(reports: &[Report]) -> Result<()> {
         bail!("{} of {} failed their checks: {}", invalid.len(), reports.len(), invalid.join(", "));
     }
     Ok(())
+}
+
+/// `latchkey check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// One variable to check; all of the environment when omitted.
+    #[arg(value_parser = variable_name(), conflicts_with = "stdin")]
+    pub name: Option<VariableName>,
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Also ask each key's provider whether it works (network).
+    #[arg(long)]
+    pub online: bool,
+    /// Print JSON: an array of objects, or one object with --stdin.
+    #[arg(long)]
+    pub json: bool,
+    /// Check a value read from stdin instead of stored ones; nothing is stored.
+    #[arg(long)]
+    pub stdin: bool,
+    /// The variable name the value from stdin is meant for (its provider context).
+    #[arg(value_parser = variable_name(), long = "as", requires = "stdin", value_name = "VARIABLE_NAME")]
+    pub as_name: Option<VariableName>,
 }

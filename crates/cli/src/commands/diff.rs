@@ -4,9 +4,10 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use crate::args::environment_name;
 use anyhow::{Context, Result};
-
-use crate::cli::DiffArgs;
+use clap::Args;
+use latchkey_core::EnvironmentName;
 
 pub fn run(args: DiffArgs) -> Result<()> {
     let vault = super::unlock()?;
@@ -42,4 +43,18 @@ pub fn run(args: DiffArgs) -> Result<()> {
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
+}
+
+/// `latchkey diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first environment.
+    #[arg(value_parser = environment_name())]
+    pub first: EnvironmentName,
+    /// The second environment.
+    #[arg(value_parser = environment_name())]
+    pub second: EnvironmentName,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }

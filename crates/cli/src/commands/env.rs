@@ -1,9 +1,10 @@
 //! `latchkey env list|add|rm`.
 
+use crate::args::environment_name;
 use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use latchkey_core::EnvironmentName;
 use latchkey_core::Removed;
-
-use crate::cli::EnvCommand;
 
 pub fn run(command: EnvCommand) -> Result<()> {
     let vault = super::unlock()?;
@@ -61,4 +62,50 @@ pub fn warn_orphans(removed: &Removed) {
             "warning: the keychain entry `{account}` was left in place ({err}); delete it with `secret-tool clear service latchkey username {account}`"
         );
     }
+}
+
+/// `latchkey env ...`.
+#[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  latchkey env list
+  latchkey env add prod --extends default
+  latchkey env rename stg staging")]
+pub enum EnvCommand {
+    /// List environments and how many variables each has.
+    #[command(after_help = "Example:\n  latchkey env list")]
+    List,
+    /// Add an empty environment, optionally extending another.
+    #[command(after_help = "Examples:
+  latchkey env add staging
+  latchkey env add prod --extends default      prod sees default's variables unless it overrides them")]
+    Add {
+        /// Its name: lowercase letters, digits, `-` and `_`.
+        #[arg(value_parser = environment_name())]
+        name: EnvironmentName,
+        /// The environment it extends: its variables show through unless overridden.
+        #[arg(value_parser = environment_name(), long, value_name = "BASE")]
+        extends: Option<EnvironmentName>,
+    },
+    /// Rename an environment (environments that extend it follow).
+    #[command(after_help = "Example:\n  latchkey env rename stg staging")]
+    Rename {
+        /// Its current name.
+        #[arg(value_parser = environment_name())]
+        old: EnvironmentName,
+        /// Its new name.
+        #[arg(value_parser = environment_name())]
+        new: EnvironmentName,
+    },
+    /// Remove an environment.
+    #[command(
+        after_help = "Examples:\n  latchkey env rm staging\n  latchkey env rm old --force    also remove its variables"
+    )]
+    Rm {
+        /// Its name.
+        #[arg(value_parser = environment_name())]
+        name: EnvironmentName,
+        /// Remove it even though it still has variables.
+        #[arg(long)]
+        force: bool,
+    },
 }

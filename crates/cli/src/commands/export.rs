@@ -3,14 +3,17 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use crate::args::{EnvArg, format_names, variable_name};
 use anyhow::{Context, Result};
+use clap::Args;
+use latchkey_core::VariableName;
 use latchkey_core::audit::Access;
+use latchkey_core::export::ExportFormat;
 use latchkey_core::export::ExportState;
 use latchkey_core::output::Target;
 use latchkey_core::text::printable;
 use latchkey_core::{ExportRequest, Exported, export};
-
-use crate::cli::{ExportArgs, ExportsArgs, InjectArgs};
+use std::path::PathBuf;
 
 pub fn run(args: ExportArgs) -> Result<()> {
     let vault = super::unlock()?;
@@ -120,4 +123,45 @@ fn referenced(template: &str) -> std::collections::BTreeMap<latchkey_core::Envir
         }
     }
     by_env
+}
+
+/// `latchkey export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// The format: dotenv, json, yaml, toml, shell, docker or github.
+    #[arg(long, default_value = "dotenv", value_parser = format_names())]
+    pub format: ExportFormat,
+    /// Only these variables (comma-separated).
+    #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Option<Vec<VariableName>>,
+    /// Write to this file (0600, atomic, recorded) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write even inside a git work tree that does not ignore the file.
+    #[arg(long, requires = "out")]
+    pub allow_tracked: bool,
+}
+
+/// `latchkey exports`.
+#[derive(Debug, Args)]
+pub struct ExportsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `latchkey inject`.
+#[derive(Debug, Args)]
+pub struct InjectArgs {
+    /// The template.
+    #[arg(long = "in", short = 'i', value_name = "TEMPLATE")]
+    pub input: PathBuf,
+    /// Write here (0600, atomic) instead of stdout.
+    #[arg(long = "out", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write even inside a git work tree that does not ignore the file.
+    #[arg(long, requires = "output")]
+    pub allow_tracked: bool,
 }

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use latchkey_core::ExposeSecret;
 use latchkey_core::audit::Access;
 
-use crate::cli::NameArgs;
+use crate::args::NameArgs;
 
 pub fn run(args: NameArgs) -> Result<()> {
     let vault = super::unlock()?;

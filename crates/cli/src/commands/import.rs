@@ -4,25 +4,20 @@
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal};
 
+use crate::args::{EnvArg, variable_name};
 use anyhow::{Context, Result, bail};
-use latchkey_core::import::{Action, Incoming, Planned, classify};
-use latchkey_core::{Kind, SecretString, dotenv};
-
-use crate::cli::ImportArgs;
+use clap::Args;
+use latchkey_core::SecretString;
+use latchkey_core::VariableName;
+use latchkey_core::import::{self, Action, Planned};
+use std::path::PathBuf;
 
 pub fn run(args: ImportArgs) -> Result<()> {
     let vault = super::unlock()?;
     let catalog = super::catalog()?;
     let env = &args.env.name();
-    let (source, entries) = match (&args.file, &args.from_env) {
-        (Some(path), _) => {
-            let text =
-                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let text = zeroize::Zeroizing::new(text);
-            let parsed = dotenv::parse(&text, &|name| std::env::var(name).ok())
-                .with_context(|| format!("cannot import {}", path.display()))?;
-            (super::shown(path), parsed.into_iter().map(|e| (e.name, e.value)).collect::<Vec<_>>())
-        }
+    let (source, incoming) = match (&args.file, &args.from_env) {
+        (Some(path), _) => (super::shown(path), import::read_env_file(path, &catalog, args.all_secret)?),
         (None, Some(names)) => {
             let mut entries = Vec::new();
             for name in names {
@@ -31,20 +26,13 @@ pub fn run(args: ImportArgs) -> Result<()> {
                 })?;
                 entries.push((name.clone(), SecretString::from(value)));
             }
-            ("the current environment".to_owned(), entries)
+            ("the current environment".to_owned(), import::classified(entries, &catalog, args.all_secret))
         }
         (None, None) => unreachable!("clap requires a file or --from-env"),
     };
-    if entries.is_empty() {
+    if incoming.is_empty() {
         bail!("{source} has no variables: nothing to import");
     }
-    let incoming: Vec<Incoming> = entries
-        .into_iter()
-        .map(|(name, value)| {
-            let kind = if args.all_secret { Kind::Secret } else { classify(&catalog, &name, &value) };
-            Incoming { name, value, kind }
-        })
-        .collect();
     let plan =
         vault.plan_import(env, &incoming, &catalog).with_context(|| format!("cannot import into `{env}`"))?;
     eprint!("{}", preview(&plan, &source, env.as_str())?);
@@ -102,4 +90,29 @@ fn preview(plan: &[Planned], source: &str, env: &str) -> Result<String> {
         )?;
     }
     Ok(out)
+}
+
+/// `latchkey import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The .env file to read.
+    #[arg(required_unless_present = "from_env", conflicts_with = "from_env")]
+    pub file: Option<PathBuf>,
+    /// Take these variables from the current environment instead (comma-separated).
+    #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
+    pub from_env: Option<Vec<VariableName>>,
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Store every entry as a secret.
+    #[arg(long)]
+    pub all_secret: bool,
+    /// Replace variables the environment has with other values.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Import without asking for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Show the preview only.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -5,8 +5,9 @@ use std::io::IsTerminal;
 use anyhow::{Context, Result};
 use latchkey_core::{IdentityKind, IdentityLocation, IdentitySetup, InitError, Vault};
 
-use crate::cli::InitArgs;
 use crate::input;
+use clap::Args;
+use std::path::PathBuf;
 
 pub fn run(args: InitArgs) -> Result<()> {
     let home = super::home()?;
@@ -47,4 +48,15 @@ pub fn run(args: InitArgs) -> Result<()> {
     eprintln!("Public key: {}", settings.recipient);
     eprintln!("Next: latchkey set OPENAI_API_KEY");
     Ok(())
+}
+
+/// `latchkey init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Keep the identity in this file instead of the OS keychain (must not exist yet).
+    #[arg(long, value_name = "PATH")]
+    pub identity_file: Option<PathBuf>,
+    /// Protect the identity file with a passphrase read from stdin.
+    #[arg(long)]
+    pub passphrase_stdin: bool,
 }

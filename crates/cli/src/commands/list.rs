@@ -6,9 +6,9 @@ use std::io::Write as _;
 use anyhow::{Context, Result};
 use time::format_description::well_known::Rfc3339;
 
+use crate::args::EnvArg;
+use clap::Args;
 use latchkey_core::{FormatVerdict, Validation};
-
-use crate::cli::ListArgs;
 
 pub fn run(args: ListArgs) -> Result<()> {
     let vault = super::unlock()?;
@@ -68,4 +68,14 @@ fn check_label(validation: Option<&Validation>) -> String {
         (FormatVerdict::Ok, _) => "format ok".to_owned(),
         (FormatVerdict::Unknown, _) => "unknown".to_owned(),
     }
+}
+
+/// `latchkey list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }

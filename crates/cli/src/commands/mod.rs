@@ -1,71 +1,34 @@
 //! One module per verb. Each takes its parsed arguments and returns what `main` prints
 //! as an error; none decides exit codes.
 
-mod audit;
-mod check;
-mod diff;
-mod env;
-mod export;
-mod get;
-mod identity;
-mod import;
-mod init;
-mod list;
-mod profile;
-mod rm;
-mod rotate;
-mod run;
-mod set;
+pub(crate) mod audit;
+pub(crate) mod check;
+pub(crate) mod diff;
+pub(crate) mod env;
+pub(crate) mod export;
+pub(crate) mod get;
+pub(crate) mod identity;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod list;
+pub(crate) mod profile;
+pub(crate) mod rm;
+pub(crate) mod rotate;
+pub(crate) mod run;
+pub(crate) mod set;
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use latchkey_core::{Home, Vault};
 
-use crate::cli::Command;
-
-/// Runs one verb; returns the exit status (`latchkey run` passes on its command's).
-pub fn run(command: Command) -> Result<u8> {
-    if let Command::Run(args) = command {
-        return run::run(args);
-    }
-    run_verb(command).map(|()| 0)
-}
-
-fn run_verb(command: Command) -> Result<()> {
-    let result = dispatch(command);
-    if let Some(vault) = UNLOCKED.get() {
-        print_notices(vault);
-    }
-    result
-}
-
 /// The vault this invocation unlocked, to print its notices at the end.
 static UNLOCKED: std::sync::OnceLock<std::sync::Arc<Vault>> = std::sync::OnceLock::new();
 
-fn dispatch(command: Command) -> Result<()> {
-    match command {
-        Command::Run(_) => unreachable!("handled by run"),
-        Command::Init(args) => init::run(args),
-        Command::Set(args) => set::run(args),
-        Command::Get(args) => get::run(args),
-        Command::List(args) => list::run(args),
-        Command::Check(args) => check::run(args),
-        Command::Diff(args) => diff::run(args),
-        Command::Audit(args) => audit::run(args),
-        Command::Status(args) => rotate::status(args),
-        Command::Rotate(args) => rotate::rotate(args),
-        Command::Rollback(args) => rotate::rollback(args),
-        Command::History(args) => rotate::history(args),
-        Command::Calendar(args) => rotate::calendar(args),
-        Command::Profile(command) => profile::run(command),
-        Command::Import(args) => import::run(args),
-        Command::Export(args) => export::run(args),
-        Command::Exports(args) => export::list(args),
-        Command::Inject(args) => export::inject(args),
-        Command::Rm(args) => rm::run(args),
-        Command::Env(command) => env::run(command),
-        Command::Identity(command) => identity::run(command),
+/// Prints the notices of the vault this invocation unlocked, if any.
+pub(crate) fn print_unlocked_notices() {
+    if let Some(vault) = UNLOCKED.get() {
+        print_notices(vault);
     }
 }
 

@@ -3,10 +3,13 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use crate::args::{environment_name, profile_name, variable_name};
 use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use latchkey_core::profile::{absolute_dir, join_command, parse_command};
+use latchkey_core::{EnvironmentName, VariableName};
 use latchkey_core::{Profile, ProfileName};
-
-use crate::cli::ProfileCommand;
+use std::path::PathBuf;
 
 pub fn run(command: ProfileCommand) -> Result<()> {
     let vault = super::unlock()?;
@@ -15,12 +18,8 @@ pub fn run(command: ProfileCommand) -> Result<()> {
             let (Some(env), Some(vars)) = (spec.env.clone(), spec.vars.clone()) else {
                 bail!("a profile needs --env and --vars: which environment, and exactly which variables");
             };
-            let profile = Profile {
-                env,
-                vars,
-                command: parse_command(spec.command.as_deref())?,
-                cwd: absolute(spec.cwd),
-            };
+            let profile = Profile::new(env, vars, spec.command.as_deref(), spec.cwd.as_deref())
+                .context("cannot read --command")?;
             vault
                 .save_profile(&name, profile, false)
                 .with_context(|| format!("cannot add profile `{name}`"))?;
@@ -35,10 +34,10 @@ pub fn run(command: ProfileCommand) -> Result<()> {
                 profile.vars = vars;
             }
             if let Some(command) = spec.command.as_deref() {
-                profile.command = parse_command(Some(command))?;
+                profile.command = Some(parse_command(command).context("cannot read --command")?);
             }
             if let Some(cwd) = spec.cwd {
-                profile.cwd = absolute(Some(cwd));
+                profile.cwd = Some(absolute_dir(&cwd));
             }
             vault
                 .save_profile(&name, profile, true)
@@ -86,7 +85,7 @@ fn describe(name: &ProfileName, p: &Profile) -> String {
         p.vars.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
     );
     if let Some(command) = &p.command {
-        let _ = writeln!(out, "  command  {}", shell_words::join(command));
+        let _ = writeln!(out, "  command  {}", join_command(command));
     }
     if let Some(cwd) = &p.cwd {
         let _ = writeln!(out, "  cwd      {}", super::shown(cwd));
@@ -99,15 +98,69 @@ fn print(text: &str) -> Result<()> {
     Ok(())
 }
 
-fn parse_command(command: Option<&str>) -> Result<Option<Vec<String>>> {
-    let Some(command) = command else { return Ok(None) };
-    let argv = shell_words::split(command).context("cannot read --command: check its quotes")?;
-    if argv.is_empty() {
-        bail!("--command is empty: give the program and its arguments");
-    }
-    Ok(Some(argv))
+/// What a profile is made of, on the command line.
+#[derive(Debug, Args)]
+pub struct ProfileSpec {
+    /// The environment its variables come from.
+    #[arg(value_parser = environment_name(), long = "env", value_name = "ENV")]
+    pub env: Option<EnvironmentName>,
+    /// Exactly the variables it gets (comma-separated).
+    #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
+    pub vars: Option<Vec<VariableName>>,
+    /// The command it runs, quoted as in a shell: 'python agent.py --fast'.
+    #[arg(long, value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// The directory it runs in.
+    #[arg(long, value_name = "DIR")]
+    pub cwd: Option<PathBuf>,
 }
 
-fn absolute(dir: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
-    dir.map(|d| std::path::absolute(&d).unwrap_or(d))
+/// `latchkey profile ...`.
+#[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  latchkey profile add coder --env prod --vars OPENAI_API_KEY --command 'python agent.py'
+  latchkey profile list
+  latchkey run --profile coder")]
+pub enum ProfileCommand {
+    /// Create a profile.
+    #[command(after_help = "Examples:
+  latchkey profile add coder --env prod --vars OPENAI_API_KEY,OPENAI_BASE_URL --command 'python agent.py'
+  latchkey run --profile coder")]
+    Add {
+        /// Its name: lowercase letters, digits, `-` and `_`.
+        #[arg(value_parser = profile_name())]
+        name: ProfileName,
+        #[command(flatten)]
+        spec: ProfileSpec,
+    },
+    /// List profiles.
+    #[command(after_help = "Example:\n  latchkey profile list")]
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one profile.
+    #[command(after_help = "Example:\n  latchkey profile show coder")]
+    Show {
+        /// Its name.
+        #[arg(value_parser = profile_name())]
+        name: ProfileName,
+    },
+    /// Change a profile: only the options given change.
+    #[command(after_help = "Example:\n  latchkey profile edit coder --vars OPENAI_API_KEY")]
+    Edit {
+        /// Its name.
+        #[arg(value_parser = profile_name())]
+        name: ProfileName,
+        #[command(flatten)]
+        spec: ProfileSpec,
+    },
+    /// Remove a profile.
+    #[command(after_help = "Example:\n  latchkey profile rm coder")]
+    Rm {
+        /// Its name.
+        #[arg(value_parser = profile_name())]
+        name: ProfileName,
+    },
 }

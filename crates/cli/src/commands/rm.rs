@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::cli::NameArgs;
+use crate::args::NameArgs;
 
 pub fn run(args: NameArgs) -> Result<()> {
     let vault = super::unlock()?;

@@ -10,8 +10,11 @@ use latchkey_core::{Kind, RotateError, SetError};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::cli::{CalendarArgs, NameArgs, RollbackArgs, RotateArgs, StatusArgs};
+use crate::args::{EnvArg, NameArgs, variable_name};
 use crate::input;
+use clap::Args;
+use latchkey_core::VariableName;
+use std::path::PathBuf;
 
 fn day(at: OffsetDateTime) -> String {
     at.date().to_string()
@@ -220,4 +223,59 @@ pub fn calendar(args: CalendarArgs) -> Result<()> {
         eprintln!("Import it into your calendar, or subscribe to the file.");
     }
     Ok(())
+}
+
+/// `latchkey status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// The preset intervals: standard (90/180/365/90 days) or strict (7/30/90/7).
+    #[arg(long, default_value = "standard", value_parser = ["standard", "strict"])]
+    pub preset: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `latchkey rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The secret to rotate.
+    #[arg(value_parser = variable_name())]
+    pub name: VariableName,
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Also check online that the new key works before storing it.
+    #[arg(long)]
+    pub online: bool,
+    /// Store the new value even if it is for another provider or fails its checks.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `latchkey calendar`.
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// The preset intervals: standard or strict.
+    #[arg(long, default_value = "standard", value_parser = ["standard", "strict"])]
+    pub preset: String,
+    /// The .ics file to write.
+    #[arg(long, value_name = "FILE.ics")]
+    pub out: PathBuf,
+    /// Days before the due date that the reminder fires.
+    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    pub remind: u32,
+}
+
+/// `latchkey rollback`.
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    #[command(flatten)]
+    pub target: NameArgs,
+    /// Which previous value: N as `latchkey history` lists it (-N), 1 by default.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=5))]
+    pub to: u16,
 }

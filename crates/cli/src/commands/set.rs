@@ -8,8 +8,10 @@ use latchkey_core::{
     validate,
 };
 
-use crate::cli::{SetArgs, StoreArg};
+use crate::args::{EnvArg, parse_date, parse_interval, variable_name};
 use crate::input;
+use clap::{Args, ValueEnum};
+use latchkey_core::VariableName;
 
 pub fn run(args: SetArgs) -> Result<()> {
     let vault = super::unlock()?;
@@ -59,4 +61,50 @@ pub fn run(args: SetArgs) -> Result<()> {
     let provider = stored.variable.provider.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
     eprintln!("{verb} {} in `{env}` ({kind}, {store}{provider}).", args.name);
     Ok(())
+}
+
+/// Where a value is kept, on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StoreArg {
+    /// In the age-encrypted vault file.
+    Vault,
+    /// In the OS keychain; the vault keeps only a reference.
+    Keychain,
+}
+
+/// `latchkey set`.
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The variable's name, like OPENAI_API_KEY.
+    #[arg(value_parser = variable_name())]
+    pub name: VariableName,
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Where to keep the value.
+    #[arg(long, value_enum, default_value = "vault")]
+    pub store: StoreArg,
+    /// Store non-secret config (a base URL, a model name) rather than a secret.
+    #[arg(long)]
+    pub config: bool,
+    /// The value, for config only; secrets are read from stdin or a prompt.
+    #[arg(long, requires = "config", value_name = "VALUE")]
+    pub value: Option<String>,
+    /// The provider this key belongs to, like openai.
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+    /// Notes about the variable: where it came from, who owns it.
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// Store the value even if it looks like a placeholder or fails its checksum.
+    #[arg(long)]
+    pub force: bool,
+    /// Remove surrounding whitespace and quotes from the value before storing it.
+    #[arg(long)]
+    pub trim: bool,
+    /// Rotate every so often: 30d, 12w, 6m (months), 1y, or `never`; replaces the preset.
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_interval)]
+    pub rotate_every: Option<u32>,
+    /// A hard expiry date set by the provider (YYYY-MM-DD), like a fine-grained PAT's.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub expires: Option<time::Date>,
 }

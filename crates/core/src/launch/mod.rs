@@ -11,14 +11,13 @@ pub mod mask;
 mod prepare;
 #[cfg(unix)]
 mod process;
+mod program;
 pub mod withhold;
 
 pub use mask::{MIN_MASKED_LEN, Masker, pump};
 #[cfg(unix)]
 pub use prepare::{LaunchError, LaunchSpec, PreparedLaunch, Source};
 #[cfg(unix)]
-pub use process::{
-    ChildIo, Ended, LAUNCHER, ProcessGroup, Running, Sink, Stopper, Terminal, exit_code, find_program,
-    launcher_path,
-};
+pub use process::{ChildIo, Ended, ProcessGroup, Running, Sink, Stopper, Terminal, exit_code};
+pub use program::{LAUNCHER, find_program, launcher_path};
 pub use withhold::{DEFAULT_WITHHELD, WITHHOLD_ENV, Withholding};

@@ -337,9 +337,9 @@ impl Vault {
             Some(dir)
                 if Path::new(&program).components().count() > 1 && Path::new(&program).is_relative() =>
             {
-                super::process::find_program(dir.join(&program).as_os_str(), path.as_deref())
+                super::program::find_program(dir.join(&program).as_os_str(), path.as_deref())
             }
-            _ => super::process::find_program(&program, path.as_deref()),
+            _ => super::program::find_program(&program, path.as_deref()),
         };
         if found.is_none() {
             return Err(LaunchError::NotFound(Path::new(&program).display().to_string()));
@@ -356,10 +356,10 @@ impl Vault {
                 ));
             }
         }
-        if super::process::launcher_path().is_none() {
+        if super::program::launcher_path().is_none() {
             notices.push(format!(
                 "{} is missing (beside latchkey, or on PATH): the command may outlive latchkey; reinstall latchkey",
-                super::process::LAUNCHER
+                super::program::LAUNCHER
             ));
         }
         Ok(PreparedLaunch {

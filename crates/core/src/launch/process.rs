@@ -10,7 +10,7 @@
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -20,6 +20,7 @@ use secrecy::ExposeSecret;
 
 use super::mask::{Masker, pump};
 use super::prepare::{LaunchError, PreparedLaunch};
+use super::program::launcher_path;
 use crate::audit::{Access, AuditLog, Event};
 
 /// Where a stream of the command's output goes, already masked.
@@ -340,32 +341,6 @@ fn launcher_command(program: &OsString, args: &[OsString], session: bool, ctty: 
             cmd
         }
     }
-}
-
-/// The name of the launcher program.
-pub const LAUNCHER: &str = "latchkey-launcher";
-
-/// `latchkey-launcher`: beside the running program (the CLI, the app), else on PATH.
-pub fn launcher_path() -> Option<PathBuf> {
-    let beside = std::env::current_exe().ok()?.parent()?.join(LAUNCHER);
-    if is_executable(&beside) {
-        return Some(beside);
-    }
-    find_program(std::ffi::OsStr::new(LAUNCHER), std::env::var_os("PATH").as_deref())
-}
-
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-/// `program` as the command would find it: a path, or a name on `path`.
-pub fn find_program(program: &std::ffi::OsStr, path: Option<&std::ffi::OsStr>) -> Option<PathBuf> {
-    let candidate = Path::new(program);
-    if candidate.components().count() > 1 {
-        return is_executable(candidate).then(|| candidate.to_owned());
-    }
-    std::env::split_paths(path?).map(|dir| dir.join(program)).find(|p| is_executable(p))
 }
 
 /// The command's status as latchkey's: its exit code, or 128+N for signal N.

@@ -15,7 +15,7 @@ pub mod verify;
 
 use serde::{Deserialize, Serialize};
 
-use crate::variable::Kind;
+use crate::kind::Kind;
 
 pub use catalog::{
     Catalog, CatalogError, Checksum, Format, Provider, USER_CATALOG_FILE, VerifyRequest, config_dir,

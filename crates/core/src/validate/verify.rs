@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 
 use super::catalog::{Catalog, Provider};
 use super::{ProblemCode, check};
-use crate::variable::Kind;
+use crate::kind::Kind;
 
 /// The default time a provider has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(5);

@@ -7,8 +7,10 @@
 //! the previous version as `vault.age.bak`. So two processes writing at once never lose
 //! each other's changes, and a crash at any moment leaves a complete vault.
 
+mod audit;
 mod checks;
 mod environments;
+mod errors;
 mod exports;
 mod file;
 mod profiles;
@@ -16,27 +18,26 @@ mod rotation;
 mod variables;
 
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
-use crate::audit::{Access, Anchor, AuditError, AuditLog, Entry, Event, Tampering};
-use crate::document::{DecodeError, Document};
-use crate::home::{Home, HomeError, IdentityLocation, Settings};
-use crate::identity::{Identity, IdentityError};
+use crate::document::Document;
+use crate::home::{Home, IdentityLocation, Settings};
+use crate::identity::Identity;
 use crate::keychain::{Keychain, KeychainError};
 
 pub use checks::{Checked, plan_online, verify_checked, verify_checked_blocking};
 pub use environments::{Difference, ResolvedValue};
+pub use errors::{
+    EditError, EnvironmentChangeError, GetError, InitError, OpenError, RecordError, RemoveError, SaveError,
+    SetError, UnlockError, VerifyAuditError,
+};
 pub use exports::{ExportError, ExportRequest, Exported, IdentityExportError};
 pub use profiles::ProfileError;
 pub use rotation::{Due, RotateError, Rotated};
-pub use variables::{
-    EditError, EnforceChecks, EnvironmentChangeError, GetError, MetadataEdit, NewValue, RemoveError, Removed,
-    SetError, SetOutcome, Stored,
-};
+pub use variables::{EnforceChecks, MetadataEdit, NewValue, Removed, SetOutcome, Stored};
 
 /// How a new vault's identity is kept.
 #[derive(Debug)]
@@ -51,176 +52,6 @@ pub enum IdentitySetup {
         path: PathBuf,
         /// The passphrase that protects it, if any.
         passphrase: Option<SecretString>,
-    },
-}
-
-/// Why a new vault could not be created. Nothing is left half-created.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum InitError {
-    /// A vault exists in the data directory already.
-    #[error(
-        "a vault already exists at {0}: nothing was changed (use it, or set LATCHKEY_HOME to another directory)"
-    )]
-    Exists(PathBuf),
-    /// The identity file exists already; latchkey never overwrites one.
-    #[error("{0} already exists: latchkey never overwrites an identity file; choose another path")]
-    IdentityFileExists(PathBuf),
-    /// The identity could not be stored in the OS keychain.
-    #[error(transparent)]
-    Keychain(#[from] KeychainError),
-    /// A file could not be written.
-    #[error("cannot write {path}: {source}")]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// The OS error.
-        source: io::Error,
-    },
-}
-
-/// Why a vault could not be unlocked.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum UnlockError {
-    /// The data directory or its settings.
-    #[error(transparent)]
-    Home(#[from] HomeError),
-    /// The identity could not be read from the OS keychain.
-    #[error(transparent)]
-    Keychain(#[from] KeychainError),
-    /// The identity file could not be read.
-    #[error("cannot read the identity file {path}: {source}")]
-    IdentityFile {
-        /// The identity file.
-        path: PathBuf,
-        /// The OS error.
-        source: io::Error,
-    },
-    /// The identity file's content is not a usable identity.
-    #[error("{path}: {source}")]
-    Identity {
-        /// Where the identity came from.
-        path: String,
-        /// What is wrong with it.
-        source: IdentityError,
-    },
-    /// The identity is valid but belongs to another vault.
-    #[error(
-        "the identity from {from} does not open this vault (its public key is {found}, the vault's is {expected}): check LATCHKEY_IDENTITY"
-    )]
-    WrongIdentity {
-        /// Where the identity came from.
-        from: String,
-        /// The identity's public key.
-        found: String,
-        /// The vault's public key.
-        expected: String,
-    },
-}
-
-/// Why the vault file could not be read. Nothing on disk is changed by a failed read.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum OpenError {
-    /// `vault.age` is missing.
-    #[error(
-        "{0} is missing: restore it from vault.age.bak, or run `latchkey init` in an empty LATCHKEY_HOME"
-    )]
-    Missing(PathBuf),
-    /// `vault.age` could not be read.
-    #[error("cannot read {path}: {source}")]
-    Io {
-        /// The vault file.
-        path: PathBuf,
-        /// The OS error.
-        source: io::Error,
-    },
-    /// The identity does not decrypt the file.
-    #[error(
-        "{0} cannot be decrypted with this identity: check LATCHKEY_IDENTITY, or the keychain entry of this vault"
-    )]
-    WrongIdentity(PathBuf),
-    /// The file is truncated, corrupted, or not an age file.
-    #[error(
-        "{path} is damaged ({reason}): nothing was changed; the previous version is in {path}.bak, copy it over to restore"
-    )]
-    Damaged {
-        /// The vault file.
-        path: PathBuf,
-        /// What is wrong, without any content of the file.
-        reason: String,
-    },
-    /// The decrypted document is not one this build can use.
-    #[error("{path}: {source}")]
-    Document {
-        /// The vault file.
-        path: PathBuf,
-        /// What is wrong with the document.
-        source: DecodeError,
-    },
-    /// The file is a vault, but another one than this data directory's.
-    #[error(
-        "{path} is the vault `{found}`, not this data directory's `{expected}`: it was replaced; restore this vault's file (vault.age.bak holds the previous version)"
-    )]
-    OtherVault {
-        /// The vault file.
-        path: PathBuf,
-        /// The id the file holds.
-        found: String,
-        /// The id the settings name.
-        expected: String,
-    },
-}
-
-/// Why an access could not be recorded in the audit log.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RecordError {
-    /// The log's key could not be created in the vault.
-    #[error("cannot set up the audit log's key: {0}")]
-    Key(#[from] SaveError),
-    /// The log could not be written.
-    #[error(transparent)]
-    Log(#[from] AuditError),
-}
-
-/// Why the audit log could not be checked. A log that was tampered with is not an
-/// error: [`Vault::verify_audit`] returns it as its answer.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum VerifyAuditError {
-    /// The vault could not be read.
-    #[error(transparent)]
-    Open(#[from] OpenError),
-    /// The log could not be read.
-    #[error(transparent)]
-    Record(#[from] RecordError),
-}
-
-/// Why a change could not be saved. When this is returned, the vault on disk is
-/// unchanged.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SaveError {
-    /// The latest state could not be read.
-    #[error(transparent)]
-    Open(#[from] OpenError),
-    /// The writer lock could not be taken.
-    #[error("cannot lock {path}: {source}")]
-    Lock {
-        /// The lock file.
-        path: PathBuf,
-        /// The OS error.
-        source: io::Error,
-    },
-    /// The new version could not be written.
-    #[error("cannot write {path}: {source}; nothing was changed")]
-    Write {
-        /// The file being written.
-        path: PathBuf,
-        /// The OS error.
-        source: io::Error,
     },
 }
 
@@ -470,43 +301,6 @@ impl Vault {
         Ok(doc)
     }
 
-    /// Appends an access to the audit log.
-    pub fn record_access(&self, access: Access, event: Event) -> Result<Entry, RecordError> {
-        Ok(self.audit_log()?.append(access, event)?)
-    }
-
-    /// The audit log, chained with the vault's key (created on first use in a vault made
-    /// before the log existed). The first time the log has entries, the vault takes its
-    /// anchor, so that deleting both the log and its head is detected from then on.
-    pub fn audit_log(&self) -> Result<AuditLog, SaveError> {
-        if self.audit_key.get().is_none() {
-            let key = self.update(|doc| Ok::<_, SaveError>(doc.ensure_audit_key().to_owned()))?;
-            self.audit_key
-                .get_or_init(|| Zeroizing::new(crate::encoding::decode_hex(&key).unwrap_or_default()));
-        }
-        let key = self.audit_key.get().expect("the key was just set").clone();
-        let log = AuditLog::new(&self.home, key);
-        if !self.anchored.load(std::sync::atomic::Ordering::Relaxed) && log.is_started() {
-            // Anchored by the write itself (see `update`).
-            self.update(|_| Ok::<_, SaveError>(()))?;
-            self.anchored.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        Ok(log)
-    }
-
-    /// Checks the audit log: its chain, its head and the anchor the vault keeps. When
-    /// it is intact, the vault's anchor moves to its end. Returns how many entries it
-    /// holds, or what is wrong.
-    pub fn verify_audit(&self) -> Result<Result<u64, Tampering>, VerifyAuditError> {
-        let log = self.audit_log().map_err(RecordError::from)?;
-        let anchor = self.read()?.audit_anchor().cloned();
-        let verdict = log.verify(anchor.as_ref()).map_err(RecordError::from)?;
-        if verdict.is_ok() {
-            self.update(|_| Ok::<_, SaveError>(())).map_err(RecordError::from)?;
-        }
-        Ok(verdict)
-    }
-
     /// Applies `change` to the latest vault document and saves the result.
     ///
     /// Holds the writer lock from reading to saving, so a concurrent writer's change is
@@ -522,17 +316,6 @@ impl Vault {
         self.anchor_audit(&mut doc);
         self.write(&mut doc)?;
         Ok(out)
-    }
-
-    /// Moves the document's audit anchor to the log's current head, when the head is
-    /// genuine and not behind the anchor (a head restored from an older copy is not
-    /// taken).
-    fn anchor_audit(&self, doc: &mut Document) {
-        let Some(key) = doc.audit_key().and_then(crate::encoding::decode_hex) else { return };
-        let Some(head) = AuditLog::new(&self.home, Zeroizing::new(key)).head() else { return };
-        if doc.audit_anchor().is_none_or(|a: &Anchor| head.seq >= a.seq) {
-            doc.set_audit_anchor(head);
-        }
     }
 
     /// Writes `doc` as the next generation, and notes that generation in the settings.

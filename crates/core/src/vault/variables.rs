@@ -4,8 +4,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::checks::{check_new, now, validation_of};
-use super::{OpenError, SaveError, Vault};
-use crate::document::EnvironmentError;
+use super::{EditError, GetError, RemoveError, SetError, Vault};
 use crate::keychain::{Keychain, KeychainError};
 use crate::name::{EnvironmentName, VariableName};
 use crate::validate::{Catalog, Finding};
@@ -47,31 +46,6 @@ pub enum SetOutcome {
     Updated,
 }
 
-/// Why a value could not be stored. When this is returned, the vault is unchanged.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SetError {
-    /// The environment does not exist.
-    #[error(transparent)]
-    Environment(#[from] EnvironmentError),
-    /// The keychain could not store the value.
-    #[error(transparent)]
-    Keychain(#[from] KeychainError),
-    /// The vault could not be saved.
-    #[error(transparent)]
-    Save(#[from] SaveError),
-    /// The format checks found a value that cannot be a working key.
-    #[error("{name} was not stored: {reason}")]
-    Refused {
-        /// The variable.
-        name: VariableName,
-        /// The first refusing problem's message (never the value).
-        reason: String,
-        /// Everything the checks found.
-        finding: Box<Finding>,
-    },
-}
-
 /// Whether [`Vault::set_checked`] stores a value whose checks refuse it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnforceChecks {
@@ -79,29 +53,6 @@ pub enum EnforceChecks {
     Refusals,
     /// Store it anyway, with the findings recorded.
     Force,
-}
-
-/// Why a value could not be read.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum GetError {
-    /// The vault could not be read.
-    #[error(transparent)]
-    Open(#[from] OpenError),
-    /// The environment does not exist.
-    #[error(transparent)]
-    Environment(#[from] EnvironmentError),
-    /// The variable does not exist.
-    #[error("no variable `{name}` in environment `{env}`: `latchkey list --env {env}` shows what there is")]
-    NotFound {
-        /// The variable asked for.
-        name: VariableName,
-        /// The environment searched.
-        env: EnvironmentName,
-    },
-    /// The value is in the keychain, and the keychain could not give it.
-    #[error(transparent)]
-    Keychain(#[from] KeychainError),
 }
 
 /// A change to what is known about a variable, leaving its value alone.
@@ -113,87 +64,6 @@ pub struct MetadataEdit {
     pub provider: Option<String>,
     /// Notes.
     pub notes: String,
-}
-
-/// Why a variable's metadata or value could not be changed. When this is returned, the
-/// vault is unchanged.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum EditError {
-    /// The environment does not exist.
-    #[error(transparent)]
-    Environment(#[from] EnvironmentError),
-    /// The variable does not exist.
-    #[error("no variable `{name}` in environment `{env}`: nothing was changed")]
-    NotFound {
-        /// The variable asked for.
-        name: VariableName,
-        /// The environment searched.
-        env: EnvironmentName,
-    },
-    /// There is no previous value to go back to.
-    #[error("`{name}` has no previous value in the vault: nothing was changed")]
-    NoHistory {
-        /// The variable.
-        name: VariableName,
-    },
-    /// The history does not go back that far.
-    #[error(
-        "`{name}` keeps {kept} previous value(s), so there is no -{back}: `latchkey history {name}` lists them"
-    )]
-    NoSuchVersion {
-        /// The variable.
-        name: VariableName,
-        /// How far back was asked.
-        back: usize,
-        /// How many are kept.
-        kept: usize,
-    },
-    /// The vault could not be saved.
-    #[error(transparent)]
-    Save(#[from] SaveError),
-}
-
-/// Why a variable could not be removed. When this is returned, the vault is unchanged.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RemoveError {
-    /// The environment does not exist.
-    #[error(transparent)]
-    Environment(#[from] EnvironmentError),
-    /// The variable does not exist.
-    #[error("no variable `{name}` in environment `{env}`: nothing was removed")]
-    NotFound {
-        /// The variable asked for.
-        name: VariableName,
-        /// The environment searched.
-        env: EnvironmentName,
-    },
-    /// The variable is inherited: it belongs to another environment.
-    #[error("`{name}` in `{env}` is inherited from `{from}`: remove it there (`--env {from}`)")]
-    Inherited {
-        /// The variable.
-        name: VariableName,
-        /// The environment asked.
-        env: EnvironmentName,
-        /// Where it is defined.
-        from: EnvironmentName,
-    },
-    /// The vault could not be saved.
-    #[error(transparent)]
-    Save(#[from] SaveError),
-}
-
-/// Why an environment could not be added, renamed or removed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum EnvironmentChangeError {
-    /// The change is not allowed (unknown, exists, `default`).
-    #[error(transparent)]
-    Environment(#[from] EnvironmentError),
-    /// The vault could not be saved.
-    #[error(transparent)]
-    Save(#[from] SaveError),
 }
 
 /// What a removal left behind: keychain entries that could not be deleted. The vault no

@@ -10,12 +10,14 @@ mod terminal;
 use std::io::{IsTerminal, Write};
 use std::process::Stdio;
 
+use crate::args::{EnvArg, profile_name, variable_name};
 use anyhow::{Context, Result};
+use clap::Args;
 use latchkey_core::launch::{ChildIo, LaunchError, LaunchSpec, Sink, Source, Terminal, Withholding};
+use latchkey_core::{ProfileName, VariableName};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH};
 use signal_hook::iterator::Signals;
-
-use crate::cli::RunArgs;
+use std::path::PathBuf;
 
 /// The status when the program cannot be found, as a shell's.
 const NOT_FOUND: u8 = 127;
@@ -128,4 +130,33 @@ fn sink(mut out: impl Write + Send + 'static) -> Sink {
         out.write_all(bytes)?;
         out.flush()
     })
+}
+
+/// `latchkey run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Run as this agent profile: its environment, exactly its variables, its command
+    /// and directory (a command after `--` replaces the profile's).
+    #[arg(value_parser = profile_name(), long, value_name = "PROFILE", conflicts_with = "only")]
+    pub profile: Option<ProfileName>,
+    /// Inject only these variables (comma-separated).
+    #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Option<Vec<VariableName>>,
+    /// Also inject the variables of this template, its references resolved in memory.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub env_file: Option<PathBuf>,
+    /// Do not mask secrets in the command's output.
+    #[arg(long)]
+    pub no_mask: bool,
+    /// Let this variable of your shell through although it looks sensitive (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub inherit: Vec<String>,
+    /// Keep every sensitive variable of this shell in the command's environment.
+    #[arg(long)]
+    pub inherit_secrets: bool,
+    /// The command and its arguments.
+    #[arg(required_unless_present = "profile", last = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
 }

@@ -1,0 +1,121 @@
+//! Values the verbs share on the command line, each parsed once into a typed value: an
+//! environment, a variable, names that never echo what was refused, intervals and dates.
+
+use clap::Args;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use latchkey_core::export::ExportFormat;
+use latchkey_core::{EnvironmentName, ProfileName, VariableName};
+
+/// The export formats, named as `ExportFormat` names them.
+pub fn format_names() -> impl TypedValueParser<Value = ExportFormat> {
+    PossibleValuesParser::new(ExportFormat::ALL.map(ExportFormat::as_str))
+        .map(|name| name.parse::<ExportFormat>().expect("a listed format parses"))
+}
+
+/// The environment option shared by every verb that works in one.
+#[derive(Debug, Args)]
+pub struct EnvArg {
+    /// The environment [default: default, or LATCHKEY_ENV].
+    #[arg(long = "env", short = 'e', value_name = "ENV", env = "LATCHKEY_ENV", value_parser = environment_name())]
+    given: Option<EnvironmentName>,
+}
+
+impl EnvArg {
+    /// The environment to use.
+    pub fn name(&self) -> EnvironmentName {
+        self.given.clone().unwrap_or_else(EnvironmentName::default_name)
+    }
+
+    /// The environment, when `--env` or `LATCHKEY_ENV` named one.
+    pub fn given(&self) -> Option<EnvironmentName> {
+        self.given.clone()
+    }
+}
+
+/// Parses a name, and on failure says why without repeating the text: it may be a key
+/// pasted where a name goes, or very long. An empty environment name (`LATCHKEY_ENV=`)
+/// means `default`.
+#[derive(Clone)]
+pub struct NameParser<T>(fn(&str) -> Result<T, latchkey_core::NameError>);
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for NameParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let parsed = match value.to_str() {
+            Some(text) => (self.0)(text),
+            None => {
+                Err(latchkey_core::NameError::Invalid { what: "name", rule: "use letters, digits and `_`" })
+            }
+        };
+        parsed.map_err(|e| {
+            let arg = arg.map_or_else(|| "a name".to_owned(), |a| a.to_string());
+            let mut err = clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value for {arg}: {e}\n"),
+            );
+            err = err.format(&mut cmd.clone());
+            err
+        })
+    }
+}
+
+/// A variable name.
+pub fn variable_name() -> NameParser<VariableName> {
+    NameParser(VariableName::new)
+}
+
+/// A profile name.
+pub fn profile_name() -> NameParser<ProfileName> {
+    NameParser(ProfileName::new)
+}
+
+/// An environment name; empty means `default`.
+pub fn environment_name() -> NameParser<EnvironmentName> {
+    NameParser(
+        |text| if text.is_empty() { Ok(EnvironmentName::default_name()) } else { EnvironmentName::new(text) },
+    )
+}
+
+/// `30d`, `12w`, `6m`, `1y` or `never`, as days (0 for never).
+pub fn parse_interval(text: &str) -> Result<u32, String> {
+    if text == "never" {
+        return Ok(0);
+    }
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let n: u32 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not an interval: write 30d, 12w, 6m, 1y or never"))?;
+    let days = match unit {
+        "d" => n,
+        "w" => n * 7,
+        "m" => n * 30,
+        "y" => n * 365,
+        _ => return Err(format!("`{text}` is not an interval: write 30d, 12w, 6m, 1y or never")),
+    };
+    if days == 0 {
+        return Err("an interval of zero days: write `never` to turn rotation off".into());
+    }
+    Ok(days)
+}
+
+/// A date as YYYY-MM-DD.
+pub fn parse_date(text: &str) -> Result<time::Date, String> {
+    time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD"))
+}
+
+/// A variable in an environment.
+#[derive(Debug, Args)]
+pub struct NameArgs {
+    /// The variable's name.
+    #[arg(value_parser = variable_name())]
+    pub name: VariableName,
+    #[command(flatten)]
+    pub env: EnvArg,
+}
