@@ -11,7 +11,11 @@ APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-t
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev \
 	webkit2gtk-driver xvfb xauth xclip nodejs npm
 
-.PHONY: deps tools ui bindings build run test lint test-ui test-rust test-desktop bench clean
+.PHONY: deps tools ui bindings build launcher run test lint test-ui test-rust test-desktop bench clean
+
+# The host's target triple, to build latchkey-launcher statically linked: it starts
+# every launched command, and a static program starts in a fraction of the time.
+HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/host: //p')
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -41,8 +45,14 @@ bindings: ui
 build: ui
 	$(CARGO) build --workspace --locked
 
+# A release latchkey-launcher, linked statically, beside the release binaries.
+launcher: deps
+	RUSTFLAGS="-C target-feature=+crt-static" $(CARGO) build --release --locked -p latchkey-launcher --target $(HOST)
+	mkdir -p target/release && cp target/$(HOST)/release/latchkey-launcher target/release/latchkey-launcher
+
 run: ui
-	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli -p latchkey-launcher --locked
+	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
+	$(MAKE) launcher
 	target/release/latchkey-desktop
 
 lint: ui
@@ -66,11 +76,12 @@ test-desktop: tools test-rust
 
 test: lint test-ui test-rust test-desktop
 
-bench: tools ui
+bench: tools ui launcher
 	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --locked
 	crates/cli/benches/get.sh
 	tests/with-keyring.sh crates/cli/benches/run.sh
-	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli -p latchkey-launcher --locked
+	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
+	$(MAKE) launcher
 	xvfb-run -a -s "-screen 0 1280x800x24" node src-tauri/benches/desktop.mjs
 
 clean:

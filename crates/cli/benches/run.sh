@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 cargo build --release -p latchkey-cli --locked -q
+make -s launcher >/dev/null
 bin=$PWD/target/release/latchkey
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -109,20 +109,6 @@ pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
 
-/// Replaces `path` with `bytes` through a new temporary file and a rename, without
-/// flushing to disk: for files whose loss in a crash is acceptable (the audit head).
-pub(crate) fn replace_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp = temp_path(path);
-    let result = private_new_file()
-        .open(&temp)
-        .and_then(|mut f| f.write_all(bytes))
-        .and_then(|()| fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
-}
-
 /// Makes `backup` a second name for the current content of `path`, atomically, without
 /// copying it. Does nothing when `path` does not exist.
 pub(crate) fn link_backup(path: &Path, backup: &Path) -> io::Result<()> {

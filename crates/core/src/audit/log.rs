@@ -88,12 +88,22 @@ impl AuditLog {
         let mut line = serde_json::to_string(&entry).expect("an entry always encodes as JSON");
         line.push('\n');
         file.write_all(line.as_bytes()).map_err(|e| self.io(e))?;
-        let head = format!("{} {} {}\n", entry.seq, entry.mac, self.head_mac(entry.seq, &entry.mac));
-        // Replaced by rename, not fsynced: the log is for finding out, and a crash that loses
-        // the newest entry shows as a truncation, which errs on the side of suspicion. The
-        // temporary file is new (never a link someone planted), and rename replaces a
-        // link at `audit.head` rather than following it.
-        crate::atomic::replace_unsynced(&self.head, head.as_bytes()).map_err(|e| self.io(e))?;
+        // The head is overwritten in place, under the log's lock, at a fixed length (the
+        // count zero-padded), so one write replaces it whole: a rename would cost more
+        // than the rest of an append. It is not flushed: the log is for finding out, and
+        // a crash that loses it shows as a missing or stale head, which errs on the side
+        // of suspicion. It is never opened through a symlink.
+        let head = format!("{:020} {} {}\n", entry.seq, entry.mac, self.head_mac(entry.seq, &entry.mac));
+        open_no_follow(OpenOptions::new().create(true).write(true).truncate(false), &self.head)
+            .and_then(|mut f| {
+                f.write_all(head.as_bytes())?;
+                // Only a head left by an older latchkey, or a damaged one, is longer.
+                if f.metadata()?.len() != head.len() as u64 {
+                    f.set_len(head.len() as u64)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| self.io(e))?;
         Ok(entry)
     }
 
@@ -198,20 +208,32 @@ fn read_no_follow(path: &std::path::Path) -> io::Result<String> {
     Ok(text)
 }
 
-/// The last readable entry of `file`: from its last 64 KiB, else from the whole file
-/// (only when the tail is damaged).
+/// The last readable entry of `file`: from its last 4 KiB (an entry is smaller), else
+/// its last 64 KiB, else the whole file (only when the tail is damaged).
 fn last_entry(file: &mut File) -> io::Result<Option<Entry>> {
     let len = file.seek(SeekFrom::End(0))?;
     if len == 0 {
         return Ok(None);
     }
-    for start in [len.saturating_sub(64 * 1024), 0] {
+    for start in [len.saturating_sub(4 * 1024), len.saturating_sub(64 * 1024), 0] {
         file.seek(SeekFrom::Start(start))?;
         let mut tail = Vec::new();
         Read::by_ref(file).take(len - start).read_to_end(&mut tail)?;
-        let text = String::from_utf8_lossy(&tail);
-        if let Some(entry) = text.lines().rev().find_map(|l| serde_json::from_str::<Entry>(l).ok()) {
-            return Ok(Some(entry));
+        // The first line of a tail may be cut; only whole lines are read.
+        let whole = if start == 0 {
+            &tail[..]
+        } else {
+            tail.split(|&b| b == b'\n')
+                .next()
+                .map_or(&tail[..], |cut| &tail[(cut.len() + 1).min(tail.len())..])
+        };
+        let found = whole
+            .split(|&b| b == b'\n')
+            .rev()
+            .filter(|l| !l.is_empty())
+            .find_map(|l| serde_json::from_slice::<Entry>(l).ok());
+        if found.is_some() {
+            return Ok(found);
         }
         if start == 0 {
             break;

@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
@@ -112,6 +112,9 @@ impl Masker {
             Arc::new(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    // Built at every launch: a contiguous NFA builds in a fraction of a
+                    // DFA's time and searches nearly as fast.
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(patterns.iter().map(|v| v.as_slice()))
                     .expect("literal patterns always build"),
             )
@@ -227,7 +230,9 @@ pub fn pump(
     mut masker: Option<Masker>,
     mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
 ) {
-    let mut buf = Zeroizing::new(vec![0u8; 64 * 1024]);
+    // 16 KiB: a terminal or pipe rarely gives more at once, and the buffer is zeroized
+    // whole when dropped.
+    let mut buf = Zeroizing::new(vec![0u8; 16 * 1024]);
     let mut out = Zeroizing::new(Vec::with_capacity(buf.len() + 256));
     loop {
         let n = match reader.read(&mut buf) {

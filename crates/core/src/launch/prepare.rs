@@ -218,11 +218,12 @@ impl Vault {
     /// inherits from latchkey's own environment, and builds the masker from every secret
     /// the environment sees (not only the injected ones: a command can read others from
     /// elsewhere), the secrets of the other environments stored in the vault, and those
-    /// a template references. `catalog` recognises keys by value, for withholding.
-    pub fn prepare_launch(
+    /// a template references. `catalog` gives the provider catalog, which recognises keys
+    /// by value for withholding; it is asked only when a value could be one.
+    pub fn prepare_launch<'c>(
         &self,
         spec: LaunchSpec,
-        catalog: Option<&Catalog>,
+        catalog: &dyn Fn() -> Option<&'c Catalog>,
     ) -> Result<PreparedLaunch, LaunchError> {
         let doc = self.read().map_err(GetError::from)?;
         let mut notices = spec.withholding.notices();

@@ -17,7 +17,7 @@ use crate::validate::Catalog;
 /// The environment variable that adjusts withholding.
 pub const WITHHOLD_ENV: &str = "LATCHKEY_WITHHOLD";
 
-/// The default rules, in the syntax of `LATCHKEY_WITHHOLD`: a bare word matches a
+/// The default rules (upper case), in the syntax of `LATCHKEY_WITHHOLD`: a bare word matches a
 /// `_`-separated word of a name (`KEY` matches `OPENAI_API_KEY_2`), a name with `_` and
 /// no `*` matches that name exactly, and a pattern with `*` matches the whole name (`*`
 /// is any run of characters). Matching ignores case.
@@ -91,7 +91,7 @@ impl Withholding {
                     Some(i) => removed.push(rules.remove(i)),
                     None => unknown_removals.push(rule.to_owned()),
                 },
-                None => rules.push(entry.to_owned()),
+                None => rules.push(entry.to_ascii_uppercase()),
             }
         }
         Self { rules, removed, unknown_removals, inherit: Vec::new(), everything: false }
@@ -129,8 +129,14 @@ impl Withholding {
     }
 
     /// Whether a variable `name=value` of latchkey's environment is withheld from a
-    /// command. `catalog` recognises provider keys by value.
-    pub fn withholds(&self, name: &str, value: &OsStr, catalog: Option<&Catalog>) -> bool {
+    /// command. `catalog` gives the provider catalog, to recognise keys by value; it is
+    /// asked only for values that could be a key.
+    pub fn withholds<'c>(
+        &self,
+        name: &str,
+        value: &OsStr,
+        catalog: &dyn Fn() -> Option<&'c Catalog>,
+    ) -> bool {
         if self.everything || self.inherit.iter().any(|n| n == name) {
             return false;
         }
@@ -143,18 +149,16 @@ impl Withholding {
             return false;
         }
         let upper = name.to_ascii_uppercase();
-        self.rules.iter().any(|rule| rule_matches(&rule.to_ascii_uppercase(), &upper))
-    }
-}
-
-/// Whether `rule` (upper case) matches `name` (upper case).
-fn rule_matches(rule: &str, name: &str) -> bool {
-    if rule.contains('*') {
-        glob(rule, name)
-    } else if rule.contains('_') {
-        rule == name
-    } else {
-        name.split('_').any(|word| word == rule)
+        let words: Vec<&str> = upper.split('_').collect();
+        self.rules.iter().any(|rule| {
+            if rule.contains('*') {
+                glob(rule, &upper)
+            } else if rule.contains('_') {
+                *rule == upper
+            } else {
+                words.contains(&rule.as_str())
+            }
+        })
     }
 }
 
@@ -173,7 +177,8 @@ fn glob(pattern: &str, text: &str) -> bool {
 
 /// Whether a value is a secret whatever its name: a key of a catalog provider (by a
 /// format that needs no name to tell), a URL with a password in it, or a private key.
-pub fn value_is_secret(value: &str, catalog: Option<&Catalog>) -> bool {
+/// The catalog is asked only about a value shaped like a token (no spaces, no path).
+pub fn value_is_secret<'c>(value: &str, catalog: &dyn Fn() -> Option<&'c Catalog>) -> bool {
     if value.len() < 8 {
         return false;
     }
@@ -186,7 +191,15 @@ pub fn value_is_secret(value: &str, catalog: Option<&Catalog>) -> bool {
     {
         return true;
     }
-    catalog.is_some_and(|c| c.recognises(value))
+    let token_like = value.len() >= 16 && !value.contains(['/', ' ', ':', '='])
+        || value.starts_with("https://hooks.")
+        || value.starts_with("pypi-");
+    // A user's providers.toml may add formats the built-in prefixes do not know.
+    let user_catalog =
+        || crate::validate::config_dir().is_some_and(|d| d.join(crate::validate::USER_CATALOG_FILE).exists());
+    token_like
+        && (crate::validate::may_be_built_in_key(value) || user_catalog())
+        && catalog().is_some_and(|c| c.recognises(value))
 }
 
 /// Whether a variable is latchkey's own, which no command inherits.
@@ -197,11 +210,11 @@ pub fn is_own(name: &OsStr) -> bool {
 /// The variables of `parent` a command inherits under `rules`, and the names withheld
 /// (sorted). latchkey's own variables and every name in `replaced` (injected ones) are
 /// left out without being counted as withheld.
-pub fn inherited(
+pub fn inherited<'c>(
     parent: impl IntoIterator<Item = (OsString, OsString)>,
     rules: &Withholding,
     replaced: &[&str],
-    catalog: Option<&Catalog>,
+    catalog: &dyn Fn() -> Option<&'c Catalog>,
 ) -> (Vec<(OsString, OsString)>, Vec<String>) {
     let mut kept = Vec::new();
     let mut withheld = Vec::new();
@@ -277,15 +290,20 @@ mod tests {
 
     #[test]
     fn values_that_are_secrets_are_withheld_whatever_the_name() {
-        let catalog = Catalog::built_in();
-        assert!(value_is_secret("postgres://app:hunter2@db/app", Some(&catalog)));
-        assert!(!value_is_secret("postgres://app@db/app", Some(&catalog)));
-        assert!(value_is_secret("-----BEGIN OPENSSH PRIVATE KEY-----\nabc", None));
+        let built = Catalog::built_in();
+        let catalog = || Some(&built);
+        assert!(value_is_secret("postgres://app:hunter2@db/app", &catalog));
+        assert!(!value_is_secret("postgres://app@db/app", &catalog));
+        assert!(value_is_secret("-----BEGIN OPENSSH PRIVATE KEY-----\nabc", &|| None));
         let key = format!("gsk_{}", &"a1B2c3D4".repeat(7)[..52]);
-        assert!(value_is_secret(&key, Some(&catalog)));
+        assert!(value_is_secret(&key, &catalog));
+        assert!(value_is_secret(
+            "https://hooks.slack.com/services/T0ABCDEFG/B0ABCDEFG/abcdefghijklmnopqrstuvwx",
+            &catalog
+        ));
         // A 32-digit hex string is an Azure key only under an Azure name.
-        assert!(!value_is_secret("0123456789abcdef0123456789abcdef", Some(&catalog)));
-        assert!(!value_is_secret("/usr/local/bin:/usr/bin", Some(&catalog)));
+        assert!(!value_is_secret("0123456789abcdef0123456789abcdef", &catalog));
+        assert!(!value_is_secret("/usr/local/bin:/usr/bin", &catalog));
     }
 
     #[test]
@@ -298,14 +316,14 @@ mod tests {
         ]
         .map(|(n, v)| (OsString::from(n), OsString::from(v)));
         let rules = Withholding::with_adjustments("");
-        let (env, withheld) = inherited(parent.clone(), &rules, &["OPENAI_API_KEY"], None);
+        let (env, withheld) = inherited(parent.clone(), &rules, &["OPENAI_API_KEY"], &|| None);
         assert_eq!(env, [("PATH".into(), "/bin".into())]);
         assert_eq!(withheld, ["OLD_API_KEY"]);
         let (env, withheld) =
-            inherited(parent.clone(), &rules.clone().inherit(["OLD_API_KEY".into()]), &[], None);
+            inherited(parent.clone(), &rules.clone().inherit(["OLD_API_KEY".into()]), &[], &|| None);
         assert_eq!(env.len(), 2, "{env:?}");
         assert_eq!(withheld, ["OPENAI_API_KEY"]);
-        let (env, withheld) = inherited(parent, &rules.inherit_everything(true), &[], None);
+        let (env, withheld) = inherited(parent, &rules.inherit_everything(true), &[], &|| None);
         assert_eq!(env.len(), 3, "latchkey's own variable is never inherited: {env:?}");
         assert!(withheld.is_empty());
     }

@@ -11,8 +11,17 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use serde::Deserialize;
 
-/// The built-in catalog.
-const BUILT_IN: &str = include_str!("catalog.toml");
+/// The built-in catalog, `catalog.toml` as JSON (see build.rs).
+const BUILT_IN: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
+
+include!(concat!(env!("OUT_DIR"), "/key_prefixes.rs"));
+
+/// Whether `value` could be a key of a built-in provider by a format that tells on its
+/// own, judged from the literal prefixes alone: no catalog needs to be loaded for the
+/// many values that could not.
+pub fn may_be_built_in_key(value: &str) -> bool {
+    BUILT_IN_KEY_PREFIXES.iter().any(|p| value.starts_with(p))
+}
 
 /// The file, in the config directory, where a user adds or replaces providers.
 pub const USER_CATALOG_FILE: &str = "providers.toml";
@@ -158,54 +167,89 @@ struct CatalogFile {
     provider: Vec<Provider>,
 }
 
-/// One format's pattern, with the facts that rule most values out before the regex is
-/// even compiled: the length range of its matches, and the literal texts it can start
-/// with. The regex itself is compiled the first time a value gets past those, so a
-/// catalog costs little to load when few values are checked (`latchkey run`).
+/// One format's pattern, with the facts that rule most values out before any work: the
+/// literal text it starts with, read off its source; then, once a value gets past that,
+/// the length range and literal prefixes of its matches, and last the regex itself.
+/// Each is computed the first time it is needed, so a catalog costs little to load when
+/// few values are checked (`latchkey run`).
 #[derive(Debug, Clone)]
 struct Pattern {
     source: String,
+    /// Literal text every match starts with, as written at the start of the source.
+    quick_prefix: String,
+    facts: std::sync::OnceLock<Facts>,
+    provider: usize,
+    format: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Facts {
     regex: std::sync::OnceLock<Regex>,
     min_len: usize,
     max_len: Option<usize>,
     /// A match starts with one of these (empty: no literal is known).
     prefixes: Vec<String>,
-    provider: usize,
-    format: usize,
 }
 
 impl Pattern {
-    fn new(source: &str, provider: usize, format: usize) -> Result<Self, String> {
-        let anchored = format!("^(?:{source})$");
-        let hir = regex_syntax::parse(&anchored).map_err(|e| e.to_string())?;
-        let properties = hir.properties();
-        let (min_len, max_len) = (properties.minimum_len().unwrap_or(0), properties.maximum_len());
-        let mut extractor = regex_syntax::hir::literal::Extractor::new();
-        extractor.kind(regex_syntax::hir::literal::ExtractKind::Prefix);
-        let prefixes = extractor
-            .extract(&hir)
-            .literals()
-            .map(|lits| {
-                lits.iter().map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned()).collect::<Vec<_>>()
-            })
-            .filter(|p| p.iter().all(|l| !l.is_empty()))
-            .unwrap_or_default();
-        Ok(Self {
-            source: anchored,
-            regex: std::sync::OnceLock::new(),
-            min_len,
-            max_len,
-            prefixes,
+    fn new(source: &str, provider: usize, format: usize) -> Self {
+        let literal: String = source
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | ':'))
+            .collect();
+        // A quantifier right after the literal applies to its last character.
+        let quick_prefix = match source[literal.len()..].chars().next() {
+            Some('{' | '*' | '?' | '+') => literal[..literal.len().saturating_sub(1)].to_owned(),
+            _ => literal,
+        };
+        Self {
+            source: format!("^(?:{source})$"),
+            quick_prefix,
+            facts: std::sync::OnceLock::new(),
             provider,
             format,
+        }
+    }
+
+    /// Whether the pattern is a valid regex (for a user's catalog, checked at load).
+    fn check(&self) -> Result<(), String> {
+        regex_syntax::parse(&self.source).map(drop).map_err(|e| e.to_string())
+    }
+
+    fn facts(&self) -> &Facts {
+        self.facts.get_or_init(|| {
+            let hir = regex_syntax::parse(&self.source).expect("a catalog pattern parses");
+            let properties = hir.properties();
+            let mut extractor = regex_syntax::hir::literal::Extractor::new();
+            extractor.kind(regex_syntax::hir::literal::ExtractKind::Prefix);
+            let prefixes = extractor
+                .extract(&hir)
+                .literals()
+                .map(|lits| {
+                    lits.iter()
+                        .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|p| p.iter().all(|l| !l.is_empty()))
+                .unwrap_or_default();
+            Facts {
+                regex: std::sync::OnceLock::new(),
+                min_len: properties.minimum_len().unwrap_or(0),
+                max_len: properties.maximum_len(),
+                prefixes,
+            }
         })
     }
 
     fn is_match(&self, value: &str) -> bool {
-        value.len() >= self.min_len
-            && self.max_len.is_none_or(|max| value.len() <= max)
-            && (self.prefixes.is_empty() || self.prefixes.iter().any(|p| value.starts_with(p.as_str())))
-            && self
+        if !value.starts_with(&self.quick_prefix) {
+            return false;
+        }
+        let facts = self.facts();
+        value.len() >= facts.min_len
+            && facts.max_len.is_none_or(|max| value.len() <= max)
+            && (facts.prefixes.is_empty() || facts.prefixes.iter().any(|p| value.starts_with(p.as_str())))
+            && facts
                 .regex
                 .get_or_init(|| Regex::new(&self.source).expect("a pattern that parses compiles"))
                 .is_match(value)
@@ -228,17 +272,20 @@ pub struct Catalog {
 impl Catalog {
     /// The built-in catalog.
     pub fn built_in() -> Self {
-        Self::from_providers(parse(BUILT_IN, "the built-in catalog").expect("the built-in catalog parses"))
-            .expect("the built-in catalog compiles")
+        let providers = parse_built_in().expect("the built-in catalog parses");
+        let count = providers.len();
+        Self::from_providers(providers, count).expect("the built-in catalog compiles")
     }
 
     /// The built-in catalog with the user's `providers.toml` from `config_dir` applied:
     /// new ids are added, known ids replaced. A missing file is not an error.
     pub fn load(config_dir: Option<&Path>) -> Result<Self, CatalogError> {
-        let mut providers = parse(BUILT_IN, "the built-in catalog")?;
+        let mut providers = parse_built_in()?;
+        let mut from_user = false;
         if let Some(path) = config_dir.map(|d| d.join(USER_CATALOG_FILE)) {
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
+                    from_user = true;
                     for extra in parse(&text, &path.display().to_string())? {
                         match providers.iter_mut().find(|p| p.id == extra.id) {
                             Some(known) => *known = extra,
@@ -250,7 +297,10 @@ impl Catalog {
                 Err(source) => return Err(CatalogError::Io { path, source }),
             }
         }
-        Self::from_providers(providers)
+        // The built-in patterns are checked by a test; with a user's file, all are
+        // checked here.
+        let checked_from = if from_user { 0 } else { providers.len() };
+        Self::from_providers(providers, checked_from)
     }
 
     /// [`Catalog::load`] from the user's config directory: `LATCHKEY_CONFIG_DIR`, else
@@ -259,7 +309,9 @@ impl Catalog {
         Self::load(config_dir().as_deref())
     }
 
-    fn from_providers(providers: Vec<Provider>) -> Result<Self, CatalogError> {
+    /// The catalog of `providers`; the patterns of providers from `check_from` on (a
+    /// user's, possibly replacing built-in ones) are checked for validity now.
+    fn from_providers(providers: Vec<Provider>, check_from: usize) -> Result<Self, CatalogError> {
         let invalid = |id: &str, e: String| CatalogError::Invalid {
             origin: format!("provider `{id}`"),
             reason: e.lines().last().unwrap_or("bad pattern").trim().to_owned(),
@@ -268,7 +320,11 @@ impl Catalog {
         let mut host_patterns = Vec::new();
         for (p, provider) in providers.iter().enumerate() {
             for (f, format) in provider.formats.iter().enumerate() {
-                patterns.push(Pattern::new(&format.pattern, p, f).map_err(|e| invalid(&provider.id, e))?);
+                let pattern = Pattern::new(&format.pattern, p, f);
+                if p >= check_from {
+                    pattern.check().map_err(|e| invalid(&provider.id, e))?;
+                }
+                patterns.push(pattern);
             }
             let hosts = provider
                 .host_patterns
@@ -380,6 +436,14 @@ fn longest_held(name: &str, names: &HashMap<String, usize>) -> Option<usize> {
     best.map(|(_, i)| i)
 }
 
+fn parse_built_in() -> Result<Vec<Provider>, CatalogError> {
+    let file: CatalogFile = serde_json::from_str(BUILT_IN).map_err(|e| CatalogError::Invalid {
+        origin: "the built-in catalog".to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(file.provider)
+}
+
 fn parse(text: &str, origin: &str) -> Result<Vec<Provider>, CatalogError> {
     let file: CatalogFile = toml::from_str(text).map_err(|e| CatalogError::Invalid {
         origin: origin.to_owned(),
@@ -435,6 +499,16 @@ mod tests {
             );
         }
         assert_eq!(catalog.providers().len(), IDS.len());
+    }
+
+    #[test]
+    fn every_built_in_pattern_is_a_valid_regex() {
+        let catalog = Catalog::built_in();
+        for pattern in &catalog.patterns {
+            assert!(pattern.check().is_ok(), "{}", pattern.source);
+            // And it compiles.
+            assert!(Regex::new(&pattern.source).is_ok(), "{}", pattern.source);
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::kind::Kind;
 
 pub use catalog::{
     Catalog, CatalogError, Checksum, Format, Provider, USER_CATALOG_FILE, VerifyRequest, config_dir,
+    may_be_built_in_key,
 };
 pub use endpoint::is_endpoint_name;
 

@@ -88,6 +88,8 @@ pub struct Vault {
     audit_key: std::sync::OnceLock<Zeroizing<Vec<u8>>>,
     /// Whether the last read found an audit anchor in the vault.
     anchored: std::sync::atomic::AtomicBool,
+    /// The generation this machine wrote last (the settings' at unlock, then ours).
+    generation: std::sync::atomic::AtomicU64,
     /// Things the user should know, found along the way (each said once).
     notices: std::sync::Mutex<Vec<String>>,
 }
@@ -195,12 +197,14 @@ impl Vault {
     }
 
     fn new(home: Home, settings: Settings, identity: Identity) -> Self {
+        let generation = settings.generation;
         Vault {
             home,
             settings,
             identity,
             audit_key: std::sync::OnceLock::new(),
             anchored: std::sync::atomic::AtomicBool::new(false),
+            generation: std::sync::atomic::AtomicU64::new(generation),
             notices: std::sync::Mutex::new(Vec::new()),
         }
     }
@@ -283,14 +287,12 @@ impl Vault {
                 expected: self.settings.vault_id.clone(),
             });
         }
-        if let Ok(settings) = self.home.settings()
-            && doc.generation() < settings.generation
-        {
+        let written = self.generation.load(std::sync::atomic::Ordering::Relaxed);
+        if doc.generation() < written {
             self.notice(format!(
-                "{} is older than the last version written here (write {} of {}): it was rolled back or replaced by its backup; check its variables",
+                "{} is older than the last version written here (write {} of {written}): it was rolled back or replaced by its backup; check its variables",
                 self.home.vault_path().display(),
                 doc.generation(),
-                settings.generation
             ));
         }
         if let Some(key) = doc.audit_key() {
@@ -322,6 +324,7 @@ impl Vault {
     fn write(&self, doc: &mut Document) -> Result<(), SaveError> {
         doc.next_generation();
         file::write(&self.home, &self.identity.recipient(), doc)?;
+        self.generation.fetch_max(doc.generation(), std::sync::atomic::Ordering::Relaxed);
         let mut settings = self.home.settings().unwrap_or_else(|_| self.settings.clone());
         settings.generation = doc.generation();
         // A failure leaves the settings behind the vault, which is never reported as a

@@ -24,7 +24,9 @@ const NOT_FOUND: u8 = 127;
 
 pub fn run(args: RunArgs) -> Result<u8> {
     let vault = super::unlock()?;
-    let catalog = super::catalog().ok();
+    // Loaded only if a variable of this shell could be a provider's key.
+    let catalog = std::cell::OnceCell::new();
+    let catalog = || catalog.get_or_init(|| super::catalog().ok()).as_ref();
     let source = match &args.profile {
         Some(profile) => Source::Profile(profile.clone()),
         None => Source::Environment(args.env.name()),
@@ -37,7 +39,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
     spec.withholding = Withholding::from_env()
         .inherit(args.inherit.iter().map(|n| n.to_string()))
         .inherit_everything(args.inherit_secrets);
-    let prepared = match vault.prepare_launch(spec, catalog.as_ref()) {
+    let prepared = match vault.prepare_launch(spec, &catalog) {
         Ok(prepared) => prepared,
         Err(e @ LaunchError::NotFound(_)) => {
             super::print_notices(&vault);
