@@ -37,7 +37,7 @@ impl Agents {
         name: &ProfileName,
     ) -> Result<AgentRun, IpcError> {
         let spec = LaunchSpec::new(Source::Profile(name.clone()), Vec::new());
-        let prepared = vault.prepare_launch(spec, Some(catalog))?;
+        let prepared = vault.prepare_launch(spec, &|| Some(catalog))?;
         let id = self.next.fetch_add(1, Ordering::SeqCst) + 1;
         let command = prepared.command_line();
         let notices = prepared.notices().to_vec();

@@ -46,6 +46,14 @@ describe('architecture', () => {
     expect(app.filter((s) => banned.test(s.text)).map((s) => s.path)).toEqual([]);
   });
 
+  it('keeps every component and module under 400 lines (tests and generated bindings aside)', () => {
+    const long = sources
+      .filter((s) => !s.path.endsWith('.test.ts') && !s.path.startsWith('test/') && !s.path.startsWith('lib/bindings/'))
+      .filter((s) => s.text.split('\n').length > 400)
+      .map((s) => s.path);
+    expect(long).toEqual([]);
+  });
+
   it('uses no inline style attributes (the CSP has no unsafe-inline)', () => {
     const svelte = sources.filter((s) => s.path.endsWith('.svelte'));
     const inline = /\sstyle(=|:[\w-]+=)/;
@@ -53,13 +61,15 @@ describe('architecture', () => {
   });
 
   it('has ts-rs style bindings: the header, then one exported type named after its file', () => {
-    const bindings = sources.filter((s) => s.path.startsWith('lib/bindings/'));
+    const bindings = sources.filter((s) => s.path.startsWith('lib/bindings/') && s.path !== 'lib/bindings/events.ts');
     expect(bindings.map((b) => b.path.replace('lib/bindings/', '')).sort()).toEqual(
       [
+        'Access.ts',
         'ActivityEntry.ts',
         'AgentExit.ts',
         'AgentOutput.ts',
         'AgentRun.ts',
+        'AgentStream.ts',
         'AppStatus.ts',
         'CheckInfo.ts',
         'CheckValueRequest.ts',
@@ -67,6 +77,7 @@ describe('architecture', () => {
         'Copied.ts',
         'CreateVaultRequest.ts',
         'EnvironmentInfo.ts',
+        'ErrorCode.ts',
         'ExportFileRequest.ts',
         'ExportFormatName.ts',
         'ExportInfo.ts',
@@ -80,6 +91,7 @@ describe('architecture', () => {
         'Kind.ts',
         'NameCheck.ts',
         'OnlineStatus.ts',
+        'ProblemCode.ts',
         'ProblemInfo.ts',
         'ProfileInfo.ts',
         'Revealed.ts',
@@ -88,7 +100,9 @@ describe('architecture', () => {
         'RotationPolicyRequest.ts',
         'RotationRow.ts',
         'SaveProfileRequest.ts',
+        'SecretClass.ts',
         'SetVariableRequest.ts',
+        'Status.ts',
         'Store.ts',
         'ValueCheck.ts',
         'VariableRow.ts',
@@ -103,5 +117,20 @@ describe('architecture', () => {
         expect(line).toMatch(/^import type \{ \w+ \} from "\.\/\w+";$/);
       }
     }
+  });
+
+  it('takes the event names from the generated events.ts, and codes from the generated unions', () => {
+    const events = sources.find((s) => s.path === 'lib/bindings/events.ts')!.text;
+    expect(events.startsWith('// Generated from src-tauri: the names of the events the app emits. Do not edit.\n')).toBe(true);
+    const declared = [...events.matchAll(/^export const (\w+_EVENT) = "[\w-]+";$/gm)].map((m) => m[1]);
+    expect(declared.sort()).toEqual(['AGENT_EXIT_EVENT', 'AGENT_OUTPUT_EVENT', 'OPEN_ROTATION_EVENT', 'VAULT_LOCKED_EVENT']);
+    const app = sources.filter((s) => !s.path.startsWith('lib/bindings/') && !s.path.endsWith('.test.ts') && !s.path.startsWith('test/'));
+    // No hand-copied event name: the app's code names each only through events.ts.
+    for (const name of ['agent-output', 'agent-exit', 'vault-locked', 'open-rotation']) {
+      expect(app.filter((s) => s.text.includes(`'${name}'`) || s.text.includes(`"${name}"`)).map((s) => s.path), name).toEqual([]);
+    }
+    // No branching on a message's text.
+    const onText = /\.message\.(includes|startsWith|endsWith|match|search|indexOf)\(|(?<!typeof [^\n]*)\.message\s*[!=]==/;
+    expect(app.filter((s) => onText.test(s.text)).map((s) => s.path)).toEqual([]);
   });
 });

@@ -1,22 +1,38 @@
 // The activity (audit) log as the Activity screen shows it: a word and a tone for each
-// kind of access, who accessed, and the filters by variable and by agent.
+// kind of access, who accessed, how a run ended, and the filters by variable and by agent.
+import type { Access } from './bindings/Access';
 import type { ActivityEntry } from './bindings/ActivityEntry';
 
 export type Tone = 'accent' | 'secret' | 'config' | 'warn' | 'neutral';
 
 /** Each access kind Rust records, as a badge with an explanation. */
-export const ACCESSES: Record<string, { label: string; tone: Tone; title: string }> = {
+export const ACCESSES: Record<Access, { label: string; tone: Tone; title: string }> = {
   grant: { label: 'Grant', tone: 'accent', title: 'Given to a program: an agent launched here, or `latchkey run`' },
   get: { label: 'Get', tone: 'config', title: 'Printed by `latchkey get`' },
   export: { label: 'Export', tone: 'warn', title: 'Written to a file by an export' },
   inject: { label: 'Inject', tone: 'secret', title: 'Filled into a template by `latchkey inject`' },
   reveal: { label: 'Reveal', tone: 'warn', title: 'Shown in this window (Reveal)' },
   copy: { label: 'Copy', tone: 'neutral', title: 'Copied to the clipboard from this window' },
+  identity: { label: 'Identity', tone: 'warn', title: "The vault's identity written to a file by `latchkey identity export`" },
+  // Rust folds each run's exit entry into its grant: one shows only from a newer log.
+  exit: { label: 'Exit', tone: 'neutral', title: 'A launched program ended' },
 };
 
 /** The badge of an access kind, also for a kind this version does not know. */
 export function accessBadge(access: string): { label: string; tone: Tone; title: string } {
-  return ACCESSES[access] ?? { label: access.charAt(0).toUpperCase() + access.slice(1), tone: 'neutral', title: access };
+  return Object.hasOwn(ACCESSES, access)
+    ? ACCESSES[access as Access]
+    : { label: access.charAt(0).toUpperCase() + access.slice(1), tone: 'neutral', title: access };
+}
+
+/**
+ * How a run ended, for the Exit column: its exit code, or for a grant without one (a run
+ * still going, or one whose latchkey was killed) "no exit recorded"; null for an entry
+ * that is not a run.
+ */
+export function exitLabel(e: ActivityEntry): string | null {
+  if (e.exitCode !== null) return String(e.exitCode);
+  return e.access === 'grant' ? 'no exit recorded' : null;
 }
 
 /**

@@ -3,12 +3,16 @@
 // Agents screen and a lock (the processes keep running in Rust, and Stop must stay
 // reachable), so they live here, fed by the `agent-output` and `agent-exit` events that
 // App listens to for as long as the window is open. Output is masked by Rust before it
-// gets here.
+// gets here. What latchkey says about a run (its notices, the variables withheld, an
+// audit record that failed) comes first in its log, and a failed audit record is also a
+// warning toast: it is never silent.
 import { PLAIN, parseAnsi, type AnsiSpan, type AnsiStyle } from './ansi';
 import type { AgentExit } from './bindings/AgentExit';
 import type { AgentOutput } from './bindings/AgentOutput';
 import type { AgentRun } from './bindings/AgentRun';
+import type { AgentStream } from './bindings/AgentStream';
 import { onAgentExit, onAgentOutput, type UnlistenFn } from './ipc';
+import { notices } from './notices.svelte';
 
 /** The lines a run's log keeps; older ones are dropped (and counted). */
 export const MAX_LOG_LINES = 2000;
@@ -18,7 +22,7 @@ export const MAX_LINE_CHARS = 8_192;
 const EARLY_CHUNKS = 500;
 const EARLY_RUNS = 16;
 
-export type Stream = 'stdout' | 'stderr';
+export type Stream = AgentStream;
 
 /** One line of a log; `n` numbers the lines of a run (the open ones are negative). */
 export type LogLine = { n: number; stream: Stream; spans: AnsiSpan[] };
@@ -38,11 +42,24 @@ export function runStatus(exit: AgentExit | null, stopping: boolean): { phase: R
 
 type StreamState = { carry: string; style: AnsiStyle };
 
+/**
+ * What latchkey says about a run before its output, as the CLI prints it on stderr: its
+ * notices, the variables withheld from the command, and why its grant was not recorded.
+ */
+export function runNotes(run: AgentRun): string[] {
+  const notes = [...run.notices];
+  if (run.withheld.length > 0) notes.push(`withheld from the command: ${run.withheld.join(', ')}`);
+  if (run.auditWarning) notes.push(run.auditWarning);
+  return notes;
+}
+
 export class Run {
   readonly id: number;
   readonly profile: string;
   readonly pid: number;
   readonly command: string;
+  /** latchkey's lines about the run (runNotes), and why its end was not recorded. */
+  notes = $state.raw<string[]>([]);
   /** The complete lines, oldest first. */
   lines = $state.raw<LogLine[]>([]);
   /** The lines still being written (no newline yet), at most one per stream. */
@@ -63,6 +80,7 @@ export class Run {
     this.profile = run.profile;
     this.pid = run.pid;
     this.command = run.command;
+    this.notes = runNotes(run);
   }
 
   get running(): boolean {
@@ -102,6 +120,7 @@ export class Run {
     this.open = [];
     this.exit = exit;
     this.stopping = false;
+    if (exit.auditWarning) this.notes = [...this.notes, exit.auditWarning];
   }
 
   #line(stream: Stream, text: string): LogLine {
@@ -158,10 +177,11 @@ class AgentRuns {
     const known = this.get(info.id);
     if (known) return known;
     const run = new Run(info);
+    warnAbout(run, info.auditWarning);
     const early = this.#early.get(info.id);
     this.#early.delete(info.id);
-    for (const o of early?.output ?? []) run.write(stream(o.stream), o.text);
-    if (early?.exit) run.finish(early.exit);
+    for (const o of early?.output ?? []) run.write(o.stream, o.text);
+    if (early?.exit) end(run, early.exit);
     this.runs = [...this.runs, run];
     this.selected = run.id;
     return run;
@@ -170,7 +190,7 @@ class AgentRuns {
   output(o: AgentOutput): void {
     const run = this.get(o.id);
     if (run) {
-      if (run.running) run.write(stream(o.stream), o.text);
+      if (run.running) run.write(o.stream, o.text);
       return;
     }
     const early = this.#earlyFor(o.id);
@@ -180,7 +200,7 @@ class AgentRuns {
   exit(e: AgentExit): void {
     const run = this.get(e.id);
     if (run) {
-      if (run.running) run.finish(e);
+      if (run.running) end(run, e);
       return;
     }
     this.#earlyFor(e.id).exit = e;
@@ -240,8 +260,14 @@ class AgentRuns {
   }
 }
 
-function stream(name: string): Stream {
-  return name === 'stderr' ? 'stderr' : 'stdout';
+/** A failed audit record, as a warning toast naming the run. */
+function warnAbout(run: Run, warning: string | null): void {
+  if (warning) notices.warn(`${run.profile} (pid ${run.pid}): ${warning}`);
+}
+
+function end(run: Run, exit: AgentExit): void {
+  run.finish(exit);
+  warnAbout(run, exit.auditWarning);
 }
 
 export const agentRuns = new AgentRuns();

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_CHARS, MAX_LOG_LINES, Run, agentRuns, runStatus, type LogLine } from './agents.svelte';
+import { MAX_LINE_CHARS, MAX_LOG_LINES, Run, agentRuns, runNotes, runStatus, type LogLine } from './agents.svelte';
+import type { AgentExit } from './bindings/AgentExit';
+import type { AgentRun } from './bindings/AgentRun';
+import { notices } from './notices.svelte';
 
 const E = '\u001b';
-const info = { id: 7, profile: 'coder', pid: 4242, command: 'python agent.py' };
+const info: AgentRun = { id: 7, profile: 'coder', pid: 4242, command: 'python agent.py', notices: [], withheld: [], auditWarning: null };
+const ended = (id: number, code: number, durationMs: number, auditWarning: string | null = null): AgentExit => ({ id, code, durationMs, auditWarning });
 const text = (lines: LogLine[]) => lines.map((l) => l.spans.map((s) => s.text).join(''));
 
 describe('a run\'s log', () => {
@@ -61,7 +65,7 @@ describe('a run\'s log', () => {
     const run = new Run(info);
     run.write('stdout', 'Continue? ');
     run.write('stderr', 'bye');
-    run.finish({ id: 7, code: 0, durationMs: 10 });
+    run.finish(ended(7, 0, 10));
     expect(text(run.lines)).toEqual(['Continue? ', 'bye']);
     expect(run.open).toEqual([]);
     expect(run.running).toBe(false);
@@ -71,7 +75,7 @@ describe('a run\'s log', () => {
 
 describe('runStatus', () => {
   it('says running, stopping, how it exited, and which signal ended it', () => {
-    const exit = (code: number) => ({ id: 1, code, durationMs: 1 });
+    const exit = (code: number) => ended(1, code, 1);
     expect(runStatus(null, false)).toEqual({ phase: 'running', label: 'Running' });
     expect(runStatus(null, true)).toEqual({ phase: 'stopping', label: 'Stopping…' });
     expect(runStatus(exit(0), false).label).toBe('Exited 0');
@@ -84,7 +88,7 @@ describe('runStatus', () => {
 describe('agentRuns', () => {
   it('keeps output and the exit that arrive before launch_agent answers', () => {
     agentRuns.output({ id: 3, stream: 'stdout', text: 'early\n' });
-    agentRuns.exit({ id: 3, code: 1, durationMs: 5 });
+    agentRuns.exit(ended(3, 1, 5));
     const run = agentRuns.start({ ...info, id: 3 });
     expect(text(run.lines)).toEqual(['early']);
     expect(run.status.label).toBe('Exited 1');
@@ -98,7 +102,7 @@ describe('agentRuns', () => {
     expect(agentRuns.running).toBe(2);
     agentRuns.dismiss(2);
     expect(agentRuns.runs).toHaveLength(2);
-    agentRuns.exit({ id: 2, code: 0, durationMs: 1 });
+    agentRuns.exit(ended(2, 0, 1));
     expect(agentRuns.running).toBe(1);
     agentRuns.dismiss(2);
     expect(agentRuns.runs).toEqual([a]);
@@ -106,5 +110,38 @@ describe('agentRuns', () => {
     // Output after the end, or for a run closed, changes nothing.
     agentRuns.output({ id: 2, stream: 'stdout', text: 'late\n' });
     expect(agentRuns.runs).toEqual([a]);
+  });
+});
+
+describe('what latchkey says about a run', () => {
+  it('comes first in its log: the notices, what was withheld, a grant not recorded', () => {
+    const told: AgentRun = {
+      ...info,
+      notices: ['not masked in the output, shorter than 6 characters: PIN'],
+      withheld: ['AWS_SECRET_ACCESS_KEY', 'GH_TOKEN'],
+      auditWarning: 'the grant was not recorded in the audit log: disk full',
+    };
+    expect(runNotes(told)).toEqual([
+      'not masked in the output, shorter than 6 characters: PIN',
+      'withheld from the command: AWS_SECRET_ACCESS_KEY, GH_TOKEN',
+      'the grant was not recorded in the audit log: disk full',
+    ]);
+    expect(runNotes(info)).toEqual([]);
+    const run = new Run(told);
+    expect(run.notes).toHaveLength(3);
+    run.finish(ended(7, 0, 10, 'its end was not recorded in the audit log: disk full'));
+    expect(run.notes.at(-1)).toBe('its end was not recorded in the audit log: disk full');
+  });
+
+  it('warns when the grant or the end could not be recorded, even for an exit that came first', () => {
+    agentRuns.exit(ended(5, 0, 5, 'its end was not recorded in the audit log: disk full'));
+    agentRuns.start({ ...info, id: 5, auditWarning: 'the grant was not recorded in the audit log: disk full' });
+    expect(notices.toasts.map((t) => [t.tone, t.text])).toEqual([
+      ['warning', 'coder (pid 4242): the grant was not recorded in the audit log: disk full'],
+      ['warning', 'coder (pid 4242): its end was not recorded in the audit log: disk full'],
+    ]);
+    agentRuns.start({ ...info, id: 6 });
+    agentRuns.exit(ended(6, 0, 5));
+    expect(notices.toasts).toHaveLength(2);
   });
 });

@@ -3,6 +3,7 @@
 // on a value (except trimValue, which the dialog calls on its own input).
 import type { CheckInfo } from './bindings/CheckInfo';
 import type { OnlineStatus } from './bindings/OnlineStatus';
+import type { ProblemCode } from './bindings/ProblemCode';
 import type { VerifyResult } from './bindings/VerifyResult';
 import { relativeTime } from './time';
 
@@ -18,28 +19,35 @@ export type Badge = {
   title: string;
 };
 
-/** The problems that make set_variable refuse a value unless forced. */
-export const REFUSING_PROBLEMS: ReadonlySet<string> = new Set(['placeholder', 'checksum']);
-
-const PROBLEM_LABELS: Record<string, string> = {
-  too_short: 'Too short',
-  placeholder: 'Placeholder',
-  checksum: 'Bad checksum',
-  whitespace: 'Whitespace',
-  non_printable: 'Hidden characters',
-  low_entropy: 'Looks like a password',
-  provider_mismatch: 'Wrong provider?',
-  format: 'Unexpected format',
-  insecure_scheme: 'Insecure http',
-  credentials_in_url: 'Credentials in URL',
-  host_not_allowed: 'Unknown host',
-  lookalike_host: 'Lookalike host',
-  invalid_url: 'Invalid URL',
+/**
+ * Each problem code in a few words, and the tone of a stored value's badge when it is the
+ * first problem. Everything that has a ProblemInfo (the dialogs' findings, a rotation's
+ * result) takes "refuses a save" from its `refuses`, computed in core. A row's CheckInfo
+ * carries codes only, so the badge's red for a value that cannot work is this table's.
+ */
+const PROBLEMS: Record<ProblemCode, { label: string; tone: Tone }> = {
+  placeholder: { label: 'Placeholder', tone: 'bad' },
+  checksum: { label: 'Bad checksum', tone: 'bad' },
+  provider_mismatch: { label: 'Wrong provider?', tone: 'warn' },
+  format: { label: 'Unexpected format', tone: 'warn' },
+  too_short: { label: 'Too short', tone: 'warn' },
+  whitespace: { label: 'Whitespace', tone: 'warn' },
+  non_printable: { label: 'Hidden characters', tone: 'warn' },
+  low_entropy: { label: 'Looks like a password', tone: 'warn' },
+  invalid_url: { label: 'Invalid URL', tone: 'warn' },
+  lookalike_host: { label: 'Lookalike host', tone: 'warn' },
+  credentials_in_url: { label: 'Credentials in URL', tone: 'warn' },
+  insecure_scheme: { label: 'Insecure http', tone: 'warn' },
+  host_not_allowed: { label: 'Unknown host', tone: 'warn' },
 };
 
-/** A problem code in a few words ("Bad checksum"); an unknown code as itself. */
+function known(code: string): code is ProblemCode {
+  return Object.hasOwn(PROBLEMS, code);
+}
+
+/** A problem code in a few words ("Bad checksum"); a code this version does not know as itself. */
 export function problemLabel(code: string): string {
-  return PROBLEM_LABELS[code] ?? code.replaceAll('_', ' ');
+  return known(code) ? PROBLEMS[code].label : code.replaceAll('_', ' ');
 }
 
 const ONLINE: Record<OnlineStatus, { label: string; tone: Tone; meaning: string }> = {
@@ -60,7 +68,7 @@ export function statusBadge(check: CheckInfo, now: number = Date.now()): Badge {
     if (check.onlineAt) lines.push(`Verified ${relativeTime(check.onlineAt, now)}`);
   } else if (check.format === 'invalid' && check.problems.length > 0) {
     const first = check.problems[0];
-    badge = { code: first, label: problemLabel(first), tone: REFUSING_PROBLEMS.has(first) ? 'bad' : 'warn' };
+    badge = { code: first, label: problemLabel(first), tone: known(first) ? PROBLEMS[first].tone : 'warn' };
   } else if (check.format === 'unknown') {
     badge = { code: 'unknown', label: 'Unrecognised', tone: 'neutral' };
     lines.push('No known key format');

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { accessBadge, activityFacets, agentKey, filterActivity } from './activity';
+import { accessBadge, activityFacets, agentKey, exitLabel, filterActivity } from './activity';
+import type { Access } from './bindings/Access';
 import type { ActivityEntry } from './bindings/ActivityEntry';
+import type { ProblemCode } from './bindings/ProblemCode';
 import type { VariableRow } from './bindings/VariableRow';
 import type { VerifyResult } from './bindings/VerifyResult';
 import { problemLabel, statusBadge, trimValue, verifyMessage, verifySummary, withArticle } from './checks';
@@ -114,7 +116,7 @@ describe('key check words', () => {
     const check = {
       provider: 'github',
       format: 'invalid' as const,
-      problems: ['checksum', 'whitespace'],
+      problems: ['checksum', 'whitespace'] as ProblemCode[],
       checked: '2025-06-01T11:57:00Z',
       online: null,
       onlineStatus: null,
@@ -227,7 +229,7 @@ describe('profile names', () => {
 });
 
 describe('activity', () => {
-  const entry = (seq: number, names: string[], profile: string | null, program: string | null, access = 'grant'): ActivityEntry => ({
+  const entry = (seq: number, names: string[], profile: string | null, program: string | null, access: Access = 'grant'): ActivityEntry => ({
     seq,
     at: '',
     access,
@@ -264,7 +266,27 @@ describe('activity', () => {
       'Reveal',
       'Copy',
     ]);
+    expect(accessBadge('identity').label).toBe('Identity');
     expect(accessBadge('audit')).toMatchObject({ label: 'Audit', tone: 'neutral' });
+  });
+
+  it('says how a run ended, and "no exit recorded" for a grant without one', () => {
+    expect(exitLabel({ ...entry(1, [], 'coder', 'python'), exitCode: 0, durationMs: 5 })).toBe('0');
+    expect(exitLabel(entry(2, [], 'coder', 'python'))).toBe('no exit recorded');
+    expect(exitLabel(entry(3, ['A'], null, null, 'reveal'))).toBeNull();
+  });
+});
+
+describe('Latest', () => {
+  it('keeps only the newest request current, and none after cancel', async () => {
+    const { Latest } = await import('./latest');
+    const latest = new Latest();
+    const first = latest.next();
+    expect(first()).toBe(true);
+    const second = latest.next();
+    expect([first(), second()]).toEqual([false, true]);
+    latest.cancel();
+    expect(second()).toBe(false);
   });
 });
 

@@ -181,7 +181,7 @@ describe('ipc', () => {
     rust.agentOutput(2, '\u001b[31mred\n', 'stderr');
     rust.agentExit(2, 143, 900);
     expect(output).toHaveBeenCalledWith({ id: 2, stream: 'stderr', text: '\u001b[31mred\n' });
-    expect(exit).toHaveBeenCalledWith({ id: 2, code: 143, durationMs: 900 });
+    expect(exit).toHaveBeenCalledWith({ id: 2, code: 143, durationMs: 900, auditWarning: null });
     offOutput();
     offExit();
     await new Promise((resolve) => setTimeout(resolve, 0));

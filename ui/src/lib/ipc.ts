@@ -1,5 +1,5 @@
 // The one door to the Rust side. Nothing else in the UI imports `invoke` or `listen`:
-// every command has a typed function here, and every rejection comes out as an IpcError.
+// every command has a typed function here, and every rejection comes out as an AppError.
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
@@ -14,6 +14,7 @@ import type { Comparison } from './bindings/Comparison';
 import type { Copied } from './bindings/Copied';
 import type { CreateVaultRequest } from './bindings/CreateVaultRequest';
 import type { EnvironmentInfo } from './bindings/EnvironmentInfo';
+import type { ErrorCode } from './bindings/ErrorCode';
 import type { ExportFileRequest } from './bindings/ExportFileRequest';
 import type { ExportInfo } from './bindings/ExportInfo';
 import type { ImportRequest } from './bindings/ImportRequest';
@@ -31,17 +32,15 @@ import type { SetVariableRequest } from './bindings/SetVariableRequest';
 import type { ValueCheck } from './bindings/ValueCheck';
 import type { VariableRow } from './bindings/VariableRow';
 import type { VerifyResult } from './bindings/VerifyResult';
+import { AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT, OPEN_ROTATION_EVENT, VAULT_LOCKED_EVENT } from './bindings/events';
 
 export type { UnlistenFn };
 
-/** The event Rust emits (no payload) when the vault locks itself after inactivity. */
-export const VAULT_LOCKED_EVENT = 'vault-locked';
-/** The event carrying a chunk of a launched agent's output (AgentOutput, secrets masked). */
-export const AGENT_OUTPUT_EVENT = 'agent-output';
-/** The event Rust emits when a launched agent ends (AgentExit). */
-export const AGENT_EXIT_EVENT = 'agent-exit';
-/** The event Rust emits (no payload) when the tray menu's "Open Rotation" is clicked. */
-export const OPEN_ROTATION_EVENT = 'open-rotation';
+/**
+ * A rejected call as the UI handles it: Rust's IpcError (its code one of ErrorCode), or
+ * `internal` for a rejection that is not one (Tauri itself refusing the call, say).
+ */
+export type AppError = { code: ErrorCode | 'internal'; message: string };
 
 /** The rotation presets: how often each class of secret should change. */
 export type RotationPreset = 'standard' | 'strict';
@@ -56,8 +55,8 @@ export function isIpcError(e: unknown): e is IpcError {
   );
 }
 
-/** Any rejection as an IpcError: kept when it is one, else `{ code: "internal" }`. */
-export function toIpcError(e: unknown): IpcError {
+/** Any rejection as an AppError: Rust's IpcError kept as it is, anything else `{ code: "internal" }`. */
+export function toIpcError(e: unknown): AppError {
   if (isIpcError(e)) return { code: e.code, message: e.message };
   return { code: 'internal', message: String(e) };
 }
@@ -149,12 +148,18 @@ export function deleteVariable(env: string, name: string): Promise<void> {
   return call('delete_variable', { env, name });
 }
 
-/** The only call whose answer holds a value: show it, then drop it after `hideAfterMs`. */
+/**
+ * The only call whose answer holds a value: show it, then drop it after `hideAfterMs`.
+ * `auditWarning` says why the reveal was not recorded in the audit log, if it was not.
+ */
 export function revealValue(env: string, name: string): Promise<Revealed> {
   return call('reveal_value', { env, name });
 }
 
-/** Rust puts the value on the clipboard; it never comes back to the UI. */
+/**
+ * Rust puts the value on the clipboard; it never comes back to the UI. `auditWarning`
+ * says why the copy was not recorded in the audit log, if it was not.
+ */
 export function copyValue(env: string, name: string): Promise<Copied> {
   return call('copy_value', { env, name });
 }
@@ -189,8 +194,8 @@ export function previewImport(request: ImportRequest): Promise<ImportRow[]> {
 }
 
 /**
- * Imports the file, all of it or nothing. Rejects with code `exists` when names exist
- * with other values and `request.overwrite` is false.
+ * Imports the file, all of it or nothing. Rejects with code `import_exists` when names
+ * exist with other values and `request.overwrite` is false.
  */
 export function importFile(request: ImportRequest): Promise<ImportRow[]> {
   return call('import_file', { request });
@@ -217,29 +222,36 @@ export function listProfiles(): Promise<ProfileInfo[]> {
 
 /**
  * Creates a profile (`request.replace` false) or changes one (true); answers every profile.
- * Rejects with code `exists` for a name taken, `not_found` for a variable the environment
- * does not have, `unknown_environment`, `invalid_name`, or `invalid_value` for a command
- * whose quotes do not match.
+ * Rejects with code `profile_exists` for a name taken, `profile_not_found` for a profile
+ * to change that is gone, `profile_variables` for variables the environment does not
+ * have, `unknown_environment`, `invalid_name`, or `invalid_value` for a command whose
+ * quotes do not match.
  */
 export function saveProfile(request: SaveProfileRequest): Promise<ProfileInfo[]> {
   return call('save_profile', { request });
 }
 
-/** Deletes a profile; answers the profiles left. */
+/** Deletes a profile; answers the profiles left. Rejects with code `profile_not_found`. */
 export function deleteProfile(name: string): Promise<ProfileInfo[]> {
   return call('delete_profile', { name });
 }
 
 /**
  * Starts `profile`'s command with exactly its variables. Its output arrives through
- * onAgentOutput and its end through onAgentExit, both under the run's id. Rejects with
- * code `no_command` for a profile without a command.
+ * onAgentOutput and its end through onAgentExit, both under the run's id. The answer
+ * carries the lines to show first (`notices`, `withheld`) and `auditWarning` when the
+ * grant could not be recorded. Rejects with code `no_command` for a profile without a
+ * command, `program_not_found` when its program cannot be found, `profile_not_found`,
+ * `launch` when it could not be started.
  */
 export function launchAgent(profile: string): Promise<AgentRun> {
   return call('launch_agent', { profile });
 }
 
-/** SIGTERM to the run's process group, then SIGKILL after 5 s; the exit event follows. */
+/**
+ * SIGTERM to the run's process group, then SIGKILL after 5 s; the exit event follows.
+ * Rejects with code `not_running` when the run is over (its exit event is on the way).
+ */
 export function stopAgent(id: number): Promise<void> {
   return call('stop_agent', { id });
 }
@@ -256,14 +268,19 @@ export function rotationStatus(env: string, preset: RotationPreset): Promise<Rot
 
 /**
  * Replaces a secret's value with a new key (the old one is kept for rollback). Rejects
- * with code `other_provider` for a key of another provider and `refused` for a placeholder
- * or a bad checksum: both may be retried with `request.force` once the user confirms.
+ * with code `other_provider` when the secret has a provider and the new value is not a
+ * well-formed key of it (another provider's, or one with any problem), and `refused` for
+ * a placeholder or a bad checksum: both may be retried with `request.force` once the user
+ * confirms.
  */
 export function rotateSecret(request: RotateRequest): Promise<RotateResult> {
   return call('rotate_secret', { request });
 }
 
-/** Restores a secret's previous value. Rejects with code `no_history` when there is none. */
+/**
+ * Restores a secret's previous value; the current one joins the history, so a rollback
+ * can be undone. Rejects with code `no_history` when there is none.
+ */
 export function rollbackSecret(env: string, name: string): Promise<void> {
   return call('rollback_secret', { env, name });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RotationRow } from './bindings/RotationRow';
-import { CHART, dueTime, intervalLabel, isSnoozed, parseDay, rotationBadge, rotationChart, sortRotation } from './rotation';
+import type { Status } from './bindings/Status';
+import { CHART, classLabel, dueTime, intervalLabel, isSnoozed, parseDay, rotationBadge, rotationChart, sortRotation } from './rotation';
 import { relativeDay } from './time';
 
 const DAY = 24 * 60 * 60_000;
@@ -8,12 +9,12 @@ const DAY = 24 * 60 * 60_000;
 const now = new Date(2025, 5, 15, 12, 0).getTime();
 const at = (days: number) => new Date(now + days * DAY).toISOString();
 
-function row(name: string, status: string, due: string | null, extra: Partial<RotationRow> = {}): RotationRow {
+function row(name: string, status: Status, due: string | null, extra: Partial<RotationRow> = {}): RotationRow {
   return {
     name,
     provider: 'openai',
     keysPage: null,
-    class: 'api key',
+    class: 'api_key',
     status,
     intervalDays: due === null ? null : 90,
     rotated: at(-30),
@@ -133,5 +134,16 @@ describe('rotationChart', () => {
     expect(chart.crowded).toBe(400 - CHART.maxLanes);
     expect(chart.unplotted).toBe(0);
     expect(chart.height).toBe(CHART.axis + CHART.pad * 2 + (CHART.maxLanes - 1) * CHART.lane + 6);
+  });
+});
+
+describe('classLabel', () => {
+  it('names each class of secret in words', () => {
+    expect((['api_key', 'database_password', 'webhook_secret', 'token'] as const).map(classLabel)).toEqual([
+      'api key',
+      'database password',
+      'webhook secret',
+      'token',
+    ]);
   });
 });

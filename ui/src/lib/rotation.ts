@@ -2,8 +2,10 @@
 // the intervals, and where each secret's marker goes on the 12-month timeline chart.
 // Works on RotationRow (names and dates), never on a value.
 import type { RotationRow } from './bindings/RotationRow';
+import type { SecretClass } from './bindings/SecretClass';
+import type { Status } from './bindings/Status';
 
-export type RotationStatus = 'ok' | 'due_soon' | 'overdue' | 'expired' | 'no_policy';
+export type RotationStatus = Status;
 
 /** How a status badge looks. */
 export type RotationTone = 'bad' | 'warn' | 'good' | 'neutral';
@@ -17,7 +19,19 @@ const STATUS: Record<RotationStatus, { label: string; tone: RotationTone; rank: 
 };
 
 function known(status: string): RotationStatus {
-  return status in STATUS ? (status as RotationStatus) : 'no_policy';
+  return Object.hasOwn(STATUS, status) ? (status as RotationStatus) : 'no_policy';
+}
+
+const CLASSES: Record<SecretClass, string> = {
+  api_key: 'api key',
+  database_password: 'database password',
+  webhook_secret: 'webhook secret',
+  token: 'token',
+};
+
+/** What kind of secret, in words ("api key"); a class this version does not know as itself. */
+export function classLabel(secretClass: SecretClass): string {
+  return Object.hasOwn(CLASSES, secretClass) ? CLASSES[secretClass] : String(secretClass).replaceAll('_', ' ');
 }
 
 /** A status in a word or two, its tone, and what it means (the tooltip). */

@@ -4,6 +4,7 @@
 import type { CheckValueRequest } from './bindings/CheckValueRequest';
 import type { ValueCheck } from './bindings/ValueCheck';
 import { checkValue } from './ipc';
+import { Latest } from './latest';
 
 /** How long typing must pause before the value is checked. */
 export const VALUE_CHECK_DELAY_MS = 250;
@@ -13,7 +14,7 @@ export class ValueChecker {
   findings = $state<ValueCheck | null>(null);
   /** Why the last save was refused, until the request changes. */
   refusal = $state<string | null>(null);
-  #seq = 0;
+  #checks = new Latest();
 
   /**
    * `request`: what to check, read reactively (null while there is nothing to check,
@@ -24,17 +25,17 @@ export class ValueChecker {
       const asked = request();
       this.refusal = null;
       if (asked === null || asked.value === '') {
-        this.#seq++;
+        this.#checks.cancel();
         this.findings = null;
         return;
       }
-      const mine = ++this.#seq;
+      const current = this.#checks.next();
       const timer = setTimeout(async () => {
         try {
           const result = await checkValue(asked);
-          if (mine === this.#seq) this.findings = result;
+          if (current()) this.findings = result;
         } catch (e) {
-          if (mine === this.#seq) onerror(e);
+          if (current()) onerror(e);
         }
       }, VALUE_CHECK_DELAY_MS);
       return () => clearTimeout(timer);

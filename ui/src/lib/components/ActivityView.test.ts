@@ -105,6 +105,15 @@ describe('the activity log', () => {
     expect(seqs()).toEqual([6, 5, 4, 3, 2, 1]);
   });
 
+  it('shows an identity export with its file', async () => {
+    seeded().logged({ access: 'identity', env: 'default', path: '/home/ada/identity.txt' });
+    await renderUnlocked();
+    await openActivity();
+    expect(entry(1).querySelector('[data-access]')).toHaveTextContent('Identity');
+    expect(within(entry(1)).getByText('/home/ada/identity.txt')).toBeInTheDocument();
+    expect(entry(1).querySelector('.exit')).toHaveTextContent('—');
+  });
+
   it('says what creates entries when there is none yet', async () => {
     seeded();
     await renderUnlocked();
@@ -126,16 +135,21 @@ describe('the activity log', () => {
     expect(entry(7).querySelector('[data-access]')).toHaveTextContent('Copy');
     expect(within(entry(7)).getByText('just now')).toBeInTheDocument();
 
-    // A run launched on the Agents screen is logged when it ends.
+    // A run launched on the Agents screen is logged as it starts, with no exit yet...
     await fireEvent.click(el('#nav-agents'));
     await fireEvent.click(await waitFor(() => el('#profiles tr[data-profile="coder"] [data-action="launch"]')));
     await waitFor(() => el('.agent-log[data-run-id="1"]'));
-    rust.agentExit(1, 0, 1_200);
     await openActivity();
     await waitFor(() => expect(seqs()[0]).toBe(8));
     expect(entry(8).querySelector('[data-access]')).toHaveTextContent('Grant');
     expect(entry(8)).toHaveTextContent('coder');
-    expect(entry(8).querySelector('.duration')).toHaveTextContent('1.2 s');
+    expect(entry(8).querySelector('.exit')).toHaveTextContent('no exit recorded');
+    // ...and its exit is folded into the grant when it ends.
+    rust.agentExit(1, 0, 1_200);
+    rust.emit('tauri://focus');
+    await waitFor(() => expect(entry(8).querySelector('.duration')).toHaveTextContent('1.2 s'));
+    expect(seqs()[0]).toBe(8);
+    expect(entry(8).querySelector('.exit')).toHaveTextContent('0');
     expect(rust.callsOf('list_activity').length).toBeGreaterThanOrEqual(3);
   });
 });

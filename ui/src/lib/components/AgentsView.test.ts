@@ -147,7 +147,7 @@ describe('agent profiles', () => {
   });
 
   it('shows Rust\'s refusal in the dialog', async () => {
-    const message = 'The command\'s quotes do not match: check them.';
+    const message = 'The command\'s quotes do not match: check them';
     withProfiles();
     await renderUnlocked();
     await openAgents();
@@ -159,6 +159,22 @@ describe('agent profiles', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(message);
     expect(el('#profile-dialog')).toBeInTheDocument();
     expect(document.querySelector('#error')).toBeNull();
+  });
+
+  it('shows under the name that the profile exists, when it was created meanwhile', async () => {
+    const rust = withProfiles();
+    await renderUnlocked();
+    await openAgents();
+    await fireEvent.click(el('#new-profile'));
+    await waitFor(() => expect(el('#profile-var-GITHUB_TOKEN')).toBeInTheDocument());
+    await fireEvent.input(el('#profile-name'), { target: { value: 'research' } });
+    rust.profile({ name: 'research' }); // from the CLI, after the dialog listed the profiles
+    await fireEvent.click(el('#profile-save'));
+    await waitFor(() =>
+      expect(el('#profile-name-error')).toHaveTextContent('Profile `research` already exists: change it with `latchkey profile edit research`'),
+    );
+    expect(document.querySelector('#profile-dialog [role="alert"]')).toBeNull();
+    expect(el('#profile-name')).toHaveAttribute('aria-invalid', 'true');
   });
 
   it('edits a profile under its fixed name, and flags a variable its environment lost', async () => {
@@ -336,14 +352,56 @@ describe('launching an agent', () => {
   });
 
   it('shows why a launch failed', async () => {
-    const message = 'Cannot find `python`: check the profile\'s command, or that it is on PATH.';
-    withProfiles().failNext('launch_agent', { code: 'not_found', message });
+    const rust = withProfiles();
+    rust.missingPrograms.add('python');
     await renderUnlocked();
     await openAgents();
     await fireEvent.click(action(profileRow('coder'), 'launch'));
     const error = await screen.findByRole('alert');
     expect(error.id).toBe('error');
-    expect(error).toHaveTextContent(message);
+    expect(error).toHaveTextContent('cannot find `python`: check its name, or that it is on PATH');
     expect(document.querySelector('.agent-log')).toBeNull();
+  });
+
+  it('shows first what latchkey says about the run: its notices and the variables withheld', async () => {
+    const rust = withProfiles();
+    rust.launchNotes = {
+      notices: ['not masked in the output, shorter than 6 characters: PIN'],
+      withheld: ['AWS_SECRET_ACCESS_KEY', 'GH_TOKEN'],
+    };
+    const log = await launchCoder(rust);
+    expect([...log.querySelectorAll('[data-note]')].map((n) => n.textContent)).toEqual([
+      'latchkey: not masked in the output, shorter than 6 characters: PIN',
+      'latchkey: withheld from the command: AWS_SECRET_ACCESS_KEY, GH_TOKEN',
+    ]);
+    rust.agentOutput(1, 'hello\n');
+    await waitFor(() => expect(log.querySelectorAll('.line')).toHaveLength(1));
+    expect(log.querySelector('.output')!.firstElementChild).toHaveAttribute('data-note');
+    expect(document.querySelector('.toast-warning')).toBeNull();
+  });
+
+  it('warns when the grant or the end of a run could not be recorded in the audit log', async () => {
+    const rust = withProfiles();
+    rust.auditFailure = 'No space left on device (os error 28)';
+    const log = await launchCoder(rust);
+    const warning = await waitFor(() => el('.toast-warning'));
+    expect(warning).toHaveTextContent('coder (pid 4242): the grant was not recorded in the audit log: No space left on device (os error 28)');
+    expect(log.querySelector('[data-note]')).toHaveTextContent('the grant was not recorded in the audit log');
+    rust.agentExit(1, 0);
+    await waitFor(() => expect(document.querySelectorAll('.toast-warning')).toHaveLength(2));
+    expect(document.querySelectorAll('.toast-warning')[1]).toHaveTextContent('its end was not recorded in the audit log');
+    expect(rust.activityLog).toEqual([]);
+  });
+
+  it('says nothing when Stop comes after the run ended on its own', async () => {
+    const rust = withProfiles();
+    const log = await launchCoder(rust);
+    rust.running.delete(1); // ended, its exit event not arrived yet
+    await fireEvent.click(action(log, 'stop'));
+    await waitFor(() => expect(rust.callsOf('stop_agent')).toEqual([{ id: 1 }]));
+    expect(log.querySelector('[data-state]')).toHaveTextContent('Stopping…');
+    rust.agentExit(1, 0);
+    await waitFor(() => expect(log.querySelector('[data-state]')).toHaveTextContent('Exited 0'));
+    expect(document.querySelector('#error')).toBeNull();
   });
 });

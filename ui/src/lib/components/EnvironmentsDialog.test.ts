@@ -142,7 +142,7 @@ describe('the Environments dialog', () => {
     await fireEvent.click(el('#confirm-delete-environment'));
     const error = await screen.findByRole('alert');
     expect(error.id).toBe('env-error');
-    expect(error).toHaveTextContent('Environment `prod` is extended by staging: remove those first, or extend another environment');
+    expect(error).toHaveTextContent('Environment `prod` is extended by `staging`: remove those first, or extend another environment');
     expect(document.querySelector('#confirm-dialog')).toBeNull();
     expect(rust.envs.has('prod')).toBe(true);
     expect(item('prod')).toBeInTheDocument();

@@ -1,15 +1,17 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
+import { anthropicKey, openaiKey } from '../../test/keys';
 import { SECRET, el, pageHolds, renderUnlocked, row, seeded } from '../../test/render';
 
 const FILE = '/home/ada/app/.env';
-const NEW_KEY = 'sk-ant-importedValue123456789';
+const NEW_KEY = anthropicKey('importedValue123456789');
+const CHANGED = openaiKey('aChangedValue0123456789');
 
 /** A vault with default's variables, and a .env file with one new, one changed, one unchanged. */
 function withFile() {
   return seeded().file(FILE, [
     { name: 'ANTHROPIC_API_KEY', value: NEW_KEY },
-    { name: 'OPENAI_API_KEY', value: 'sk-proj-aChangedValue0123456789' },
+    { name: 'OPENAI_API_KEY', value: CHANGED },
     { name: 'OPENAI_BASE_URL', value: 'https://api.openai.com/v1' },
   ]);
 }
@@ -74,7 +76,7 @@ describe('importing a .env file', () => {
     await waitFor(() => expect(document.querySelector('tr[data-name="ANTHROPIC_API_KEY"]')).toBeInTheDocument());
     expect(within(row('ANTHROPIC_API_KEY')).getByText('anthropic')).toBeInTheDocument();
     expect(el('#env-switcher')).toHaveTextContent('default (4)');
-    expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).toBe('sk-proj-aChangedValue0123456789');
+    expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).toBe(CHANGED);
     expect(pageHolds(NEW_KEY)).toBe(false);
   });
 
@@ -89,7 +91,7 @@ describe('importing a .env file', () => {
     const error = await screen.findByRole('alert');
     expect(error.id).toBe('import-error');
     expect(error).toHaveTextContent(
-      '`default` already has OPENAI_API_KEY with other values: nothing was imported; pass --overwrite to replace them',
+      '`default` already has `OPENAI_API_KEY` with other values: nothing was imported; pass --overwrite to replace them',
     );
     expect(rust.envs.get('default')!.has('ANTHROPIC_API_KEY')).toBe(false);
     expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).toBe(SECRET);
@@ -100,7 +102,7 @@ describe('importing a .env file', () => {
     await fireEvent.click(el('#import-confirm'));
     await waitFor(() => expect(document.querySelector('#import-dialog')).toBeNull());
     expect(rust.callsOf('import_file').map((a) => (a.request as { overwrite: boolean }).overwrite)).toEqual([false, true]);
-    expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).toBe('sk-proj-aChangedValue0123456789');
+    expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).toBe(CHANGED);
   });
 
   it('shows why a file cannot be read, and has nothing to import', async () => {

@@ -182,6 +182,25 @@ describe('revealing and copying', () => {
     expect(pageHolds('ghp_tokenValue123')).toBe(false);
   });
 
+  it('records each reveal and copy in the activity log, and warns when it could not', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await fireEvent.click(button(row('GITHUB_TOKEN'), 'copy'));
+    await screen.findByText('Copied GITHUB_TOKEN — clipboard clears in 30 s');
+    expect(rust.activityLog.map((e) => [e.access, e.names])).toEqual([['copy', ['GITHUB_TOKEN']]]);
+    expect(document.querySelector('.toast-warning')).toBeNull();
+
+    rust.auditFailure = 'No space left on device (os error 28)';
+    await fireEvent.click(button(row('OPENAI_API_KEY'), 'reveal'));
+    await screen.findByText(SECRET);
+    const warning = await waitFor(() => el('.toast-warning'));
+    expect(warning).toHaveTextContent('The reveal was not recorded in the audit log: No space left on device (os error 28).');
+    await fireEvent.click(button(row('GITHUB_TOKEN'), 'copy'));
+    await waitFor(() => expect(document.querySelectorAll('.toast-warning')).toHaveLength(2));
+    expect(document.querySelectorAll('.toast-warning')[1]).toHaveTextContent('The copy was not recorded in the audit log');
+    expect(rust.activityLog).toHaveLength(1);
+  });
+
   it('shows the message of a failed command in #error', async () => {
     const message = 'The OS keychain did not answer: unlock your keyring, then try again.';
     seeded().failNext('reveal_value', { code: 'keychain', message });

@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { FakeBackend } from '../../test/fakeBackend';
+import { ghToken, openaiKey } from '../../test/keys';
 import { backend, el, pageHolds, renderUnlocked, seeded } from '../../test/render';
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60_000).toISOString();
@@ -9,7 +10,7 @@ const localDay = (offsetDays: number) => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 
-const NEW_KEY = 'sk-proj-rotatedValue0123456789abcdef';
+const NEW_KEY = openaiKey('rotatedValue0123456789abcdef');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
@@ -55,8 +56,11 @@ describe('the Rotation screen', () => {
 
     await fireEvent.change(el('#rotation-preset'), { target: { value: 'strict' } });
     await waitFor(() => expect(rust.callsOf('rotation_status').at(-1)).toEqual({ env: 'default', preset: 'strict' }));
-    // Strict: 30 days for api keys, so ANTHROPIC_API_KEY is due in 29 days.
-    await waitFor(() => expect(within(rotationRow('ANTHROPIC_API_KEY')).getByText('every 30 days')).toBeInTheDocument());
+    // Strict: 7 days for api keys (30 for database passwords), so ANTHROPIC_API_KEY is due in 6 days.
+    await waitFor(() => expect(within(rotationRow('ANTHROPIC_API_KEY')).getByText('every 7 days')).toBeInTheDocument());
+    expect(within(rotationRow('ANTHROPIC_API_KEY')).getByText('in 6 days')).toBeInTheDocument();
+    // Due soon is the shorter of 14 days and 20% of the interval: 1.4 days of 7.
+    expect(rotationRow('ANTHROPIC_API_KEY')).toHaveAttribute('data-status', 'ok');
 
     await fireEvent.change(el('#env-switcher'), { target: { value: 'prod' } });
     await waitFor(() => expect(names()).toEqual(['ANTHROPIC_API_KEY']));
@@ -178,12 +182,13 @@ describe('rotating a secret', () => {
     await openRotation();
     await fireEvent.click(action('OPENAI_API_KEY', 'rotate'));
     await screen.findByRole('dialog');
-    const other = 'ghp_someGithubToken12345';
+    const other = ghToken('someGithubToken12345');
     await fireEvent.input(el('#rotate-value'), { target: { value: other } });
     await fireEvent.click(el('#rotate-confirm'));
 
     const alert = await waitFor(() => el('#rotate-dialog .refusal'));
-    expect(alert).toHaveTextContent('The new value looks like a GitHub key, but OPENAI_API_KEY holds an OpenAI key');
+    // A GitHub key under OPENAI_API_KEY is also a provider_mismatch, so not "the shape of one".
+    expect(alert).toHaveTextContent('The new value is not an OpenAI key (it does not have the shape of one): nothing was changed');
     expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).not.toBe(other);
     expect(document.querySelector('#error')).toBeNull();
 
@@ -194,17 +199,36 @@ describe('rotating a secret', () => {
     expect(pageHolds(other)).toBe(false);
   });
 
+  it('refuses a malformed key of the same provider, in Rust\'s words', async () => {
+    const rust = withSchedules();
+    await renderUnlocked();
+    await openRotation();
+    await fireEvent.click(action('OPENAI_API_KEY', 'rotate'));
+    await screen.findByRole('dialog');
+    await fireEvent.input(el('#rotate-value'), { target: { value: 'sk-proj-truncated0123456789' } });
+    await fireEvent.click(el('#rotate-confirm'));
+    const alert = await waitFor(() => el('#rotate-dialog .refusal'));
+    expect(alert).toHaveTextContent('The new value is not an OpenAI key (it does not have the shape of one): nothing was changed');
+    expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).toBe('sk-proj-oldValue0123456789abcdef');
+    expect(el('#rotate-anyway')).toBeEnabled();
+  });
+
   it('offers Rotate anyway for a placeholder too, and forgets the refusal when the value changes', async () => {
     const rust = withSchedules();
     await renderUnlocked();
     await openRotation();
-    await fireEvent.click(action('ANTHROPIC_API_KEY', 'rotate'));
+    // A secret of no known provider: only the checks' refusals apply.
+    await fireEvent.click(action('STRIPE_WEBHOOK_SECRET', 'rotate'));
     await screen.findByRole('dialog');
-    await fireEvent.input(el('#rotate-value'), { target: { value: 'sk-ant-your-key-here' } });
+    await fireEvent.input(el('#rotate-value'), { target: { value: 'your-webhook-secret-here' } });
     await fireEvent.click(el('#rotate-confirm'));
-    await waitFor(() => expect(el('#rotate-dialog .refusal')).toHaveTextContent('placeholder'));
+    await waitFor(() =>
+      expect(el('#rotate-dialog .refusal')).toHaveTextContent(
+        'STRIPE_WEBHOOK_SECRET was not stored: this is a placeholder or an example, not a real key: paste the key itself',
+      ),
+    );
     expect(el('#rotate-anyway')).toBeEnabled();
-    await fireEvent.input(el('#rotate-value'), { target: { value: 'sk-ant-real0123456789' } });
+    await fireEvent.input(el('#rotate-value'), { target: { value: 'whsec_q8ZfT1Lw0PmR3vKc7NbYs2' } });
     expect(document.querySelector('#rotate-anyway')).toBeNull();
     expect(rust.callsOf('rotate_secret')).toHaveLength(1);
   });
@@ -245,7 +269,13 @@ describe('row actions', () => {
     await waitFor(() => expect(rust.callsOf('rollback_secret')).toEqual([{ env: 'default', name: 'GITHUB_TOKEN' }]));
     expect(await screen.findByText('Rolled GITHUB_TOKEN back to its previous value')).toBeInTheDocument();
     expect(rust.envs.get('default')!.get('GITHUB_TOKEN')!.value).toBe('previous-value-1');
-    await waitFor(() => expect(rotationRow('GITHUB_TOKEN').querySelector('.versions')).toHaveTextContent('1'));
+    // The value rolled back from joins the history, so the rollback can itself be undone.
+    await waitFor(() => expect(rotationRow('GITHUB_TOKEN')).toHaveAttribute('data-status', 'ok'));
+    expect(rotationRow('GITHUB_TOKEN').querySelector('.versions')).toHaveTextContent('2');
+    await fireEvent.click(action('GITHUB_TOKEN', 'rollback'));
+    await fireEvent.click(await waitFor(() => el('#confirm-rollback')));
+    await waitFor(() => expect(rust.callsOf('rollback_secret')).toHaveLength(2));
+    await waitFor(() => expect(rust.envs.get('default')!.get('GITHUB_TOKEN')!.value).toBe('ghp_tokenValue123'));
   });
 
   it('shows Rust\'s message when there is nothing to roll back to', async () => {
@@ -255,7 +285,7 @@ describe('row actions', () => {
     rust.rotation('default', 'GITHUB_TOKEN', { versions: 0 });
     await fireEvent.click(action('GITHUB_TOKEN', 'rollback'));
     await fireEvent.click(await waitFor(() => el('#confirm-rollback')));
-    expect(await screen.findByRole('alert')).toHaveTextContent('GITHUB_TOKEN has no previous value to go back to.');
+    expect(await screen.findByRole('alert')).toHaveTextContent('`GITHUB_TOKEN` has no previous value in the vault: nothing was changed');
   });
 
   it('sets a policy: every N days with an expiry, never, or the preset', async () => {

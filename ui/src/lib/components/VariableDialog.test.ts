@@ -1,8 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
+import { anthropicKey, openaiKey } from '../../test/keys';
 import { el, pageHolds, renderUnlocked, row, seeded } from '../../test/render';
 
-const NEW_SECRET = 'sk-ant-brandNewValue987654321';
+const NEW_SECRET = anthropicKey('brandNewValue987654321');
 
 async function openAdd() {
   await fireEvent.click(el('#add-variable'));
@@ -19,7 +20,9 @@ describe('the add / edit dialog', () => {
 
     await fireEvent.input(el('#var-name'), { target: { value: '9LIVES' } });
     await waitFor(() =>
-      expect(el('#var-name-error')).toHaveTextContent('9LIVES is not a valid name: use letters, digits and _, not starting with a digit.'),
+      expect(el('#var-name-error')).toHaveTextContent(
+        'That is not a valid variable name: start with a letter or `_`, then use only letters, digits and `_` (like OPENAI_API_KEY)',
+      ),
     );
     expect(el('#var-name')).toHaveAttribute('aria-invalid', 'true');
     expect(save).toBeDisabled();
@@ -142,7 +145,10 @@ describe('the add / edit dialog', () => {
 });
 
 describe('checking a value as it is typed', () => {
-  const PASTED = ' "sk-your-key-here"\n';
+  // An OpenAI key copied from an example, pasted with its quotes and a newline.
+  const SAMPLE = openaiKey('exampleKeyFromTheDocs');
+  const PASTED = ` "${SAMPLE}"\n`;
+  const ADMIN = openaiKey('admin1234567890abcdef', 'admin');
 
   async function typeNew(name: string, value: string) {
     await openAdd();
@@ -166,7 +172,7 @@ describe('checking a value as it is typed', () => {
     expect(problem('placeholder')).toHaveClass('error');
     expect(problem('whitespace')).toHaveTextContent('The value has surrounding whitespace, quotes or a newline: store it trimmed');
     expect(problem('whitespace')).toHaveClass('warning');
-    expect(pageHolds('sk-your-key-here')).toBe(false);
+    expect(pageHolds(SAMPLE)).toBe(false);
     expect(rust.callsOf('set_variable')).toEqual([]);
   });
 
@@ -196,18 +202,18 @@ describe('checking a value as it is typed', () => {
   it('trims surrounding whitespace and one pair of quotes on Trim', async () => {
     const rust = seeded();
     await renderUnlocked();
-    await typeNew('OPENAI_ADMIN_KEY', " 'sk-admin-1234567890abcdef' ");
+    await typeNew('OPENAI_ADMIN_KEY', ` '${ADMIN}' `);
     await waitFor(() => expect(problem('whitespace')).not.toBeNull());
     await fireEvent.click(el('#var-value-findings [data-action="trim"]'));
 
     const value = el<HTMLTextAreaElement>('#var-value');
-    expect(value.value).toBe('sk-admin-1234567890abcdef');
+    expect(value.value).toBe(ADMIN);
     expect(document.activeElement).toBe(value);
     await waitFor(() => expect(findings()).toHaveTextContent('Looks like an OpenAI key'));
     expect(problem('whitespace')).toBeNull();
     expect(document.querySelector('[data-action="trim"]')).toBeNull();
     expect(rust.callsOf('check_value').at(-1)).toEqual({
-      request: { env: 'default', name: 'OPENAI_ADMIN_KEY', kind: 'secret', value: 'sk-admin-1234567890abcdef' },
+      request: { env: 'default', name: 'OPENAI_ADMIN_KEY', kind: 'secret', value: ADMIN },
     });
   });
 
