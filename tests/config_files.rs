@@ -45,6 +45,12 @@ fn import_previews_without_values_and_never_overwrites_unasked() {
 
     s.ok(&["import", file.to_str().unwrap(), "--yes", "--overwrite"], b"");
     assert_eq!(s.ok(&["get", "DB_PASSWORD"], b""), b"new-password-value");
+    // A replaced value is a rotation: the old one is in the history, to roll back to.
+    let history = String::from_utf8(s.ok(&["history", "DB_PASSWORD"], b"")).unwrap();
+    assert_eq!(history.lines().count(), 1, "{history}");
+    s.ok(&["rollback", "DB_PASSWORD"], b"");
+    assert_eq!(s.ok(&["get", "DB_PASSWORD"], b""), b"old-password-value");
+    s.ok(&["rollback", "DB_PASSWORD"], b"");
     let kinds: Vec<(String, String)> = s
         .list("default")
         .iter()

@@ -33,7 +33,7 @@ fn rotate_keeps_history_rollback_restores_and_exports_go_stale() {
         let out = s.run(&["rotate", "GITHUB_TOKEN"], wrong.as_bytes());
         assert_eq!(out.status.code(), Some(1));
         assert!(
-            String::from_utf8_lossy(&out.stderr).contains("is not a github key"),
+            String::from_utf8_lossy(&out.stderr).contains("is not a key of GitHub"),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
@@ -141,4 +141,18 @@ fn the_calendar_is_valid_icalendar_with_an_alarm_before_each_due_date() {
     assert_eq!(db["alarms"], serde_json::json!(["-3 days, 0:00:00"]));
     let gh = events.iter().find(|e| e["summary"] == "Rotate GITHUB_TOKEN in default").unwrap();
     assert_eq!(gh["start"], (today + time::Duration::days(90)).to_string());
+}
+
+#[test]
+fn a_key_of_another_provider_is_named_for_what_it_is_and_refused_once() {
+    let (s, _) = Sandbox::with_identity_file();
+    s.set("default", "OPENAI_API_KEY", &latchkey_tests::corpus_key("openai", 0));
+    let out = s.run(&["rotate", "OPENAI_API_KEY"], github(1).as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the new value is not a key of OpenAI (it looks like a key of GitHub)"), "{err}");
+    assert_eq!(err.matches("nothing was changed").count(), 1, "{err}");
+    let out = s.run(&["rotate", "OPENAI_API_KEY"], b"sk-proj-tooShortToBeAKey0123456789");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("(it does not have the shape of one)"), "{err}");
 }

@@ -280,6 +280,15 @@ fn a_file_is_previewed_then_imported_and_an_export_is_tracked() {
     };
     let info = export("json").unwrap();
     assert_eq!(info["state"], "current");
+    assert_eq!(info["auditWarning"], Value::Null);
+    let activity = d.ok("list_activity", json!({}));
+    let exported = activity
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["access"] == "export")
+        .expect("the export was audited");
+    assert_eq!(exported["path"], out.display().to_string());
     assert_eq!(info["names"], json!(["GROQ_API_KEY", "LOG_LEVEL", "OPENAI_API_KEY"]));
     assert!(!info.to_string().contains("another-value"));
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();

@@ -267,15 +267,27 @@ impl Vault {
         }
         let now =
             time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let mut reader = crate::vault::ValueReader::default();
+        let mut left_in_keychain = Vec::new();
         self.update(|doc| {
             let environment = doc.environment_mut(env).map_err(GetError::from)?;
             for (item, plan) in incoming.into_iter().zip(&planned) {
                 if plan.action == Action::Unchanged {
                     continue;
                 }
-                let mut meta =
-                    environment.get(&item.name).map_or_else(|| Metadata::new(now), |v| v.meta.clone());
+                let previous = environment.get(&item.name).cloned();
+                let mut meta = previous.as_ref().map_or_else(|| Metadata::new(now), |v| v.meta.clone());
                 meta.updated = now;
+                // A replaced value is a rotation, as with `set`: the old one joins the
+                // history, and the schedule starts again. Imported values live in the
+                // vault; a keychain entry they replace is deleted once the vault is saved.
+                if let Some(previous) = &previous {
+                    meta.history.push(reader.read(&previous.value).map_err(GetError::from)?, now);
+                    meta.rotated = Some(now);
+                    if let Value::Keychain { account } = &previous.value {
+                        left_in_keychain.push(account.clone());
+                    }
+                }
                 meta.provider = plan.provider.clone().filter(|_| item.kind == Kind::Secret).or(meta.provider);
                 meta.validation = Some(crate::variable::Validation {
                     checked: now,
@@ -299,6 +311,14 @@ impl Vault {
             }
             Ok::<_, ImportError>(())
         })?;
+        if !left_in_keychain.is_empty()
+            && let Ok(keychain) = crate::keychain::Keychain::open()
+        {
+            for account in left_in_keychain {
+                // The vault no longer refers to it; a failure leaves an unused entry.
+                let _ = keychain.delete(&account);
+            }
+        }
         Ok(planned)
     }
 }

@@ -1,9 +1,15 @@
 //! Text that latchkey prints but did not write itself (paths, program names, names
 //! read back from the audit log) made safe for a terminal: control characters, and the
 //! invisible characters that reorder or hide text, are shown escaped, so a file name
-//! cannot erase its own line or recolour what follows.
+//! cannot erase its own line or recolour what follows. And times, in the one format
+//! latchkey shows them in.
 
 use std::borrow::Cow;
+
+/// A time as RFC 3339 (`2026-11-29T21:22:38Z`), as latchkey shows and stores times.
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
 
 /// `text` with control and bidirectional-formatting characters escaped (`\r`,
 /// `\u{1b}`, `\u{202e}`); unchanged when it has none.

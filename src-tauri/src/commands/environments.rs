@@ -138,16 +138,18 @@ pub fn export_file(state: State<'_, AppState>, request: ExportFileRequest) -> Re
         .transpose()?;
     let export = ExportRequest { env: env_name(&request.env)?, format: request.format.into(), only };
     state.with_vault(|vault| {
-        match vault.export_to_file(&export, std::path::Path::new(&request.path), request.allow_tracked)? {
-            // Just written: current, with no need to read every recorded export again.
-            latchkey_core::Exported::File(record) => {
-                Ok(ExportInfo::from(ExportStatus { record, state: ExportState::Current }))
-            }
-            latchkey_core::Exported::Stream { to, .. } => Err(IpcError::new(
+        let exported =
+            vault.export_to_file(&export, std::path::Path::new(&request.path), request.allow_tracked)?;
+        let Some(record) = exported.record else {
+            return Err(IpcError::new(
                 ErrorCode::Io,
-                format!("Wrote to {to}, which is not a file, so it is not recorded: choose a file to keep track of it."),
-            )),
-        }
+                format!("Wrote to {}, which is not a file, so it is not recorded: choose a file to keep track of it.", exported.to),
+            ));
+        };
+        // Just written: current, with no need to read every recorded export again.
+        let mut info = ExportInfo::from(ExportStatus { record, state: ExportState::Current });
+        info.audit_warning = exported.audit_error;
+        Ok(info)
     })
 }
 

@@ -79,7 +79,7 @@ impl From<core::audit::Entry> for ActivityEntry {
     fn from(e: core::audit::Entry) -> Self {
         ActivityEntry {
             seq: e.seq as u32,
-            at: e.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            at: core::text::rfc3339(e.at),
             access: e.access,
             profile: e.event.profile,
             program: e.event.program,

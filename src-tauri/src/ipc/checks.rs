@@ -60,6 +60,8 @@ pub struct CheckInfo {
     pub format: FormatStatus,
     /// The codes of the problems found.
     pub problems: Vec<core::ProblemCode>,
+    /// Whether saving refuses such a value unless forced (core's rule, for the badge).
+    pub refused: bool,
     /// When the format was checked (RFC 3339).
     pub checked: String,
     /// The latest online check, if any.

@@ -114,6 +114,7 @@ pub struct ExportFileRequest {
 
 /// A recorded export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct ExportInfo {
     /// The file.
     pub path: String,
@@ -129,6 +130,8 @@ pub struct ExportInfo {
     pub at: String,
     /// Its state now.
     pub state: ExportStateName,
+    /// Why the export just made could not be recorded in the audit log, if so.
+    pub audit_warning: Option<String>,
 }
 
 impl From<ExportFormatName> for core::export::ExportFormat {
@@ -198,13 +201,14 @@ impl From<core::export::ExportStatus> for ExportInfo {
             format: s.record.format.into(),
             only: s.record.only.as_ref().map(|o| o.iter().map(|n| n.to_string()).collect()),
             names: s.record.names.iter().map(|n| n.to_string()).collect(),
-            at: s.record.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            at: core::text::rfc3339(s.record.at),
             state: match s.state {
                 S::Current => ExportStateName::Current,
                 S::Stale => ExportStateName::Stale,
                 S::Edited => ExportStateName::Edited,
                 S::Missing => ExportStateName::Missing,
             },
+            audit_warning: None,
         }
     }
 }

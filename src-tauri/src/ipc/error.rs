@@ -161,6 +161,7 @@ ipc_error_from! {
     },
     core::import::ImportError => |e| match e {
         core::import::ImportError::Exists { .. } => ImportExists,
+        core::import::ImportError::Get(core::GetError::Environment(_)) => UnknownEnvironment,
         core::import::ImportError::Value { .. } => InvalidValue,
         _ => Vault,
     },
@@ -168,6 +169,7 @@ ipc_error_from! {
         core::ExportError::Unrepresentable(_) => Unrepresentable,
         core::ExportError::Guard(_) => Tracked,
         core::ExportError::Get(core::GetError::NotFound { .. }) => NotFound,
+        core::ExportError::Get(core::GetError::Environment(_)) => UnknownEnvironment,
         _ => Io,
     },
     core::dotenv::DotenvError => |e| InvalidFile,
@@ -198,6 +200,8 @@ ipc_error_from! {
         core::RotateError::NotFound { .. } => NotFound,
         core::RotateError::OtherProvider { .. } => OtherProvider,
         core::RotateError::Set(core::SetError::Refused { .. }) => Refused,
+        core::RotateError::Get(core::GetError::Environment(_))
+        | core::RotateError::Set(core::SetError::Environment(_)) => UnknownEnvironment,
         _ => Vault,
     },
     core::RemoveError => |e| match e {

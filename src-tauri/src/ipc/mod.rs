@@ -225,9 +225,7 @@ impl From<Store> for core::Store {
 
 impl From<core::VariableSummary> for VariableRow {
     fn from(v: core::VariableSummary) -> Self {
-        let rfc3339 = |t: time::OffsetDateTime| {
-            t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-        };
+        let rfc3339 = core::text::rfc3339;
         VariableRow {
             name: v.name.to_string(),
             kind: match v.kind {
@@ -246,6 +244,7 @@ impl From<core::VariableSummary> for VariableRow {
             check: v.validation.map(|c| CheckInfo {
                 provider: c.provider,
                 format: c.format.into(),
+                refused: c.problems.iter().any(|p| p.refuses_storing()),
                 problems: c.problems.clone(),
                 checked: rfc3339(c.checked),
                 online: c.online.as_ref().map(|o| o.result.into()),

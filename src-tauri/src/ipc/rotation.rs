@@ -38,9 +38,7 @@ pub struct RotationRow {
 impl RotationRow {
     /// The UI's view of a secret's schedule.
     pub fn new(due: &core::Due, catalog: &core::Catalog) -> Self {
-        let rfc3339 = |t: time::OffsetDateTime| {
-            t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-        };
+        let rfc3339 = core::text::rfc3339;
         let v = &due.variable;
         RotationRow {
             name: v.name.to_string(),

@@ -21,13 +21,12 @@ export type Badge = {
 
 /**
  * Each problem code in a few words, and the tone of a stored value's badge when it is the
- * first problem. Everything that has a ProblemInfo (the dialogs' findings, a rotation's
- * result) takes "refuses a save" from its `refuses`, computed in core. A row's CheckInfo
- * carries codes only, so the badge's red for a value that cannot work is this table's.
+ * first problem. Whether a value cannot work (red) is never decided here: a ProblemInfo's
+ * `refuses` and a CheckInfo's `refused` are computed in core.
  */
 const PROBLEMS: Record<ProblemCode, { label: string; tone: Tone }> = {
-  placeholder: { label: 'Placeholder', tone: 'bad' },
-  checksum: { label: 'Bad checksum', tone: 'bad' },
+  placeholder: { label: 'Placeholder', tone: 'warn' },
+  checksum: { label: 'Bad checksum', tone: 'warn' },
   provider_mismatch: { label: 'Wrong provider?', tone: 'warn' },
   format: { label: 'Unexpected format', tone: 'warn' },
   too_short: { label: 'Too short', tone: 'warn' },
@@ -68,7 +67,7 @@ export function statusBadge(check: CheckInfo, now: number = Date.now()): Badge {
     if (check.onlineAt) lines.push(`Verified ${relativeTime(check.onlineAt, now)}`);
   } else if (check.format === 'invalid' && check.problems.length > 0) {
     const first = check.problems[0];
-    badge = { code: first, label: problemLabel(first), tone: known(first) ? PROBLEMS[first].tone : 'warn' };
+    badge = { code: first, label: problemLabel(first), tone: check.refused ? 'bad' : known(first) ? PROBLEMS[first].tone : 'warn' };
   } else if (check.format === 'unknown') {
     badge = { code: 'unknown', label: 'Unrecognised', tone: 'neutral' };
     lines.push('No known key format');

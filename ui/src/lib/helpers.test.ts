@@ -117,6 +117,7 @@ describe('key check words', () => {
       provider: 'github',
       format: 'invalid' as const,
       problems: ['checksum', 'whitespace'] as ProblemCode[],
+      refused: true,
       checked: '2025-06-01T11:57:00Z',
       online: null,
       onlineStatus: null,

@@ -22,19 +22,7 @@ const DIR = '/scenario/files';
  * copied into the fake): the step, what Rust answers today, and what the fake answers. The
  * test fails as soon as Rust's recorded answer changes, so each entry goes when Rust is fixed.
  */
-const KNOWN_RUST_BUGS: { scenario: string; step: number; why: string; rust: Answer; fake: Answer }[] = [
-  {
-    scenario: 'rotation-presets',
-    step: 9,
-    why: 'RotateError::OtherProvider names the provider by its id and always with "a": "a openai key"',
-    rust: {
-      err: { code: 'other_provider', message: 'the new value is not a openai key (it does not have the shape of one): nothing was changed' },
-    },
-    fake: {
-      err: { code: 'other_provider', message: 'the new value is not an OpenAI key (it does not have the shape of one): nothing was changed' },
-    },
-  },
-];
+const KNOWN_RUST_BUGS: { scenario: string; step: number; why: string; rust: Answer; fake: Answer }[] = [];
 
 function withDir(value: Json, dir: string): Json {
   if (typeof value === 'string') return value.replaceAll('${dir}', dir);

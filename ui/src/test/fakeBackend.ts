@@ -156,6 +156,7 @@ export class FakeBackend {
                 provider: v.provider ?? null,
                 format: 'ok',
                 problems: [],
+                refused: false,
                 checked: at,
                 online: null,
                 onlineStatus: null,
@@ -185,7 +186,7 @@ export class FakeBackend {
 
   /** Records an export, as if written earlier (`state` defaults to current). */
   exported(info: Partial<ExportInfo> & { path: string }): this {
-    this.exports.push({ env: 'default', format: 'dotenv', only: null, names: [], at: new Date().toISOString(), state: 'current', ...info });
+    this.exports.push({ env: 'default', format: 'dotenv', only: null, names: [], at: new Date().toISOString(), state: 'current', auditWarning: null, ...info });
     return this;
   }
 

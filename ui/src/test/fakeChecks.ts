@@ -159,7 +159,7 @@ export const providerForName = (name: string) => longestHeld(name, (p) => p.vari
 const providerForUrlVariable = (name: string) => longestHeld(name, (p) => p.baseUrlVariables);
 
 /** Every (provider, format) whose pattern the whole value matches. */
-function matches(value: string): { provider: FakeProvider; crc32: boolean }[] {
+export function matches(value: string): { provider: FakeProvider; crc32: boolean }[] {
   return PROVIDERS.flatMap((provider) => provider.formats.filter((f) => f.pattern.test(value)).map((f) => ({ provider, crc32: !!f.crc32 })));
 }
 

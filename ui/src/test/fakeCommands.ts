@@ -21,7 +21,7 @@ import type { VariableRow } from '../lib/bindings/VariableRow';
 import type { VerifyResult } from '../lib/bindings/VerifyResult';
 import type { Entry, FakeBackend } from './fakeBackend';
 import { HISTORY_LEN } from './fakeBackend';
-import { classify, fakeCheck, providerById } from './fakeChecks';
+import { classify, fakeCheck, matches, providerById, trimmed } from './fakeChecks';
 import {
   byName,
   DAY_MS,
@@ -41,6 +41,7 @@ function checkInfo(check: ValueCheck, at: string): CheckInfo {
     provider: check.provider,
     format: check.format,
     problems: check.problems.map((p) => p.code),
+    refused: check.refused,
     checked: at,
     online: null,
     onlineStatus: null,
@@ -169,6 +170,7 @@ function importFile(rust: FakeBackend, r: ImportRequest): ImportRow[] {
           provider: p.provider,
           format: p.problems.length > 0 ? 'invalid' : p.provider ? 'ok' : 'unknown',
           problems: [...p.problems],
+          refused: p.problems.some((c) => c === 'placeholder' || c === 'checksum'),
           checked: at,
           online: null,
           onlineStatus: null,
@@ -195,7 +197,7 @@ function exportFile(rust: FakeBackend, r: ExportFileRequest): ExportInfo {
   const vars = rust.resolved(env, 'io');
   for (const n of only ?? []) if (!vars.has(n)) throw rust.notFound(env, n);
   // As the app's export_file (not the CLI's): nothing goes to the audit log.
-  const info: ExportInfo = { path: r.path, env, format: r.format, only, names: only ?? [...vars.keys()], at: now(), state: 'current' };
+  const info: ExportInfo = { path: r.path, env, format: r.format, only, names: only ?? [...vars.keys()], at: now(), state: 'current', auditWarning: null };
   rust.exports = [...rust.exports.filter((e) => e.path !== r.path), info];
   return { ...info, only: info.only && [...info.only], names: [...info.names] };
 }
@@ -293,9 +295,8 @@ function rotateSecret(rust: FakeBackend, r: RotateRequest): RotateResult {
   }
   const found = rust.check(env, name, 'secret', r.value);
   const before = current.entry.row.provider;
-  if (before !== null && !(found.provider === before && found.format === 'ok') && !r.force) {
-    throw ipcError('other_provider', otherProvider(before, found));
-  }
+  const other = before !== null && !r.force && !found.problems.some((p) => p.refuses) ? otherProvider(before, r.value, found) : null;
+  if (other) throw ipcError('other_provider', other);
   const refusal = found.problems.find((p) => p.refuses);
   if (refusal && !r.force) throw ipcError('refused', `${name} was not stored: ${refusal.message}`);
   const { row } = current.entry;
@@ -306,16 +307,18 @@ function rotateSecret(rust: FakeBackend, r: RotateRequest): RotateResult {
 }
 
 /**
- * Why rotate_secret refused the new value: it is not a well-formed key of `before`, the
- * provider of the value it replaces. Rust's message names providers by their ids ("not a
- * openai key"); the fake names them as the rest of the app does (see the scenario test's
- * KNOWN_RUST_BUGS).
+ * Why rotate_secret refuses the new value, as core's RotateError::OtherProvider does: a
+ * well-formed key of another provider, or a value not shaped like `before`'s keys; `null`
+ * when it may be stored. (Placeholders and failed checksums are refused as `refused`.)
  */
-export function otherProvider(before: string, found: ValueCheck): string {
+export function otherProvider(before: string, value: string, found: ValueCheck): string | null {
   const name = (id: string) => providerById(id)?.name ?? id;
-  const a = (id: string) => `${/^[AEIOUaeiou]/.test(name(id)) ? 'an' : 'a'} ${name(id)}`;
-  const seen = found.provider !== null && found.format === 'ok' ? `it looks like ${a(found.provider)} key` : 'it does not have the shape of one';
-  return `the new value is not ${a(before)} key (${seen}): nothing was changed`;
+  const byValue = matches(trimmed(value)).map((m) => m.provider.id);
+  const other = byValue.find((id) => id !== before);
+  let seen: string | null = null;
+  if (other !== undefined && !byValue.includes(before)) seen = `it looks like a key of ${name(other)}`;
+  else if (found.problems.some((p) => p.code === 'format' || p.code === 'provider_mismatch')) seen = 'it does not have the shape of one';
+  return seen === null ? null : `the new value is not a key of ${name(before)} (${seen})`;
 }
 
 function rollbackSecret(rust: FakeBackend, args: Args): null {

@@ -10,6 +10,7 @@ use time::{Date, OffsetDateTime};
 use clap::{Args, Subcommand};
 use latchkey_core::audit::Access;
 use latchkey_core::text::printable;
+use latchkey_core::text::rfc3339;
 
 pub fn run(args: AuditArgs) -> Result<()> {
     let vault = super::unlock()?;
@@ -37,7 +38,7 @@ pub fn run(args: AuditArgs) -> Result<()> {
         eprintln!("No entries{}.", if since.is_some() { " since then" } else { " yet" });
     } else {
         for e in &latchkey_core::audit::with_outcomes(entries) {
-            let at = e.at.format(&Rfc3339).unwrap_or_default();
+            let at = rfc3339(e.at);
             let what = match (&e.event.program, &e.event.profile) {
                 (_, Some(profile)) => format!("profile {profile}"),
                 (Some(program), None) => program.clone(),

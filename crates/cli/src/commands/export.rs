@@ -12,7 +12,8 @@ use latchkey_core::export::ExportFormat;
 use latchkey_core::export::ExportState;
 use latchkey_core::output::Target;
 use latchkey_core::text::printable;
-use latchkey_core::{ExportRequest, Exported, export};
+use latchkey_core::text::rfc3339;
+use latchkey_core::{ExportRequest, export};
 use std::path::PathBuf;
 
 pub fn run(args: ExportArgs) -> Result<()> {
@@ -24,30 +25,30 @@ pub fn run(args: ExportArgs) -> Result<()> {
             let exported = vault
                 .export_to_file(&request, path, args.allow_tracked)
                 .with_context(|| format!("cannot export `{env}`"))?;
-            let (names, to) = match &exported {
-                Exported::File(record) => (&record.names, record.path.display().to_string()),
-                Exported::Stream { to, names } => (names, to.clone()),
-            };
-            let mut event = super::event(env, names.iter().map(|n| n.to_string()));
-            event.path = Some(to.clone());
-            super::record(&vault, Access::Export, event);
-            if let Exported::File(record) = &exported {
+            warn_unrecorded(exported.audit_error.as_deref());
+            if let Some(record) = &exported.record {
                 eprintln!(
                     "Wrote {} variable(s) of `{env}` to {} ({}, mode 0600). `latchkey exports` tells when it goes stale.",
                     record.names.len(),
-                    printable(&to),
+                    printable(&exported.to),
                     record.format
                 );
             }
         }
         None => {
-            let (text, names) =
-                vault.render_export(&request).with_context(|| format!("cannot export `{env}`"))?;
-            super::record(&vault, Access::Export, super::event(env, names.iter().map(|n| n.to_string())));
+            let (text, _, audit_error) =
+                vault.export_text(&request).with_context(|| format!("cannot export `{env}`"))?;
+            warn_unrecorded(audit_error.as_deref());
             std::io::stdout().lock().write_all(text.as_bytes())?;
         }
     }
     Ok(())
+}
+
+fn warn_unrecorded(error: Option<&str>) {
+    if let Some(error) = error {
+        eprintln!("latchkey: warning: {error}");
+    }
 }
 
 pub fn list(args: ExportsArgs) -> Result<()> {
@@ -61,7 +62,7 @@ pub fn list(args: ExportsArgs) -> Result<()> {
     } else {
         writeln!(out, "{:8}  {:12}  {:7}  {:20}  PATH", "STATE", "ENV", "FORMAT", "WRITTEN")?;
         for e in &exports {
-            let at = e.record.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+            let at = rfc3339(e.record.at);
             writeln!(
                 out,
                 "{:8}  {:12}  {:7}  {at:20}  {}",

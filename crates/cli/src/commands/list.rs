@@ -4,10 +4,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use anyhow::{Context, Result};
-use time::format_description::well_known::Rfc3339;
 
 use crate::args::EnvArg;
 use clap::Args;
+use latchkey_core::text::rfc3339;
 use latchkey_core::{FormatVerdict, Validation};
 
 pub fn run(args: ListArgs) -> Result<()> {
@@ -39,7 +39,7 @@ pub fn run(args: ListArgs) -> Result<()> {
         "NAME", "KIND", "STORE", "PROVIDER", "CHECK", "FROM"
     )?;
     for (v, check) in variables.iter().zip(&checks) {
-        let updated = v.updated.format(&Rfc3339).unwrap_or_default();
+        let updated = rfc3339(v.updated);
         let provider = v.provider.as_deref().unwrap_or("-");
         writeln!(
             table,

@@ -8,12 +8,12 @@ use latchkey_core::rotation::{self, CalendarItem, Presets, Status};
 use latchkey_core::validate::verify::{CONCURRENCY, Online, TIMEOUT, Verifier};
 use latchkey_core::{Kind, RotateError, SetError};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::args::{EnvArg, NameArgs, variable_name};
 use crate::input;
 use clap::Args;
 use latchkey_core::VariableName;
+use latchkey_core::text::rfc3339;
 use std::path::PathBuf;
 
 fn day(at: OffsetDateTime) -> String {
@@ -38,8 +38,8 @@ pub fn status(args: StatusArgs) -> Result<()> {
                     "class": d.class,
                     "status": d.schedule.status,
                     "interval_days": d.schedule.interval_days,
-                    "rotated": d.variable.rotated.format(&Rfc3339).unwrap_or_default(),
-                    "due": d.schedule.due.map(|t| t.format(&Rfc3339).unwrap_or_default()),
+                    "rotated": rfc3339(d.variable.rotated),
+                    "due": d.schedule.due.map(rfc3339),
                     "expires": d.schedule.expires.map(|e| e.to_string()),
                     "format": v.as_ref().map(|v| v.format),
                     "online": v.as_ref().and_then(|v| v.online.as_ref()).map(|o| o.result),
@@ -134,8 +134,11 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
     // 4. The same provider's shape is required; the previous value goes to the history.
     let rotated = match vault.rotate(env, name, value, &catalog, args.force) {
         Ok(rotated) => rotated,
-        Err(err @ (RotateError::OtherProvider { .. } | RotateError::Set(SetError::Refused { .. }))) => {
-            bail!("{err}; nothing was changed (store it anyway with --force)")
+        Err(err @ RotateError::OtherProvider { .. }) => {
+            bail!("{err}: nothing was changed (store it anyway with --force)")
+        }
+        Err(err @ RotateError::Set(SetError::Refused { .. })) => {
+            bail!("{err} (store it anyway with --force)")
         }
         Err(err) => return Err(err).context(format!("cannot rotate {name}")),
     };
@@ -180,7 +183,7 @@ pub fn history(args: NameArgs) -> Result<()> {
     }
     let mut out = String::new();
     for (n, at) in dates.iter().enumerate().rev() {
-        writeln!(out, "-{}  replaced {}", dates.len() - n, at.format(&Rfc3339).unwrap_or_default())?;
+        writeln!(out, "-{}  replaced {}", dates.len() - n, rfc3339(*at))?;
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())

@@ -48,7 +48,8 @@ impl Document {
         self.environments.remove(name).ok_or_else(|| EnvironmentError::Unknown(name.clone()))
     }
 
-    /// Renames an environment; the environments that extend it follow.
+    /// Renames an environment; the environments that extend it, the profiles that draw
+    /// from it and the records of its exports follow.
     pub fn rename_environment(
         &mut self,
         old: &EnvironmentName,
@@ -66,6 +67,13 @@ impl Document {
             if env.extends() == Some(old) {
                 env.set_extends(Some(new.clone()));
             }
+        }
+        // Profiles and export records follow, so none points at a name that is gone.
+        for profile in self.profiles.values_mut().filter(|p| p.env == *old) {
+            profile.env = new.clone();
+        }
+        for record in self.exports.iter_mut().filter(|r| r.env == *old) {
+            record.env = new.clone();
         }
         Ok(())
     }

@@ -273,6 +273,28 @@ mod tests {
     }
 
     #[test]
+    fn a_renamed_environment_takes_its_profiles_and_export_records_along() {
+        let mut doc = Document::new("x".into());
+        let (staging, stage) =
+            (EnvironmentName::new("staging").unwrap(), EnvironmentName::new("stage").unwrap());
+        doc.add_environment(staging.clone(), None).unwrap();
+        let profile = Profile::new(staging.clone(), vec![], None, None).unwrap();
+        doc.profiles_mut().insert(ProfileName::new("coder").unwrap(), profile);
+        doc.record_export(ExportRecord {
+            path: "/tmp/x.env".into(),
+            env: staging.clone(),
+            format: crate::export::ExportFormat::Dotenv,
+            only: None,
+            names: vec![],
+            sha256: String::new(),
+            at: OffsetDateTime::UNIX_EPOCH,
+        });
+        doc.rename_environment(&staging, stage.clone()).unwrap();
+        assert_eq!(doc.profiles()[&ProfileName::new("coder").unwrap()].env, stage);
+        assert_eq!(doc.exports()[0].env, stage);
+    }
+
+    #[test]
     fn the_default_environment_cannot_be_removed() {
         let mut doc = Document::new("x".into());
         assert_eq!(

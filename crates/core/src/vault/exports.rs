@@ -34,18 +34,18 @@ pub enum ExportError {
     Record(#[from] SaveError),
 }
 
-/// Where an export went.
+/// Where an export went, and what was recorded of it.
 #[derive(Debug, Clone)]
-pub enum Exported {
-    /// A file, now recorded (`latchkey exports`).
-    File(ExportRecord),
-    /// A stream (standard output, a FIFO, a terminal): nothing to record.
-    Stream {
-        /// Where it went, as shown to the user.
-        to: String,
-        /// The names written.
-        names: Vec<VariableName>,
-    },
+pub struct Exported {
+    /// Where it went, as shown to the user.
+    pub to: String,
+    /// The names written.
+    pub names: Vec<VariableName>,
+    /// The record of a file export (`latchkey exports`); `None` for a stream.
+    pub record: Option<ExportRecord>,
+    /// Why the access could not be recorded in the audit log, if so (the export was
+    /// made all the same).
+    pub audit_error: Option<String>,
 }
 
 /// Why the identity could not be exported. Nothing was written.
@@ -75,8 +75,37 @@ pub struct ExportRequest {
 }
 
 impl Vault {
-    /// Renders `request` as text, with the names it holds.
-    pub fn render_export(
+    /// Renders `request` as text, with the names it holds, and records the access.
+    pub fn export_text(
+        &self,
+        request: &ExportRequest,
+    ) -> Result<(Zeroizing<String>, Vec<VariableName>, Option<String>), ExportError> {
+        let (text, names) = self.render_export(request)?;
+        let audit_error = self.record_export(request, &names, None);
+        Ok((text, names, audit_error))
+    }
+
+    /// Records an export access; returns why it could not be, if so.
+    fn record_export(
+        &self,
+        request: &ExportRequest,
+        names: &[VariableName],
+        to: Option<&str>,
+    ) -> Option<String> {
+        let event = crate::audit::Event {
+            env: request.env.to_string(),
+            names: names.iter().map(ToString::to_string).collect(),
+            path: to.map(str::to_owned),
+            cwd: std::env::current_dir().ok().map(|d| d.display().to_string()),
+            ..Default::default()
+        };
+        self.record_access(crate::audit::Access::Export, event)
+            .err()
+            .map(|e| format!("the export was not recorded in the audit log: {e}"))
+    }
+
+    /// Renders `request` as text, with the names it holds; records nothing.
+    pub(crate) fn render_export(
         &self,
         request: &ExportRequest,
     ) -> Result<(Zeroizing<String>, Vec<VariableName>), ExportError> {
@@ -104,8 +133,10 @@ impl Vault {
         }
         let (text, names) = self.render_export(request)?;
         target.write(text.as_bytes())?;
+        let to = target.display();
+        let audit_error = self.record_export(request, &names, Some(&to));
         let Target::File(path) = target else {
-            return Ok(Exported::Stream { to: target.display(), names });
+            return Ok(Exported { to, names, record: None, audit_error });
         };
         let record = ExportRecord {
             path,
@@ -120,7 +151,7 @@ impl Vault {
             doc.record_export(record.clone());
             Ok::<_, SaveError>(())
         })?;
-        Ok(Exported::File(record))
+        Ok(Exported { to, names: record.names.clone(), record: Some(record), audit_error })
     }
 
     /// Writes the identity as a plain identity file to `path` (created 0600; it must not

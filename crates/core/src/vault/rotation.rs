@@ -162,9 +162,9 @@ pub enum RotateError {
         env: EnvironmentName,
     },
     /// The new value is not a key of the provider the old one belonged to.
-    #[error("the new value is not a {provider} key ({seen}): nothing was changed")]
+    #[error("the new value is not a key of {provider} ({seen})")]
     OtherProvider {
-        /// The old key's provider.
+        /// The old key's provider, by name.
         provider: String,
         /// What the new value looks like.
         seen: String,
@@ -204,16 +204,30 @@ impl Vault {
             .find(|v| &v.name == name && v.inherited_from.is_none() && v.kind == Kind::Secret)
             .ok_or_else(|| RotateError::NotFound { name: name.clone(), env: env.clone() })?;
         let finding = self.check_value(env, name, Kind::Secret, &value, catalog)?;
+        // A placeholder or a failed checksum is refused by `set_checked` below, with its
+        // own reason; here, a well-formed key of another provider, or a value that is not
+        // the shape of this provider's keys.
         if let Some(before) = current.provider.as_deref()
-            && !(finding.provider.as_deref() == Some(before)
-                && finding.format == crate::validate::FormatVerdict::Ok)
             && !force
+            && finding.refusals().next().is_none()
         {
-            let seen = match (finding.provider.as_deref(), finding.format) {
-                (Some(other), crate::validate::FormatVerdict::Ok) => format!("it looks like a {other} key"),
-                _ => "it does not have the shape of one".to_owned(),
+            let trimmed = crate::validate::trimmed(value.expose_secret());
+            let name_of = |id: &str| catalog.provider(id).map_or_else(|| id.to_owned(), |p| p.name.clone());
+            let other = catalog.matches(trimmed).map(|(p, _)| p.id.clone()).find(|id| id != before);
+            let seen = match other {
+                Some(other) if !catalog.matches(trimmed).any(|(p, _)| p.id == before) => {
+                    Some(format!("it looks like a key of {}", name_of(&other)))
+                }
+                _ if finding.has(crate::validate::ProblemCode::Format)
+                    || finding.has(crate::validate::ProblemCode::ProviderMismatch) =>
+                {
+                    Some("it does not have the shape of one".to_owned())
+                }
+                _ => None,
             };
-            return Err(RotateError::OtherProvider { provider: before.to_owned(), seen });
+            if let Some(seen) = seen {
+                return Err(RotateError::OtherProvider { provider: name_of(before), seen });
+            }
         }
         let new = super::NewValue {
             kind: Kind::Secret,

@@ -20,6 +20,10 @@ format: FormatStatus,
  */
 problems: Array<ProblemCode>, 
 /**
+ * Whether saving refuses such a value unless forced (core's rule, for the badge).
+ */
+refused: boolean, 
+/**
  * When the format was checked (RFC 3339).
  */
 checked: string, 

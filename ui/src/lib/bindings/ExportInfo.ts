@@ -33,4 +33,8 @@ at: string,
 /**
  * Its state now.
  */
-state: ExportStateName, };
+state: ExportStateName, 
+/**
+ * Why the export just made could not be recorded in the audit log, if so.
+ */
+auditWarning: string | null, };

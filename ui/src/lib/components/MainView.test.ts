@@ -225,7 +225,7 @@ describe('status badges', () => {
       { name: 'B_REJECTED', value: 'x', check: { online: 'invalid', onlineStatus: 401, onlineAt: ago(5) } },
       { name: 'C_UNVERIFIED', value: 'x', check: { online: 'indeterminate', onlineAt: ago(5) } },
       { name: 'D_NO_SAFE_CHECK', value: 'x', check: { online: 'no_safe_check', onlineAt: ago(5) } },
-      { name: 'E_PLACEHOLDER', value: 'x', check: { format: 'invalid', problems: ['placeholder', 'whitespace'] } },
+      { name: 'E_PLACEHOLDER', value: 'x', check: { format: 'invalid', problems: ['placeholder', 'whitespace'], refused: true } },
       { name: 'F_TOO_SHORT', value: 'x', check: { format: 'invalid', problems: ['too_short'] } },
       { name: 'G_FORMAT_OK', value: 'x', provider: 'openai', check: { provider: 'openai' } },
       { name: 'H_UNKNOWN', value: 'x', check: { format: 'unknown' } },

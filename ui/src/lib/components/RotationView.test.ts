@@ -187,8 +187,8 @@ describe('rotating a secret', () => {
     await fireEvent.click(el('#rotate-confirm'));
 
     const alert = await waitFor(() => el('#rotate-dialog .refusal'));
-    // A GitHub key under OPENAI_API_KEY is also a provider_mismatch, so not "the shape of one".
-    expect(alert).toHaveTextContent('The new value is not an OpenAI key (it does not have the shape of one): nothing was changed');
+    // A well-formed GitHub key under OPENAI_API_KEY is named for what it is.
+    expect(alert).toHaveTextContent('The new value is not a key of OpenAI (it looks like a key of GitHub)');
     expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).not.toBe(other);
     expect(document.querySelector('#error')).toBeNull();
 
@@ -208,7 +208,7 @@ describe('rotating a secret', () => {
     await fireEvent.input(el('#rotate-value'), { target: { value: 'sk-proj-truncated0123456789' } });
     await fireEvent.click(el('#rotate-confirm'));
     const alert = await waitFor(() => el('#rotate-dialog .refusal'));
-    expect(alert).toHaveTextContent('The new value is not an OpenAI key (it does not have the shape of one): nothing was changed');
+    expect(alert).toHaveTextContent('The new value is not a key of OpenAI (it does not have the shape of one)');
     expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).toBe('sk-proj-oldValue0123456789abcdef');
     expect(el('#rotate-anyway')).toBeEnabled();
   });
