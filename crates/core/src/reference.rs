@@ -42,7 +42,7 @@ pub enum InjectError {
         /// The reference as written.
         reference: String,
         /// Why.
-        source: GetError,
+        source: Box<GetError>,
     },
 }
 
@@ -164,7 +164,7 @@ impl<'a> Resolver<'a> {
                 file: file.to_owned(),
                 line,
                 reference: written.to_owned(),
-                source,
+                source: Box::new(source),
             };
             if !self.cache.contains_key(&reference.env) {
                 let values = self.vault.values(&reference.env, None).map_err(unresolved)?;

@@ -178,7 +178,7 @@ ipc_error_from! {
         _ => InvalidFile,
     },
     core::profile::CommandError => |e| InvalidValue,
-    core::ProfileError => |e| profile_code(&e),
+    core::ProfileError => |e| profile_code(e),
     core::launch::LaunchError => |e| match e {
         core::launch::LaunchError::Profile(p) => profile_code(p),
         core::launch::LaunchError::Get(core::GetError::NotFound { .. }) => NotFound,

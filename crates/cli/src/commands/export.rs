@@ -36,10 +36,9 @@ pub fn run(args: ExportArgs) -> Result<()> {
             }
         }
         None => {
-            let (text, _, audit_error) =
-                vault.export_text(&request).with_context(|| format!("cannot export `{env}`"))?;
-            warn_unrecorded(audit_error.as_deref());
-            std::io::stdout().lock().write_all(text.as_bytes())?;
+            let exported = vault.export_text(&request).with_context(|| format!("cannot export `{env}`"))?;
+            warn_unrecorded(exported.audit_error.as_deref());
+            std::io::stdout().lock().write_all(exported.text.as_bytes())?;
         }
     }
     Ok(())

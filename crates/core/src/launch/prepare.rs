@@ -86,7 +86,7 @@ pub enum LaunchError {
     },
     /// The template is not a `.env` file, or a reference in it cannot be resolved.
     #[error(transparent)]
-    Template(#[from] EnvFileError),
+    Template(Box<EnvFileError>),
     /// The profile has no command and none was given.
     #[error(
         "profile `{0}` has no command: give one after `--`, or add one with `latchkey profile edit {0} --command`"
@@ -306,7 +306,10 @@ impl Vault {
                 std::fs::read_to_string(path)
                     .map_err(|source| LaunchError::TemplateRead { path: path.clone(), source })?,
             );
-            for entry in self.resolve_env_file(&text, &path.display().to_string())? {
+            let entries = self
+                .resolve_env_file(&text, &path.display().to_string())
+                .map_err(|e| LaunchError::Template(Box::new(e)))?;
+            for entry in entries {
                 let name = entry.name.to_string();
                 if !entry.secrets.is_empty() {
                     masked.insert(0, (name.clone(), entry.value.clone()));

@@ -202,12 +202,9 @@ impl Running {
         use rustix::process::{Pid, WaitId, WaitIdOptions, waitid};
         if let Some(pid) = Pid::from_raw(self.pid as i32) {
             // Wait without reaping: the pid stays ours until `child.wait` below.
-            loop {
-                match waitid(WaitId::Pid(pid), WaitIdOptions::EXITED | WaitIdOptions::NOWAIT) {
-                    Err(rustix::io::Errno::INTR) => continue,
-                    _ => break,
-                }
-            }
+            while let Err(rustix::io::Errno::INTR) =
+                waitid(WaitId::Pid(pid), WaitIdOptions::EXITED | WaitIdOptions::NOWAIT)
+            {}
         }
         let mut reaped = self.reaped.lock().unwrap_or_else(|p| p.into_inner());
         let status = self.child.wait();

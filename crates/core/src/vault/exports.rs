@@ -48,6 +48,17 @@ pub struct Exported {
     pub audit_error: Option<String>,
 }
 
+/// An export as text, for standard output.
+#[derive(Debug)]
+pub struct ExportedText {
+    /// The text (it holds the values).
+    pub text: Zeroizing<String>,
+    /// The names it holds.
+    pub names: Vec<VariableName>,
+    /// Why the access could not be recorded in the audit log, if so.
+    pub audit_error: Option<String>,
+}
+
 /// Why the identity could not be exported. Nothing was written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -76,13 +87,10 @@ pub struct ExportRequest {
 
 impl Vault {
     /// Renders `request` as text, with the names it holds, and records the access.
-    pub fn export_text(
-        &self,
-        request: &ExportRequest,
-    ) -> Result<(Zeroizing<String>, Vec<VariableName>, Option<String>), ExportError> {
+    pub fn export_text(&self, request: &ExportRequest) -> Result<ExportedText, ExportError> {
         let (text, names) = self.render_export(request)?;
         let audit_error = self.record_export(request, &names, None);
-        Ok((text, names, audit_error))
+        Ok(ExportedText { text, names, audit_error })
     }
 
     /// Records an export access; returns why it could not be, if so.

@@ -34,7 +34,7 @@ pub use errors::{
     EditError, EnvironmentChangeError, GetError, InitError, OpenError, RecordError, RemoveError, SaveError,
     SetError, UnlockError, VerifyAuditError,
 };
-pub use exports::{ExportError, ExportRequest, Exported, IdentityExportError};
+pub use exports::{ExportError, ExportRequest, Exported, ExportedText, IdentityExportError};
 pub use profiles::ProfileError;
 pub use rotation::{Due, RotateError, Rotated};
 pub use variables::{EnforceChecks, MetadataEdit, NewValue, Removed, SetOutcome, Stored};
