@@ -11,6 +11,7 @@ mod catalog;
 mod checksum;
 mod endpoint;
 mod key;
+mod pattern;
 pub mod verify;
 
 use serde::{Deserialize, Serialize};
