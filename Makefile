@@ -65,6 +65,7 @@ test-ui: ui
 # Every Rust test, the real Secret Service included: inside a private D-Bus session with
 # a throwaway, unlocked gnome-keyring (tests/with-keyring.sh).
 test-rust: ui
+	tests/tools/install.sh
 	$(CARGO) build --workspace --locked
 	$(CARGO) test --workspace --locked --no-run
 	tests/with-keyring.sh $(CARGO) test --workspace --locked

@@ -119,3 +119,43 @@ pub struct NameArgs {
     #[command(flatten)]
     pub env: EnvArg,
 }
+
+/// The broker's options, shared by `run` and `profile add|edit`.
+#[derive(Debug, Args)]
+pub struct BrokerArgs {
+    /// Broker the run: the command holds placeholders, never keys, and a proxy on
+    /// loopback puts each key into requests to its own provider only.
+    #[arg(long)]
+    pub broker: bool,
+    /// Brokered, and secrets the broker cannot carry are withheld, not passed as they are.
+    #[arg(long)]
+    pub broker_only: bool,
+    /// Brokered, and connections to hosts no brokered key belongs to are refused
+    /// (`strict`, the default) or tunnelled without inspection (`open`).
+    #[arg(long, value_name = "strict|open")]
+    pub egress: Option<latchkey_core::broker::Egress>,
+    /// Brokered, and this host is tunnelled without inspection under strict egress
+    /// (repeatable; `*.example.com` for every host under a domain).
+    #[arg(long = "allow-host", value_name = "HOST")]
+    pub allow_hosts: Vec<String>,
+    /// Not brokered, although the profile is.
+    #[arg(long, conflicts_with_all = ["broker", "broker_only", "egress", "allow_hosts"])]
+    pub no_broker: bool,
+}
+
+impl BrokerArgs {
+    /// The settings these options ask for: `Some` when any broker option is given.
+    pub fn settings(&self) -> anyhow::Result<Option<latchkey_core::broker::Settings>> {
+        use anyhow::Context as _;
+        let asked = self.broker || self.broker_only || self.egress.is_some() || !self.allow_hosts.is_empty();
+        if !asked {
+            return Ok(None);
+        }
+        let settings = latchkey_core::broker::Settings {
+            egress: self.egress.unwrap_or_default(),
+            only: self.broker_only,
+            ..Default::default()
+        };
+        Ok(Some(settings.with_hosts(&self.allow_hosts).context("cannot read --allow-host")?))
+    }
+}

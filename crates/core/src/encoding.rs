@@ -38,6 +38,29 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// The bytes of standard, padded base64; `None` when it is not that.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let text = text.as_bytes();
+    if !text.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    for (c, chunk) in text.chunks(4).enumerate() {
+        let last = c == text.len() / 4 - 1;
+        let pad = chunk.iter().rev().take_while(|&&b| b == b'=').count();
+        if pad > 2 || (pad > 0 && !last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for (i, b) in chunk[..4 - pad].iter().enumerate() {
+            let v = STANDARD.iter().position(|s| s == b)? as u32;
+            n |= v << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +85,10 @@ mod tests {
             ("foobar", "Zm9vYmFy"),
         ] {
             assert_eq!(base64(plain.as_bytes()), encoded);
+            assert_eq!(decode_base64(encoded).as_deref(), Some(plain.as_bytes()));
+        }
+        for bad in ["Zg=", "Z===", "Zg==Zg==", "Zm9*"] {
+            assert_eq!(decode_base64(bad), None, "{bad}");
         }
     }
 }

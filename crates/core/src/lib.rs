@@ -14,6 +14,7 @@
 
 mod atomic;
 pub mod audit;
+pub mod broker;
 pub mod document;
 pub mod dotenv;
 pub mod encoding;

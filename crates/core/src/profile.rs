@@ -23,6 +23,9 @@ pub struct Profile {
     /// The directory it runs in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cwd: Option<PathBuf>,
+    /// Whether its runs are brokered (it holds placeholders, never keys), and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broker: Option<crate::broker::Settings>,
 }
 
 /// Why a profile's command could not be read.
@@ -51,6 +54,7 @@ impl Profile {
             vars,
             command: command.map(parse_command).transpose()?,
             cwd: cwd.map(absolute_dir),
+            broker: None,
         })
     }
 }

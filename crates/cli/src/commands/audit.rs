@@ -39,10 +39,22 @@ pub fn run(args: AuditArgs) -> Result<()> {
     } else {
         for e in &latchkey_core::audit::with_outcomes(entries) {
             let at = rfc3339(e.at);
-            let what = match (&e.event.program, &e.event.profile) {
-                (_, Some(profile)) => format!("profile {profile}"),
-                (Some(program), None) => program.clone(),
-                (None, None) => e.event.path.clone().unwrap_or_default(),
+            let what = match (&e.event.method, &e.event.host) {
+                // A brokered request: what it asked of which host, and the answer.
+                (Some(method), Some(host)) => format!(
+                    "{method} {host}{} {}{}",
+                    e.event.path.as_deref().unwrap_or(""),
+                    e.event.status.map_or(String::new(), |s| s.to_string()),
+                    e.event
+                        .reason
+                        .as_deref()
+                        .map_or(String::new(), |r| format!(" ({})", r.trim_start_matches("latchkey: "))),
+                ),
+                _ => match (&e.event.program, &e.event.profile) {
+                    (_, Some(profile)) => format!("profile {profile}"),
+                    (Some(program), None) => program.clone(),
+                    (None, None) => e.event.path.clone().unwrap_or_default(),
+                },
             };
             let outcome = match (e.access, e.event.exit_code) {
                 (_, Some(code)) => format!(" exit {code}"),

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use crate::args::{environment_name, profile_name, variable_name};
+use crate::args::{BrokerArgs, environment_name, profile_name, variable_name};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use latchkey_core::profile::{absolute_dir, join_command, parse_command};
@@ -18,8 +18,9 @@ pub fn run(command: ProfileCommand) -> Result<()> {
             let (Some(env), Some(vars)) = (spec.env.clone(), spec.vars.clone()) else {
                 bail!("a profile needs --env and --vars: which environment, and exactly which variables");
             };
-            let profile = Profile::new(env, vars, spec.command.as_deref(), spec.cwd.as_deref())
+            let mut profile = Profile::new(env, vars, spec.command.as_deref(), spec.cwd.as_deref())
                 .context("cannot read --command")?;
+            profile.broker = spec.broker.settings()?;
             vault
                 .save_profile(&name, profile, false)
                 .with_context(|| format!("cannot add profile `{name}`"))?;
@@ -38,6 +39,11 @@ pub fn run(command: ProfileCommand) -> Result<()> {
             }
             if let Some(cwd) = spec.cwd {
                 profile.cwd = Some(absolute_dir(&cwd));
+            }
+            if let Some(settings) = spec.broker.settings()? {
+                profile.broker = Some(settings);
+            } else if spec.broker.no_broker {
+                profile.broker = None;
             }
             vault
                 .save_profile(&name, profile, true)
@@ -90,6 +96,16 @@ fn describe(name: &ProfileName, p: &Profile) -> String {
     if let Some(cwd) = &p.cwd {
         let _ = writeln!(out, "  cwd      {}", super::shown(cwd));
     }
+    if let Some(b) = &p.broker {
+        let mut line = format!("on, egress {}", b.egress.as_str());
+        if !b.allow_hosts.is_empty() {
+            let _ = write!(line, ", allowed {}", b.allow_hosts.join(", "));
+        }
+        if b.only {
+            line.push_str(", broker only");
+        }
+        let _ = writeln!(out, "  broker   {line}");
+    }
     out
 }
 
@@ -113,6 +129,8 @@ pub struct ProfileSpec {
     /// The directory it runs in.
     #[arg(long, value_name = "DIR")]
     pub cwd: Option<PathBuf>,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
 }
 
 /// `latchkey profile ...`.

@@ -48,6 +48,12 @@ pub enum Access {
     Exit,
     /// `latchkey identity export`: the vault's identity was written out.
     Identity,
+    /// A brokered run's request, with a key put in on its way to the key's provider (or
+    /// an error answered in its place): points at the run's grant.
+    Request,
+    /// A brokered run's request refused: a placeholder on its way to another host, or a
+    /// host the run may not reach. Points at the run's grant.
+    Refused,
 }
 
 impl Access {
@@ -62,6 +68,8 @@ impl Access {
             Access::Copy => "copy",
             Access::Exit => "exit",
             Access::Identity => "identity",
+            Access::Request => "request",
+            Access::Refused => "refused",
         }
     }
 }
@@ -102,9 +110,28 @@ pub struct Event {
     /// How long the program ran, for grants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
-    /// Where values went, for file exports.
+    /// Where values went, for file exports; the path without its query, for brokered
+    /// requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// A brokered request's method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The host a brokered request went to, or was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The status a brokered request was answered with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Bytes of a brokered request's body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent: Option<u64>,
+    /// Bytes of a brokered request's response body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<u64>,
+    /// Why a brokered request was refused or failed (one line, never a value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// An entry of the log.

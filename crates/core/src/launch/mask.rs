@@ -38,6 +38,9 @@ pub struct Masker {
     /// Names of values too short to mask.
     too_short: Arc<Vec<String>>,
     held: Zeroizing<Vec<u8>>,
+    /// Whether every replacement is as long as its pattern, and the output must keep the
+    /// input's length (the broker's, where lengths are framing).
+    same_length: bool,
 }
 
 impl std::fmt::Debug for Masker {
@@ -96,12 +99,16 @@ impl Masker {
         }
         let mut masker = Self::with_replacements(pairs);
         masker.too_short = Arc::new(too_short);
+        masker.same_length = false;
         masker
     }
 
     /// A masker that replaces each pattern with its own replacement (the broker's
-    /// placeholders). Empty patterns are ignored.
+    /// placeholders). Empty patterns are ignored. When every replacement is as long as
+    /// its pattern, the output is as long as the input: overlapping matches are each
+    /// replaced in place, the later over the earlier.
     pub fn with_replacements(pairs: Vec<(Zeroizing<Vec<u8>>, Vec<u8>)>) -> Self {
+        let same_length = pairs.iter().all(|(p, r)| p.len() == r.len());
         let (patterns, replacements): (Vec<_>, Vec<_>) =
             pairs.into_iter().filter(|(p, _)| !p.is_empty()).unzip();
         let mut first_bytes = [false; 256];
@@ -128,6 +135,7 @@ impl Masker {
             longest,
             too_short: Arc::new(Vec::new()),
             held: Zeroizing::new(Vec::new()),
+            same_length,
         }
     }
 
@@ -158,6 +166,19 @@ impl Masker {
         self.emit(hold_from, out);
     }
 
+    /// Filters `chunk` as [`Masker::feed`] does, but hands it back untouched, without a
+    /// copy, when nothing is held and it holds no pattern and does not end with the start
+    /// of one: the common case, which costs one search.
+    pub fn feed_bytes(&mut self, chunk: bytes::Bytes) -> bytes::Bytes {
+        let Some(automaton) = &self.automaton else { return chunk };
+        if self.held.is_empty() && !automaton.is_match(&chunk[..]) && self.partial_in(&chunk) == chunk.len() {
+            return chunk;
+        }
+        let mut out = Vec::with_capacity(chunk.len() + self.held.len());
+        self.feed(&chunk, &mut out);
+        bytes::Bytes::from(out)
+    }
+
     /// Flushes what is held at the end of the stream.
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         let end = self.held.len();
@@ -176,7 +197,7 @@ impl Masker {
         // By start, the longest first, so that a span is named by its longest match.
         matches.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new(); // start, end, pattern, its length
-        for (start, end, pattern) in matches {
+        for &(start, end, pattern) in &matches {
             match spans.last_mut() {
                 Some(last) if start < last.1 => {
                     last.1 = last.1.max(end);
@@ -199,7 +220,15 @@ impl Masker {
                 break;
             }
             out.extend_from_slice(&buffer[at..start]);
-            out.extend_from_slice(&self.replacements[pattern]);
+            if self.same_length {
+                let base = out.len();
+                out.extend_from_slice(&buffer[start..end]);
+                for &(s, e, p) in matches.iter().filter(|m| m.0 >= start && m.1 <= end) {
+                    out[base + s - start..base + e - start].copy_from_slice(&self.replacements[p]);
+                }
+            } else {
+                out.extend_from_slice(&self.replacements[pattern]);
+            }
             at = end;
         }
         let cut = cut.max(at);
@@ -210,12 +239,17 @@ impl Masker {
     /// Where the longest tail of the held bytes that is a proper prefix of some pattern
     /// starts: it must wait for more bytes. The held length when there is none.
     fn partial_start(&self) -> usize {
-        let len = self.held.len();
+        self.partial_in(&self.held)
+    }
+
+    /// [`Masker::partial_start`] of `buffer`.
+    fn partial_in(&self, buffer: &[u8]) -> usize {
+        let len = buffer.len();
         let earliest = len.saturating_sub(self.longest.saturating_sub(1));
         (earliest..len)
             .find(|&s| {
-                self.first_bytes[self.held[s] as usize]
-                    && self.patterns.iter().any(|v| v.len() > len - s && v.starts_with(&self.held[s..]))
+                self.first_bytes[buffer[s] as usize]
+                    && self.patterns.iter().any(|v| v.len() > len - s && v.starts_with(&buffer[s..]))
             })
             .unwrap_or(len)
     }

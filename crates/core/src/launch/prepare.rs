@@ -12,6 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::mask::Masker;
 use super::withhold::{Withholding, inherited};
 use crate::audit::{AuditLog, Event};
+use crate::broker::{Listener, Plan};
 use crate::name::{EnvironmentName, ProfileName, VariableName};
 use crate::reference::EnvFileError;
 use crate::validate::Catalog;
@@ -47,6 +48,19 @@ pub struct LaunchSpec {
     pub mask: bool,
     /// Which of latchkey's own variables the command does not inherit.
     pub withholding: Withholding,
+    /// Whether the run is brokered, and how: the command gets placeholders, and the
+    /// broker puts the keys into its requests (see [`crate::broker`]). With a profile,
+    /// `None` means the profile's own setting.
+    pub broker: Option<BrokerChoice>,
+}
+
+/// Whether a launch is brokered, as a front end asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrokerChoice {
+    /// Brokered, with these settings.
+    On(crate::broker::Settings),
+    /// Not brokered, even if the profile is.
+    Off,
 }
 
 impl LaunchSpec {
@@ -62,6 +76,7 @@ impl LaunchSpec {
             cwd: None,
             mask: true,
             withholding: Withholding::from_env(),
+            broker: None,
         }
     }
 }
@@ -104,6 +119,9 @@ pub enum LaunchError {
     /// The operating system could not start it.
     #[error("cannot start the command: {0}")]
     Spawn(std::io::Error),
+    /// The broker could not start.
+    #[error(transparent)]
+    Broker(#[from] crate::broker::BrokerError),
 }
 
 /// A launch ready to start: what the command is given, what is masked, and its grant.
@@ -119,6 +137,8 @@ pub struct PreparedLaunch {
     masker: Option<Masker>,
     notices: Vec<String>,
     audit: Result<AuditLog, SaveError>,
+    broker: Option<Plan>,
+    listener: Option<Listener>,
 }
 
 impl std::fmt::Debug for PreparedLaunch {
@@ -143,6 +163,8 @@ pub(super) struct Parts {
     pub masker: Option<Masker>,
     pub audit: Result<AuditLog, SaveError>,
     pub grant: Event,
+    pub broker: Option<Plan>,
+    pub listener: Option<Listener>,
 }
 
 impl PreparedLaunch {
@@ -170,6 +192,17 @@ impl PreparedLaunch {
     /// values too short to mask, an environment used instead of the profile's.
     pub fn notices(&self) -> &[String] {
         &self.notices
+    }
+
+    /// For a brokered run, the names of the secrets the broker carries (the command
+    /// gets placeholders for them); `None` when the run is not brokered.
+    pub fn brokered(&self) -> Option<Vec<String>> {
+        self.broker.as_ref().map(Plan::carried)
+    }
+
+    /// Tells `listener` of each request through the broker as it ends.
+    pub fn listen(&mut self, listener: Listener) {
+        self.listener = Some(listener);
     }
 
     /// The program and its arguments, quoted as in a shell, for display.
@@ -209,6 +242,8 @@ impl PreparedLaunch {
             masker: self.masker,
             audit: self.audit,
             grant,
+            broker: self.broker,
+            listener: self.listener,
         }
     }
 }
@@ -227,8 +262,10 @@ impl Vault {
     ) -> Result<PreparedLaunch, LaunchError> {
         let doc = self.read().map_err(GetError::from)?;
         let mut notices = spec.withholding.notices();
-        let (env, profile, only, mut argv, profile_cwd) = match &spec.source {
-            Source::Environment(env) => (env.clone(), None, spec.only.clone(), spec.command.clone(), None),
+        let (env, profile, only, mut argv, profile_cwd, profile_broker) = match &spec.source {
+            Source::Environment(env) => {
+                (env.clone(), None, spec.only.clone(), spec.command.clone(), None, None)
+            }
             Source::Profile(name) => {
                 let p =
                     doc.profiles().get(name).cloned().ok_or_else(|| ProfileError::Unknown(name.clone()))?;
@@ -249,8 +286,23 @@ impl Vault {
                     }
                     _ => p.env.clone(),
                 };
-                (env, Some(name.clone()), Some(p.vars.clone()), argv, p.cwd.clone())
+                (env, Some(name.clone()), Some(p.vars.clone()), argv, p.cwd.clone(), p.broker.clone())
             }
+        };
+        let broker_settings = match (spec.broker.clone(), profile_broker) {
+            // Options given at launch add to the profile's settings.
+            (Some(BrokerChoice::On(mut settings)), Some(own)) => {
+                settings.allow_hosts.extend(own.allow_hosts);
+                settings.allow_hosts.dedup();
+                if own.egress == crate::broker::Egress::Open {
+                    settings.egress = crate::broker::Egress::Open;
+                }
+                settings.only |= own.only;
+                Some(settings)
+            }
+            (Some(BrokerChoice::On(settings)), None) => Some(settings),
+            (Some(BrokerChoice::Off), _) => None,
+            (None, own) => own,
         };
         let resolved = doc.resolve(&env).map_err(GetError::from)?;
         if let Some(only) = &only
@@ -263,8 +315,15 @@ impl Vault {
         let mut masked: Vec<(String, SecretString)> = Vec::new();
         let mut others: Vec<(String, SecretString)> = Vec::new();
         let mut injected_secrets = Vec::new();
+        let mut config: Vec<(String, SecretString)> = Vec::new();
         for r in &resolved {
             let variable = r.variable;
+            if broker_settings.is_some()
+                && variable.kind == Kind::Config
+                && let Ok(value) = reader.read(&variable.value)
+            {
+                config.push((variable.name.to_string(), value));
+            }
             let wanted = only.as_ref().is_none_or(|o| o.contains(&variable.name));
             let secret = variable.kind == Kind::Secret;
             if !wanted && !secret {
@@ -349,6 +408,44 @@ impl Vault {
             return Err(LaunchError::NotFound(Path::new(&program).display().to_string()));
         }
         masked.append(&mut others);
+        let broker = broker_settings.map(|settings| {
+            let built_in;
+            let catalog = match catalog() {
+                Some(c) => c,
+                None => {
+                    built_in = Catalog::built_in();
+                    &built_in
+                }
+            };
+            let secrets: Vec<(String, SecretString)> =
+                injected.iter().filter(|(n, _)| injected_secrets.contains(n)).cloned().collect();
+            let avoid: Vec<&str> = masked.iter().map(|(_, v)| v.expose_secret()).collect();
+            let lookup = |name: &str| {
+                config.iter().find(|(n, _)| n == name).map(|(_, v)| v.expose_secret().to_owned())
+            };
+            let only = settings.only;
+            let plan = crate::broker::plan(settings, catalog, &secrets, &lookup, &avoid);
+            notices.extend(plan.notices.iter().cloned());
+            if !plan.carried.is_empty() {
+                notices
+                    .push(format!("brokered, the command holds placeholders: {}", plan.carried().join(", ")));
+            }
+            if !plan.uncarried.is_empty() {
+                let list = plan
+                    .uncarried
+                    .iter()
+                    .map(|(n, why)| format!("{n} ({why})"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if only {
+                    injected.retain(|(n, _)| !plan.uncarried.iter().any(|(u, _)| u == n));
+                    notices.push(format!("withheld, the broker cannot carry them (--broker-only): {list}"));
+                } else {
+                    notices.push(format!("passed as they are, the broker cannot carry them: {list}"));
+                }
+            }
+            plan
+        });
         let masker = spec.mask.then(|| Masker::new(masked.iter().map(|(n, v)| (n.as_str(), v))));
         if let Some(m) = &masker {
             let short: Vec<&String> = m.too_short().iter().filter(|n| injected_secrets.contains(n)).collect();
@@ -378,6 +475,8 @@ impl Vault {
             masker,
             notices,
             audit: self.audit_log(),
+            broker,
+            listener: None,
         })
     }
 }

@@ -16,12 +16,13 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::mask::{Masker, pump};
 use super::prepare::{LaunchError, PreparedLaunch};
 use super::program::launcher_path;
 use crate::audit::{Access, AuditLog, Event};
+use crate::broker::{Broker, Recorder};
 
 /// Where a stream of the command's output goes, already masked.
 pub type Sink = Box<dyn FnMut(&[u8]) -> io::Result<()> + Send>;
@@ -135,9 +136,10 @@ pub struct Running {
     pumps: Vec<JoinHandle<()>>,
     started: Instant,
     reaped: Arc<Mutex<bool>>,
-    audit: Option<AuditLog>,
+    audit: Option<Arc<AuditLog>>,
     exit: Event,
     grant_error: Option<String>,
+    broker: Option<Broker>,
 }
 
 /// How a command ended.
@@ -183,7 +185,8 @@ impl Running {
         }
         let duration = self.started.elapsed();
         let code = status.map_or(1, exit_code);
-        let mut audit_error = None;
+        // The broker's requests are recorded before the end.
+        let mut audit_error = self.broker.take().and_then(Broker::stop);
         if let Some(log) = &self.audit {
             let mut exit = std::mem::take(&mut self.exit);
             exit.pid = Some(self.pid);
@@ -218,7 +221,7 @@ impl PreparedLaunch {
     /// in the audit log before the command runs; its end is recorded by
     /// [`Running::wait`].
     pub fn start(self, io: ChildIo) -> Result<Running, LaunchError> {
-        let parts = self.into_parts();
+        let mut parts = self.into_parts();
         let mut grant = parts.grant;
         let (audit, grant_error) = match parts.audit {
             Ok(log) => match log.append(Access::Grant, grant.clone()) {
@@ -230,6 +233,7 @@ impl PreparedLaunch {
             },
             Err(e) => (None, Some(format!("the grant was not recorded in the audit log: {e}"))),
         };
+        let audit = audit.map(Arc::new);
         let exit = Event {
             profile: grant.profile.clone(),
             program: grant.program.clone(),
@@ -243,10 +247,36 @@ impl PreparedLaunch {
             ChildIo::PipesAndTerminal { .. } | ChildIo::Terminal(_) => (true, true),
             ChildIo::Inherit { interactive } => (!interactive, false),
         };
+        let broker = match parts.broker.take() {
+            Some(plan) => {
+                let recorder = Recorder {
+                    audit: audit.as_ref().map(|log| (log.clone(), exit.clone())),
+                    listener: parts.listener.take(),
+                };
+                for (name, value) in &mut parts.injected {
+                    if let Some(placeholder) = plan.placeholder_of(name) {
+                        *value = SecretString::from(placeholder.to_owned());
+                    }
+                }
+                match Broker::start(plan, recorder) {
+                    Ok(broker) => Some(broker),
+                    Err(e) => {
+                        if let Some(log) = &audit {
+                            let _ = log.append(Access::Exit, Event { exit_code: Some(125), ..exit });
+                        }
+                        return Err(e.into());
+                    }
+                }
+            }
+            None => None,
+        };
         let mut cmd = launcher_command(&parts.program, &parts.args, session, ctty);
         cmd.env_clear().envs(parts.inherited.iter().map(|(k, v)| (k, v)));
         for (name, value) in &parts.injected {
             cmd.env(name, value.expose_secret());
+        }
+        if let Some(broker) = &broker {
+            cmd.envs(broker.env().iter().map(|(k, v)| (k, v)));
         }
         if let Some(dir) = &parts.cwd {
             cmd.current_dir(dir);
@@ -309,6 +339,7 @@ impl PreparedLaunch {
             audit,
             exit,
             grant_error,
+            broker,
         })
     }
 }

@@ -160,6 +160,47 @@ pub struct Provider {
     /// How to check a key online.
     #[serde(default)]
     pub verify: VerifyRequest,
+    /// How the credential broker carries its keys; when absent, in the header that
+    /// `verify` names.
+    #[serde(default)]
+    pub broker: Option<BrokerRoute>,
+}
+
+/// Where a provider's key travels in its requests, for the credential broker: the only
+/// places where a placeholder is swapped for the key, and the hosts it may go to beyond
+/// the provider's API hosts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerRoute {
+    /// `false` when a key cannot be carried by swapping it in (AWS signs requests with it).
+    #[serde(default = "yes")]
+    pub carry: bool,
+    /// Headers that may carry the key, anywhere in their value (`Authorization: Bearer
+    /// KEY`; for `Basic` credentials, in the decoded user and password).
+    #[serde(default)]
+    pub headers: Vec<String>,
+    /// Query parameters that may carry the key (Gemini's `key`).
+    #[serde(default)]
+    pub query: Vec<String>,
+    /// Hosts the key is used on besides `hosts` (git over HTTPS on `github.com`).
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Variables the provider's SDKs read their base URL from: in a brokered run they
+    /// point at the broker.
+    #[serde(default)]
+    pub base_url_variables: Vec<String>,
+}
+
+impl Provider {
+    /// How the broker carries this provider's keys: its `broker` entry, else the header
+    /// its verification request uses.
+    pub fn broker_route(&self) -> BrokerRoute {
+        self.broker.clone().unwrap_or_else(|| BrokerRoute {
+            carry: true,
+            headers: (!self.verify.auth.is_empty()).then(|| self.verify.auth.clone()).into_iter().collect(),
+            ..BrokerRoute::default()
+        })
+    }
 }
 
 #[derive(Deserialize)]

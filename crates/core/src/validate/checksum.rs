@@ -16,6 +16,31 @@ pub(crate) fn holds(checksum: Checksum, key: &str) -> bool {
     }
 }
 
+/// `key` (of a format with `checksum`) with a checksum that is certainly wrong, the rest
+/// unchanged: for placeholders, which must never pass for a working key (and so raise
+/// no alarm where they leak: GitHub's secret scanning checks the checksum).
+pub(crate) fn broken(checksum: Checksum, key: &str) -> String {
+    match checksum {
+        Checksum::Crc32Base62 => match key.split_once('_') {
+            Some((prefix, body)) if body.len() == 36 && body.is_ascii() => {
+                let crc = crc32fast::hash(&body.as_bytes()[..30]);
+                format!("{prefix}_{}{}", &body[..30], base62(crc.wrapping_add(1), 6))
+            }
+            _ => key.to_owned(),
+        },
+        Checksum::Sha256Base32 if key.len() >= 85 && key.is_ascii() => {
+            let right = base32(&Sha256::digest(&key.as_bytes()[..77]));
+            // Each character moved one place along the alphabet: all 8 differ.
+            let wrong: String = right.as_bytes()[..8]
+                .iter()
+                .map(|b| BASE32[(BASE32.iter().position(|c| c == b).unwrap_or(0) + 1) % 32] as char)
+                .collect();
+            format!("{}{wrong}{}", &key[..77], &key[85..])
+        }
+        Checksum::Sha256Base32 => key.to_owned(),
+    }
+}
+
 /// `prefix_` + 30 characters + the base62 CRC32 of those 30, 6 digits, zero-padded.
 fn crc32_base62(key: &str) -> bool {
     let Some((_, body)) = key.split_once('_') else { return false };

@@ -8,7 +8,7 @@
 //! records results (see [`crate::variable::Validation`]).
 
 mod catalog;
-mod checksum;
+pub(crate) mod checksum;
 mod endpoint;
 mod key;
 mod pattern;

@@ -122,11 +122,9 @@ pub fn prepare(
     if let Some(why) = &request.unsupported {
         return Err(Verdict::new(Online::Indeterminate, None, why.clone()));
     }
-    let configured = provider.base_url_variables.iter().find_map(|v| config(v).map(|u| (v.clone(), u)));
-    let (origin, base) = match (configured, &provider.base_url) {
-        (Some((variable, url)), _) => (variable, url),
-        (None, Some(url)) => ("the catalog".to_owned(), url.clone()),
-        (None, None) => {
+    let (origin, base) = match base_url(catalog, provider, config) {
+        Ok(Some(found)) => found,
+        Ok(None) => {
             let variable =
                 provider.base_url_variables.first().map_or("its base URL variable", String::as_str);
             return Err(Verdict::new(
@@ -135,8 +133,32 @@ pub fn prepare(
                 format!("{} has no fixed endpoint: set {variable} in this environment", provider.name),
             ));
         }
+        Err(why) => {
+            return Err(Verdict::new(Online::Indeterminate, None, format!("the key was not sent: {why}")));
+        }
     };
-    // The key goes only to an endpoint that passes every endpoint check.
+    let joined = format!("{}{}", base.trim_end_matches('/'), request.path);
+    let url = Url::parse(&joined).map_err(|e| {
+        Verdict::new(Online::Indeterminate, None, format!("cannot build the check's URL from {origin} ({e})"))
+    })?;
+    Ok(Target { provider: provider.clone(), url, key })
+}
+
+/// Where `provider`'s API is for an environment whose config `config` looks up: the
+/// environment's own base URL (its first base URL variable that is set), else the
+/// catalog's, as (where it came from, the URL). `Ok(None)` when there is neither; an
+/// error, saying why, when the URL fails an endpoint check: no key may go there.
+pub(crate) fn base_url(
+    catalog: &Catalog,
+    provider: &Provider,
+    config: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<(String, String)>, String> {
+    let configured = provider.base_url_variables.iter().find_map(|v| config(v).map(|u| (v.clone(), u)));
+    let (origin, base) = match (configured, &provider.base_url) {
+        (Some((variable, url)), _) => (variable, url),
+        (None, Some(url)) => ("the catalog".to_owned(), url.clone()),
+        (None, None) => return Ok(None),
+    };
     let base_check = check(
         catalog,
         provider.base_url_variables.first().map_or("BASE_URL", |v| v.as_str()),
@@ -145,17 +167,9 @@ pub fn prepare(
         &|_| None,
     );
     if let Some(problem) = base_check.problems.iter().find(|p| p.code != ProblemCode::Whitespace) {
-        return Err(Verdict::new(
-            Online::Indeterminate,
-            None,
-            format!("the key was not sent: the base URL from {origin} is refused ({})", problem.message),
-        ));
+        return Err(format!("the base URL from {origin} is refused ({})", problem.message));
     }
-    let joined = format!("{}{}", super::trimmed(&base).trim_end_matches('/'), request.path);
-    let url = Url::parse(&joined).map_err(|e| {
-        Verdict::new(Online::Indeterminate, None, format!("cannot build the check's URL from {origin} ({e})"))
-    })?;
-    Ok(Target { provider: provider.clone(), url, key })
+    Ok(Some((origin, super::trimmed(&base).to_owned())))
 }
 
 /// Why online checks cannot run at all.

@@ -10,10 +10,12 @@ mod terminal;
 use std::io::{IsTerminal, Write};
 use std::process::Stdio;
 
-use crate::args::{EnvArg, profile_name, variable_name};
+use crate::args::{BrokerArgs, EnvArg, profile_name, variable_name};
 use anyhow::{Context, Result};
 use clap::Args;
-use latchkey_core::launch::{ChildIo, LaunchError, LaunchSpec, Sink, Source, Terminal, Withholding};
+use latchkey_core::launch::{
+    BrokerChoice, ChildIo, LaunchError, LaunchSpec, Sink, Source, Terminal, Withholding,
+};
 use latchkey_core::{ProfileName, VariableName};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH};
 use signal_hook::iterator::Signals;
@@ -39,7 +41,12 @@ pub fn run(args: RunArgs) -> Result<u8> {
     spec.withholding = Withholding::from_env()
         .inherit(args.inherit.iter().map(|n| n.to_string()))
         .inherit_everything(args.inherit_secrets);
-    let prepared = match vault.prepare_launch(spec, &catalog) {
+    spec.broker = match args.broker.settings()? {
+        Some(settings) => Some(BrokerChoice::On(settings)),
+        None if args.broker.no_broker => Some(BrokerChoice::Off),
+        None => None,
+    };
+    let mut prepared = match vault.prepare_launch(spec, &catalog) {
         Ok(prepared) => prepared,
         Err(e @ LaunchError::NotFound(_)) => {
             super::print_notices(&vault);
@@ -58,6 +65,12 @@ pub fn run(args: RunArgs) -> Result<u8> {
             prepared.withheld().join(", ")
         );
     }
+    // The broker's refusals and failures, one line each; its requests are in the audit log.
+    prepared.listen(std::sync::Arc::new(|request: &latchkey_core::broker::Request| {
+        if let Some(problem) = &request.problem {
+            eprintln!("{}", latchkey_core::text::printable(problem));
+        }
+    }));
     let mask = !args.no_mask;
     let (stdin_tty, stdout_tty) = (std::io::stdin().is_terminal(), std::io::stdout().is_terminal());
     let mut input = None;
@@ -158,6 +171,8 @@ pub struct RunArgs {
     /// Keep every sensitive variable of this shell in the command's environment.
     #[arg(long)]
     pub inherit_secrets: bool,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
     /// The command and its arguments.
     #[arg(required_unless_present = "profile", last = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,
