@@ -12,8 +12,8 @@ use latchkey_core::launch::{ChildIo, LaunchSpec, Sink, Source, Stopper};
 use latchkey_core::{Catalog, ProfileName, Vault};
 use tauri::{AppHandle, Emitter, Runtime};
 
-use crate::ipc::events::{AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT};
-use crate::ipc::{AgentExit, AgentOutput, AgentRun, AgentStream, ErrorCode, IpcError};
+use crate::ipc::events::{AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT, AGENT_REQUEST_EVENT};
+use crate::ipc::{AgentExit, AgentOutput, AgentRequest, AgentRun, AgentStream, ErrorCode, IpcError};
 
 /// How long Stop waits after SIGTERM before SIGKILL.
 pub const STOP_GRACE: Duration = Duration::from_secs(5);
@@ -37,8 +37,13 @@ impl Agents {
         name: &ProfileName,
     ) -> Result<AgentRun, IpcError> {
         let spec = LaunchSpec::new(Source::Profile(name.clone()), Vec::new());
-        let prepared = vault.prepare_launch(spec, &|| Some(catalog))?;
+        let mut prepared = vault.prepare_launch(spec, &|| Some(catalog))?;
         let id = self.next.fetch_add(1, Ordering::SeqCst) + 1;
+        let brokered = prepared.brokered();
+        let requests = app.clone();
+        prepared.listen(Arc::new(move |r| {
+            let _ = requests.emit(AGENT_REQUEST_EVENT, AgentRequest::new(id, r));
+        }));
         let command = prepared.command_line();
         let notices = prepared.notices().to_vec();
         let withheld = prepared.withheld().to_vec();
@@ -65,7 +70,16 @@ impl Agents {
                 },
             );
         });
-        Ok(AgentRun { id, profile: name.to_string(), pid, command, notices, withheld, audit_warning })
+        Ok(AgentRun {
+            id,
+            profile: name.to_string(),
+            pid,
+            command,
+            notices,
+            withheld,
+            audit_warning,
+            brokered,
+        })
     }
 
     /// Stops a run: SIGTERM to its process group, then SIGKILL if it is still running

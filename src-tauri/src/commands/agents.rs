@@ -29,7 +29,8 @@ pub fn save_profile(
     let command = request.command.as_deref().filter(|c| !c.trim().is_empty());
     let cwd = request.cwd.as_deref().filter(|c| !c.trim().is_empty()).map(std::path::Path::new);
     let vars = request.vars.iter().map(|v| var_name(v)).collect::<Result<_, _>>()?;
-    let profile = Profile::new(env_name(&request.env)?, vars, command, cwd)?;
+    let mut profile = Profile::new(env_name(&request.env)?, vars, command, cwd)?;
+    profile.broker = request.broker.as_ref().map(|b| b.to_core()).transpose()?;
     state.with_vault(|vault| Ok(vault.save_profile(&name, profile, request.replace)?))?;
     list_profiles(state)
 }

@@ -17,6 +17,37 @@ pub struct ProfileInfo {
     pub command: Option<String>,
     /// Its working directory.
     pub cwd: Option<String>,
+    /// Whether its runs are brokered, and how; `null` when they are not.
+    pub broker: Option<BrokerSettings>,
+}
+
+/// How a profile's runs are brokered: the agent holds placeholders, never keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BrokerSettings {
+    /// Whether hosts no brokered key belongs to are refused, or tunnelled.
+    pub egress: core::broker::Egress,
+    /// Hosts tunnelled without inspection under strict egress (`*.example.com` for a
+    /// domain).
+    pub allow_hosts: Vec<String>,
+    /// Whether secrets the broker cannot carry are withheld.
+    pub only: bool,
+}
+
+impl BrokerSettings {
+    /// Core's settings, the hosts checked.
+    pub fn to_core(&self) -> Result<core::broker::Settings, core::broker::HostError> {
+        let hosts: Vec<String> =
+            self.allow_hosts.iter().map(|h| h.trim().to_owned()).filter(|h| !h.is_empty()).collect();
+        core::broker::Settings { egress: self.egress, only: self.only, ..Default::default() }
+            .with_hosts(&hosts)
+    }
+}
+
+impl From<&core::broker::Settings> for BrokerSettings {
+    fn from(s: &core::broker::Settings) -> Self {
+        BrokerSettings { egress: s.egress, allow_hosts: s.allow_hosts.clone(), only: s.only }
+    }
 }
 
 impl ProfileInfo {
@@ -28,6 +59,7 @@ impl ProfileInfo {
             vars: p.vars.iter().map(|v| v.to_string()).collect(),
             command: p.command.as_deref().map(core::profile::join_command),
             cwd: p.cwd.as_ref().map(|d| d.display().to_string()),
+            broker: p.broker.as_ref().map(BrokerSettings::from),
         }
     }
 }
@@ -45,6 +77,8 @@ pub struct SaveProfileRequest {
     pub command: Option<String>,
     /// Its working directory; empty for none.
     pub cwd: Option<String>,
+    /// Whether its runs are brokered, and how; `null` for not brokered.
+    pub broker: Option<BrokerSettings>,
     /// Change an existing profile (true) or create one (false).
     pub replace: bool,
 }
@@ -71,8 +105,16 @@ pub struct ActivityEntry {
     pub exit_code: Option<i32>,
     /// How long it ran.
     pub duration_ms: Option<u32>,
-    /// The file, for exports.
+    /// The file, for exports; the path without its query, for brokered requests.
     pub path: Option<String>,
+    /// A brokered request's method.
+    pub method: Option<String>,
+    /// The host a brokered request went to, or was refused.
+    pub host: Option<String>,
+    /// The status a brokered request got.
+    pub status: Option<u16>,
+    /// Why a brokered request was refused or failed.
+    pub reason: Option<String>,
 }
 
 impl From<core::audit::Entry> for ActivityEntry {
@@ -88,6 +130,10 @@ impl From<core::audit::Entry> for ActivityEntry {
             exit_code: e.event.exit_code,
             duration_ms: e.event.duration_ms.map(|d| d.min(u64::from(u32::MAX)) as u32),
             path: e.event.path,
+            method: e.event.method,
+            host: e.event.host,
+            status: e.event.status,
+            reason: e.event.reason,
         }
     }
 }
@@ -146,4 +192,51 @@ pub struct AgentRun {
     pub withheld: Vec<String>,
     /// Why its grant could not be recorded in the audit log, if so.
     pub audit_warning: Option<String>,
+    /// For a brokered run, the secrets it holds placeholders for; `null` when the run
+    /// is not brokered.
+    pub brokered: Option<Vec<String>>,
+}
+
+/// A request of a brokered agent, as it ended: names, never values.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentRequest {
+    /// The run.
+    pub id: u32,
+    /// When it ended (RFC 3339).
+    pub at: String,
+    /// The secrets it carried, or whose placeholders it tried to take elsewhere.
+    pub names: Vec<String>,
+    /// Its method (`CONNECT` for a refused connection).
+    pub method: String,
+    /// The host.
+    pub host: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The status the agent got.
+    pub status: u16,
+    /// Bytes of the request body.
+    pub sent: u32,
+    /// Bytes of the response body.
+    pub received: u32,
+    /// For a refused or failed request, why.
+    pub problem: Option<String>,
+}
+
+impl AgentRequest {
+    /// The window's view of request `r` of run `id`.
+    pub fn new(id: u32, r: &core::broker::Request) -> Self {
+        AgentRequest {
+            id,
+            at: core::text::rfc3339(r.at),
+            names: r.names.clone(),
+            method: r.method.clone(),
+            host: r.host.clone(),
+            path: r.path.clone(),
+            status: r.status,
+            sent: r.sent.min(u64::from(u32::MAX)) as u32,
+            received: r.received.min(u64::from(u32::MAX)) as u32,
+            problem: r.problem.clone(),
+        }
+    }
 }

@@ -54,6 +54,9 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<AgentOutput>(&mut out);
     one::<AgentStream>(&mut out);
     one::<AgentExit>(&mut out);
+    one::<AgentRequest>(&mut out);
+    one::<BrokerSettings>(&mut out);
+    one::<core::broker::Egress>(&mut out);
     one::<RotationRow>(&mut out);
     one::<RotateRequest>(&mut out);
     one::<RotateResult>(&mut out);

@@ -80,6 +80,8 @@ pub enum ErrorCode {
     Clipboard,
     /// An unknown rotation preset.
     InvalidPreset,
+    /// A host name the broker may not allow.
+    InvalidHost,
 }
 
 /// An error as the UI sees it: a stable `code` to branch on, and a `message` that tells
@@ -189,6 +191,7 @@ ipc_error_from! {
         core::launch::LaunchError::TemplateRead { .. } | core::launch::LaunchError::Template(_) => InvalidFile,
         _ => Launch,
     },
+    core::broker::HostError => |e| InvalidHost,
     core::audit::AuditError => |e| Audit,
     core::RecordError => |e| Audit,
     core::VerifyAuditError => |e| Audit,

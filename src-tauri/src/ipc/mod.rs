@@ -14,7 +14,8 @@ pub mod events;
 mod rotation;
 
 pub use agents::{
-    ActivityEntry, AgentExit, AgentOutput, AgentRun, AgentStream, ProfileInfo, SaveProfileRequest,
+    ActivityEntry, AgentExit, AgentOutput, AgentRequest, AgentRun, AgentStream, BrokerSettings, ProfileInfo,
+    SaveProfileRequest,
 };
 pub use bindings::bindings;
 pub use checks::{

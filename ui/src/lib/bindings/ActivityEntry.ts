@@ -42,6 +42,22 @@ exitCode: number | null,
  */
 durationMs: number | null, 
 /**
- * The file, for exports.
+ * The file, for exports; the path without its query, for brokered requests.
  */
-path: string | null, };
+path: string | null, 
+/**
+ * A brokered request's method.
+ */
+method: string | null, 
+/**
+ * The host a brokered request went to, or was refused.
+ */
+host: string | null, 
+/**
+ * The status a brokered request got.
+ */
+status: number | null, 
+/**
+ * Why a brokered request was refused or failed.
+ */
+reason: string | null, };

@@ -32,4 +32,9 @@ withheld: Array<string>,
 /**
  * Why its grant could not be recorded in the audit log, if so.
  */
-auditWarning: string | null, };
+auditWarning: string | null, 
+/**
+ * For a brokered run, the secrets it holds placeholders for; `null` when the run
+ * is not brokered.
+ */
+brokered: Array<string> | null, };

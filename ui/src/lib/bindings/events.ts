@@ -6,6 +6,9 @@ export const AGENT_OUTPUT_EVENT = "agent-output";
 /** An agent ended (AgentExit). */
 export const AGENT_EXIT_EVENT = "agent-exit";
 
+/** A brokered agent's request ended (AgentRequest). */
+export const AGENT_REQUEST_EVENT = "agent-request";
+
 /** The vault locked itself after inactivity. */
 export const VAULT_LOCKED_EVENT = "vault-locked";
 
