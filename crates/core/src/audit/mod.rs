@@ -132,6 +132,10 @@ pub struct Event {
     /// Why a brokered request was refused or failed (one line, never a value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For a sandboxed grant, its rules: the mode, the writable paths, how many paths
+    /// were hidden.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<String>,
 }
 
 /// An entry of the log.

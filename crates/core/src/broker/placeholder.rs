@@ -97,21 +97,39 @@ fn random_member(class: &[(char, char)]) -> Option<char> {
     (!members.is_empty()).then(|| members[random_index(members.len())])
 }
 
-/// For a value of no known format: each letter and digit replaced by one of its kind,
-/// other characters and a short prefix (up to a `-` or `_` in the first 12) kept.
+/// For a value of no known format: a kind prefix of lower-case words (`sk-`,
+/// `pk_live_`) kept, every letter and digit after it drawn anew from letters and digits
+/// alike (so not even where the digits were shows), other characters kept.
 fn character_for_character(value: &str) -> String {
-    let keep = value[..value.len().min(12)].rfind(['-', '_']).map_or(0, |i| i + 1);
-    let (head, tail) = value.split_at(keep.min(value.len()));
+    let keep = kind_prefix(value);
+    let (head, tail) = value.split_at(keep);
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut out = String::from(head);
     for c in tail.chars() {
-        out.push(match c {
-            'a'..='z' => (b'a' + random_index(26) as u8) as char,
-            'A'..='Z' => (b'A' + random_index(26) as u8) as char,
-            '0'..='9' => (b'0' + random_index(10) as u8) as char,
-            other => other,
-        });
+        out.push(if c.is_ascii_alphanumeric() { ALNUM[random_index(ALNUM.len())] as char } else { c });
     }
     out
+}
+
+/// The length of `value`'s kind prefix: up to three words of 1 to 8 lower-case letters,
+/// each followed by `-` or `_`, 12 characters at most. 0 when it has none.
+fn kind_prefix(value: &str) -> usize {
+    let bytes = value.as_bytes();
+    let (mut at, mut words) = (0, 0);
+    while words < 3 {
+        let word = bytes[at..].iter().take_while(|b| b.is_ascii_lowercase()).count();
+        let end = at + word;
+        if !(1..=8).contains(&word)
+            || end + 1 >= bytes.len()
+            || !matches!(bytes[end], b'-' | b'_')
+            || end + 1 > 12
+        {
+            break;
+        }
+        at = end + 1;
+        words += 1;
+    }
+    at
 }
 
 fn random_bytes(n: usize) -> Vec<u8> {
@@ -154,6 +172,24 @@ mod tests {
         assert!(p.starts_with("ghp_"));
         let finding = crate::validate::check_alone(&catalog(), "GITHUB_TOKEN", &p);
         assert!(finding.has(crate::validate::ProblemCode::Checksum), "{p}: {finding:?}");
+    }
+
+    #[test]
+    fn a_value_of_no_known_format_keeps_only_a_kind_prefix() {
+        let value = "value-of-no-known-format-123";
+        let p = placeholder(&catalog(), "X_TOKEN", value, &[value]);
+        assert!(p.starts_with("value-of-no-") && p.len() == value.len(), "{p}");
+        // A password keeps none of its characters, nor where its digits were.
+        let password = "Tr0ub4dor&3-correct-horse";
+        let p = placeholder(&catalog(), "DB_PASSWORD", password, &[password]);
+        assert_eq!(p.len(), password.len());
+        assert_eq!(p.as_bytes()[9], b'&', "punctuation stays: {p}");
+        let kept =
+            p.chars().zip(password.chars()).filter(|(a, b)| a == b && b.is_ascii_alphanumeric()).count();
+        assert!(kept < 6, "{p} keeps {kept} characters of the password");
+        assert_eq!(kind_prefix("pk_live_abc"), 8);
+        assert_eq!(kind_prefix("Tr0ub4dor&3-x"), 0);
+        assert_eq!(kind_prefix("sk-"), 0, "a prefix is followed by something");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use super::Egress;
 use super::Request;
 use super::body::{Caught, MaskBody, ScanBody, mask_headers};
 use super::record::Message;
-use super::routes::Plan;
+use super::routes::{Plan, Target, normal_host};
 use super::tls::Authority;
 use super::upstream::{Body, Clients, Dialer};
 use crate::launch::Masker;
@@ -38,6 +38,8 @@ pub(super) struct State {
     pub records: mpsc::Sender<Message>,
     /// Every carried secret's placeholder, pattern `i` for secret `i`.
     placeholders: AhoCorasick,
+    /// The same, in any case: host names are case-insensitive.
+    placeholders_nocase: AhoCorasick,
     longest: usize,
     /// Real values → placeholders, for responses.
     reflect: Masker,
@@ -64,6 +66,12 @@ impl Destination {
     fn path(&self) -> String {
         self.target.split('?').next().unwrap_or("/").to_owned()
     }
+
+    /// The host as recorded: with its port when it is not the scheme's.
+    fn shown(&self) -> String {
+        let default = if self.https { 443 } else { 80 };
+        if self.port == default { self.host.clone() } else { format!("{}:{}", self.host, self.port) }
+    }
 }
 
 /// The answer and the record of a request the broker refuses or cannot forward.
@@ -82,6 +90,10 @@ impl State {
         records: mpsc::Sender<Message>,
     ) -> Self {
         let placeholders = AhoCorasick::new(plan.carried.iter().map(|c| c.placeholder.as_bytes()))
+            .expect("literal patterns always build");
+        let placeholders_nocase = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(plan.carried.iter().map(|c| c.placeholder.as_bytes()))
             .expect("literal patterns always build");
         let longest = plan.carried.iter().map(|c| c.placeholder.len()).max().unwrap_or(0);
         let reflect = Masker::with_replacements(
@@ -104,6 +116,7 @@ impl State {
             clients: tokio::sync::OnceCell::new(),
             records,
             placeholders,
+            placeholders_nocase,
             longest,
             reflect,
         }
@@ -123,7 +136,10 @@ impl State {
     }
 
     /// Serves one connection to the loopback port.
-    pub async fn serve(self: Arc<Self>, io: TokioIo<tokio::net::TcpStream>) {
+    pub async fn serve<I>(self: Arc<Self>, io: TokioIo<I>)
+    where
+        I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
         let service = service_fn(move |req| {
             let state = self.clone();
             async move { Ok::<_, Infallible>(state.front(req).await) }
@@ -201,10 +217,12 @@ impl State {
         destination: Destination,
         req: HttpRequest<Incoming>,
     ) -> Response<Body> {
-        if self.owners(&destination.host).is_empty()
+        let target =
+            Target { https: destination.https, host: &destination.host, port: destination.port, path: None };
+        if self.owners(&target).is_empty()
             && let Some(refusal) = self.egress(&destination.host)
         {
-            return self.refuse(refusal, req.method(), &destination.host, &destination.path());
+            return self.refuse(refusal, req.method(), &destination.shown(), &destination.path());
         }
         self.forward(destination, req).await
     }
@@ -218,8 +236,9 @@ impl State {
         let Some(authority) = req.uri().authority().cloned() else {
             return plain(StatusCode::BAD_REQUEST, "latchkey: CONNECT needs a host and port".into());
         };
-        let host = authority.host().trim_matches(['[', ']']).to_ascii_lowercase();
+        let host = normal_host(authority.host());
         let port = authority.port_u16().unwrap_or(443);
+        let shown = if port == 443 { host.clone() } else { format!("{host}:{port}") };
         if self.is_own(&host, Some(port)) {
             tokio::spawn(async move {
                 if let Ok(io) = hyper::upgrade::on(req).await {
@@ -237,28 +256,21 @@ impl State {
             });
             return Response::new(empty());
         }
-        if let Some(i) = self.placeholders.find(host.as_bytes()).map(|m| m.pattern().as_usize()) {
+        if let Some(i) = self.placeholders_nocase.find(host.as_bytes()).map(|m| m.pattern().as_usize()) {
+            // The host name is not repeated: it holds the placeholder.
             let name = self.plan.carried[i].name.clone();
-            let line = format!("latchkey: refused: {name}'s placeholder was in the host name {host}");
-            return self.refuse(
-                Refusal { status: StatusCode::FORBIDDEN, names: vec![name], line },
-                &Method::CONNECT,
-                &host,
-                "",
-            );
+            let line = format!("latchkey: refused: {name}'s placeholder was in a host name");
+            let refusal = Refusal { status: StatusCode::FORBIDDEN, names: vec![name], line };
+            return self.refuse(refusal, &Method::CONNECT, "(a host name holding a placeholder)", "");
         }
-        if !self.owners(&host).is_empty() {
+        if !self.owners(&Target { https: true, host: &host, port, path: None }).is_empty() {
             let state = self.clone();
             let config = match self.authority.server_config(&host) {
                 Ok(config) => config,
                 Err(e) => {
                     let line = format!("latchkey: cannot make a certificate for {host}: {e}");
-                    return self.refuse(
-                        Refusal { status: StatusCode::BAD_GATEWAY, names: Vec::new(), line },
-                        &Method::CONNECT,
-                        &host,
-                        "",
-                    );
+                    let refusal = Refusal { status: StatusCode::BAD_GATEWAY, names: Vec::new(), line };
+                    return self.refuse(refusal, &Method::CONNECT, &shown, "");
                 }
             };
             tokio::spawn(async move {
@@ -279,37 +291,23 @@ impl State {
             return Response::new(empty());
         }
         if let Some(refusal) = self.egress(&host) {
-            return self.refuse(refusal, &Method::CONNECT, &host, "");
+            return self.refuse(refusal, &Method::CONNECT, &shown, "");
         }
         let upstream = match self.dialer.dial(&host, port).await {
             Ok(stream) => stream,
             Err(e) => {
-                let line = format!("latchkey: cannot reach {host}:{port}: {e}");
-                return self.refuse(
-                    Refusal { status: StatusCode::BAD_GATEWAY, names: Vec::new(), line },
-                    &Method::CONNECT,
-                    &host,
-                    "",
-                );
+                let line = format!("latchkey: cannot reach {shown}: {e}");
+                let refusal = Refusal { status: StatusCode::BAD_GATEWAY, names: Vec::new(), line };
+                return self.refuse(refusal, &Method::CONNECT, &shown, "");
             }
         };
-        let records = self.records.clone();
+        // Recorded as it opens: a tunnel still open when the run ends is in the log too.
+        let opened = record(Vec::new(), "CONNECT", &shown, "", 200, 0, 0, None);
+        let _ = self.records.send(Message::Request(opened));
         tokio::spawn(async move {
             let Ok(upgraded) = hyper::upgrade::on(req).await else { return };
             let mut upstream = upstream;
-            let (sent, received) = tokio::io::copy_bidirectional(&mut TokioIo::new(upgraded), &mut upstream)
-                .await
-                .unwrap_or((0, 0));
-            let _ = records.send(Message::Request(record(
-                Vec::new(),
-                "CONNECT",
-                &host,
-                "",
-                200,
-                sent,
-                received,
-                None,
-            )));
+            let _ = tokio::io::copy_bidirectional(&mut TokioIo::new(upgraded), &mut upstream).await;
         });
         Response::new(empty())
     }
@@ -333,12 +331,8 @@ impl State {
                 "latchkey: refused: a request for {} inside a connection to {host}",
                 crate::text::printable(&named)
             );
-            return self.refuse(
-                Refusal { status: StatusCode::FORBIDDEN, names: Vec::new(), line },
-                req.method(),
-                &host,
-                "",
-            );
+            let refusal = Refusal { status: StatusCode::FORBIDDEN, names: Vec::new(), line };
+            return self.refuse(refusal, req.method(), &host, "");
         }
         let target = req.uri().path_and_query().map_or("/".to_owned(), |p| p.to_string());
         self.forward(Destination { https: true, host, port, target }, req).await
@@ -363,9 +357,9 @@ impl State {
         })
     }
 
-    /// The carried secrets that may go to `host`.
-    fn owners(&self, host: &str) -> Vec<usize> {
-        (0..self.plan.carried.len()).filter(|&i| self.plan.carried[i].belongs_to(host)).collect()
+    /// The carried secrets that may go to `target`.
+    fn owners(&self, target: &Target<'_>) -> Vec<usize> {
+        (0..self.plan.carried.len()).filter(|&i| self.plan.carried[i].belongs_to(target)).collect()
     }
 
     fn is_own(&self, host: &str, port: Option<u16>) -> bool {
@@ -393,7 +387,14 @@ impl State {
         let (mut parts, body) = req.into_parts();
         let method = parts.method.clone();
         let path = destination.path();
-        let owners = self.owners(&destination.host);
+        let shown = destination.shown();
+        let fail = |status: StatusCode, names: Vec<String>, line: String| Refusal { status, names, line };
+        let owners = self.owners(&Target {
+            https: destination.https,
+            host: &destination.host,
+            port: destination.port,
+            path: Some(&path),
+        });
         let foreign: Vec<usize> = (0..self.plan.carried.len()).filter(|i| !owners.contains(i)).collect();
         // Placeholders where they may not go: the URL, any header.
         let mut seen = self.found(destination.target.as_bytes());
@@ -404,16 +405,15 @@ impl State {
             }
         }
         if let Some(&i) = seen.iter().find(|i| foreign.contains(i)) {
-            return self.exfiltration(i, &method, &destination.host, &path);
+            return self.exfiltration(i, &method, &shown, &path);
         }
         // Swap, in the catalog's places only.
         let mut used = BTreeSet::new();
         let mut target = destination.target.clone();
         for &i in owners.iter().filter(|i| seen.contains(i)) {
             let carried = &self.plan.carried[i];
-            if let Some(swapped) =
-                swap_query(&target, &carried.query, &carried.placeholder, carried.value.expose_secret())
-            {
+            let real = carried.value.expose_secret();
+            if let Some(swapped) = swap_query(&target, &carried.query, &carried.placeholder, real) {
                 target = swapped;
                 used.insert(i);
             }
@@ -421,9 +421,7 @@ impl State {
                 let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else { continue };
                 if let header::Entry::Occupied(mut entry) = parts.headers.entry(name) {
                     for value in entry.iter_mut() {
-                        if let Some(swapped) =
-                            swap_header(value, &carried.placeholder, carried.value.expose_secret())
-                        {
+                        if let Some(swapped) = swap_header(value, &carried.placeholder, real) {
                             *value = swapped;
                             used.insert(i);
                         }
@@ -434,33 +432,24 @@ impl State {
         let names: Vec<String> = used.iter().map(|&i| self.plan.carried[i].name.clone()).collect();
         if !destination.https && !used.is_empty() && !crate::network::is_loopback(&destination.host) {
             let line = format!(
-                "latchkey: refused: {} would go in clear text to {}: use https",
-                names.join(", "),
-                destination.host
+                "latchkey: refused: {} would go in clear text to {shown}: use https",
+                names.join(", ")
             );
-            return self.refuse(
-                Refusal { status: StatusCode::FORBIDDEN, names, line },
-                &method,
-                &destination.host,
-                &path,
-            );
+            return self.refuse(fail(StatusCode::FORBIDDEN, names, line), &method, &shown, &path);
         }
         let destination = Destination { target, ..destination };
         let uri = match destination.uri() {
             Ok(uri) => uri,
             Err(e) => {
                 let line = format!("latchkey: cannot build the upstream URL: {e}");
-                return self.refuse(
-                    Refusal { status: StatusCode::BAD_REQUEST, names, line },
-                    &method,
-                    &destination.host,
-                    &path,
-                );
+                return self.refuse(fail(StatusCode::BAD_REQUEST, names, line), &method, &shown, &path);
             }
         };
         let upgrade = wants_upgrade(&parts.headers) && parts.version == Version::HTTP_11;
         strip_hop_by_hop(&mut parts.headers, upgrade);
         parts.headers.remove(header::HOST);
+        // No compression of WebSocket frames: what comes back is masked as bytes.
+        parts.headers.remove(header::SEC_WEBSOCKET_EXTENSIONS);
         parts.headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
         parts.uri = uri;
         parts.version = Version::HTTP_11;
@@ -481,13 +470,8 @@ impl State {
         let clients = match self.clients().await {
             Ok(clients) => clients,
             Err(e) => {
-                let line = format!("latchkey: cannot set up TLS to {}: {e}", destination.host);
-                return self.refuse(
-                    Refusal { status: StatusCode::BAD_GATEWAY, names, line },
-                    &method,
-                    &destination.host,
-                    &path,
-                );
+                let line = format!("latchkey: cannot set up TLS to {shown}: {e}");
+                return self.refuse(fail(StatusCode::BAD_GATEWAY, names, line), &method, &shown, &path);
             }
         };
         let pool = if upgrade { &clients.http1 } else { &clients.any };
@@ -495,40 +479,32 @@ impl State {
             Ok(response) => response,
             Err(e) => {
                 if let Some(i) = *caught.lock().unwrap_or_else(|p| p.into_inner()) {
-                    return self.exfiltration(i, &method, &destination.host, &path);
+                    return self.exfiltration(i, &method, &shown, &path);
                 }
-                let line = format!("latchkey: cannot reach {}: {}", destination.host, cause(&e));
-                return self.refuse(
-                    Refusal { status: StatusCode::BAD_GATEWAY, names, line },
-                    &method,
-                    &destination.host,
-                    &path,
-                );
+                let line = format!("latchkey: cannot reach {shown}: {}", cause(&e));
+                return self.refuse(fail(StatusCode::BAD_GATEWAY, names, line), &method, &shown, &path);
             }
         };
         if let Some(encoding) = response.headers().get(header::CONTENT_ENCODING)
             && !encoding.as_bytes().eq_ignore_ascii_case(b"identity")
         {
             let line = format!(
-                "latchkey: {} answered with a compressed body ({}), which the broker cannot check for keys",
-                destination.host,
+                "latchkey: {shown} answered with a compressed body ({}), which the broker cannot check for keys",
                 crate::text::printable(&String::from_utf8_lossy(encoding.as_bytes()))
             );
-            return self.refuse(
-                Refusal { status: StatusCode::BAD_GATEWAY, names, line },
-                &method,
-                &destination.host,
-                &path,
-            );
+            return self.refuse(fail(StatusCode::BAD_GATEWAY, names, line), &method, &shown, &path);
         }
         let status = response.status();
+        // The upstream's own reason phrase could carry a reflected key: the command gets
+        // the standard one.
+        response.extensions_mut().remove::<hyper::ext::ReasonPhrase>();
         if upgrade && status == StatusCode::SWITCHING_PROTOCOLS {
             let upstream_side = hyper::upgrade::on(&mut response);
             if let Some(client_side) = client_side {
+                let masker = self.reflect.for_another_stream();
                 tokio::spawn(async move {
                     if let (Ok(a), Ok(b)) = tokio::join!(client_side, upstream_side) {
-                        let _ =
-                            tokio::io::copy_bidirectional(&mut TokioIo::new(a), &mut TokioIo::new(b)).await;
+                        relay_upgraded(TokioIo::new(a), TokioIo::new(b), masker).await;
                     }
                 });
             }
@@ -537,19 +513,11 @@ impl State {
         strip_hop_by_hop(&mut parts.headers, upgrade && status == StatusCode::SWITCHING_PROTOCOLS);
         parts.headers = mask_headers(&self.reflect, parts.headers);
         let records = self.records.clone();
-        let (host, method) = (destination.host.clone(), method.to_string());
+        let method = method.to_string();
         let on_end = Box::new(move |received: u64| {
             let sent = *sent.lock().unwrap_or_else(|p| p.into_inner());
-            let _ = records.send(Message::Request(record(
-                names,
-                &method,
-                &host,
-                &path,
-                status.as_u16(),
-                sent,
-                received,
-                None,
-            )));
+            let done = record(names, &method, &shown, &path, status.as_u16(), sent, received, None);
+            let _ = records.send(Message::Request(done));
         });
         let body = MaskBody::new(body, self.reflect.for_another_stream(), on_end);
         Response::from_parts(parts, body.boxed())
@@ -738,6 +706,42 @@ fn strip_hop_by_hop(headers: &mut http::HeaderMap, upgrade: bool) {
     } else {
         headers.remove(header::CONNECTION);
         headers.remove(header::UPGRADE);
+    }
+}
+
+/// Bytes both ways over an upgraded connection (a WebSocket): what the command sends goes
+/// on as it is (client frames are masked with a random key, so there is nothing to
+/// match), what comes back has real values turned into placeholders of the same length,
+/// which keeps frame lengths true (compression was not offered).
+async fn relay_upgraded<C, U>(client: C, upstream: U, mut masker: Masker)
+where
+    C: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    U: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut client_read, mut client_write) = tokio::io::split(client);
+    let (mut upstream_read, mut upstream_write) = tokio::io::split(upstream);
+    let up = tokio::io::copy(&mut client_read, &mut upstream_write);
+    let down = async {
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            let n = match upstream_read.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let out = masker.feed_bytes(Bytes::copy_from_slice(&buf[..n]));
+            if client_write.write_all(&out).await.is_err() {
+                return;
+            }
+        }
+        let mut rest = Vec::new();
+        masker.finish(&mut rest);
+        let _ = client_write.write_all(&rest).await;
+        let _ = client_write.shutdown().await;
+    };
+    tokio::select! {
+        _ = up => {}
+        _ = down => {}
     }
 }
 

@@ -26,16 +26,81 @@ pub(crate) struct Carried {
     pub headers: Vec<String>,
     /// Query parameters where it is swapped.
     pub query: Vec<String>,
-    /// The hosts it may go to (lower-case), and patterns of more.
-    hosts: Vec<String>,
-    patterns: Vec<Regex>,
+    /// Where it may go.
+    origins: Vec<Origin>,
+}
+
+/// A place a key may go: a scheme, a host (or a pattern of hosts), a port, and under a
+/// base URL of its own, only paths below the base's.
+#[derive(Debug, Clone)]
+struct Origin {
+    https: bool,
+    host: HostRule,
+    port: u16,
+    /// The base URL's path, when the key may go only below it (a gateway shared by many
+    /// accounts, routed by path).
+    path: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum HostRule {
+    Exact(String),
+    Pattern(Regex),
+}
+
+/// Where a request goes, as ownership is decided.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'a> {
+    /// Whether over TLS.
+    pub https: bool,
+    /// The host, as the request names it.
+    pub host: &'a str,
+    /// The port.
+    pub port: u16,
+    /// The path, without the query; `None` for a CONNECT, whose requests are checked
+    /// one by one inside.
+    pub path: Option<&'a str>,
+}
+
+/// A host as compared: lower-case, without a trailing dot or IPv6 brackets.
+pub(crate) fn normal_host(host: &str) -> String {
+    host.trim_matches(['[', ']']).trim_end_matches('.').to_ascii_lowercase()
+}
+
+impl Origin {
+    fn admits(&self, target: &Target<'_>) -> bool {
+        let host = normal_host(target.host);
+        let host_matches = match &self.host {
+            HostRule::Exact(h) => *h == host,
+            HostRule::Pattern(r) => r.is_match(&host),
+        };
+        if !(host_matches && self.https == target.https && self.port == target.port) {
+            return false;
+        }
+        match (&self.path, target.path) {
+            (Some(base), Some(path)) => below(path, base),
+            _ => true,
+        }
+    }
+}
+
+/// Whether `path` is `base` or below it, with no `.` or `..` segment (raw or
+/// percent-encoded) that a server could resolve to somewhere else.
+fn below(path: &str, base: &str) -> bool {
+    let dotted = path.split('/').any(|segment| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    });
+    let base = base.trim_end_matches('/');
+    !dotted
+        && !path.to_ascii_lowercase().contains("%2f")
+        && (path == base || path.starts_with(&format!("{base}/")) || base.is_empty())
 }
 
 impl Carried {
-    /// Whether the value may go to `host`.
-    pub fn belongs_to(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.hosts.contains(&host) || self.patterns.iter().any(|r| r.is_match(&host))
+    /// Whether the value may go to `target`.
+    pub fn belongs_to(&self, target: &Target<'_>) -> bool {
+        self.origins.iter().any(|o| o.admits(target))
     }
 }
 
@@ -117,8 +182,6 @@ pub(crate) fn plan(
             uncarried.push((name.clone(), format!("the catalog names no header for {} keys", provider.name)));
             continue;
         }
-        let mut hosts: Vec<String> =
-            provider.hosts.iter().chain(&route.hosts).map(|h| h.to_ascii_lowercase()).collect();
         let base = match verify::base_url(catalog, provider, config) {
             Ok(Some((_, url))) => Url::parse(&url).ok(),
             Ok(None) => None,
@@ -127,12 +190,30 @@ pub(crate) fn plan(
                 None
             }
         };
-        if let Some(host) = base.as_ref().and_then(Url::host_str) {
-            hosts.push(host.to_ascii_lowercase());
+        // The provider's API hosts over https, any path; the environment's own base URL
+        // exactly: its scheme, host and port, and paths below its own.
+        let mut origins: Vec<Origin> = provider
+            .hosts
+            .iter()
+            .chain(&route.hosts)
+            .map(|h| Origin { https: true, host: HostRule::Exact(normal_host(h)), port: 443, path: None })
+            .chain(provider.host_patterns.iter().filter_map(|h| {
+                let pattern = Regex::new(&format!("^(?:{h})$")).ok()?;
+                Some(Origin { https: true, host: HostRule::Pattern(pattern), port: 443, path: None })
+            }))
+            .collect();
+        if let Some(base) = &base
+            && let (Some(host), Some(port)) = (base.host_str(), base.port_or_known_default())
+        {
+            let path = base.path().trim_end_matches('/');
+            origins.push(Origin {
+                https: base.scheme() == "https",
+                host: HostRule::Exact(normal_host(host)),
+                port,
+                path: (!path.is_empty()).then(|| path.to_owned()),
+            });
         }
-        let patterns: Vec<Regex> =
-            provider.host_patterns.iter().filter_map(|h| Regex::new(&format!("^(?:{h})$")).ok()).collect();
-        if hosts.is_empty() && patterns.is_empty() {
+        if origins.is_empty() {
             uncarried.push((
                 name.clone(),
                 format!(
@@ -163,8 +244,7 @@ pub(crate) fn plan(
             placeholder,
             headers: route.headers.iter().map(|h| h.to_ascii_lowercase()).collect(),
             query: route.query.clone(),
-            hosts,
-            patterns,
+            origins,
         });
     }
     Plan { settings, carried, bases, uncarried, notices }
@@ -204,8 +284,16 @@ mod tests {
         let plan = plan(Settings::default(), &catalog, &secrets, &|_| None, &[&openai]);
         assert_eq!(plan.carried(), ["OPENAI_API_KEY"]);
         let c = &plan.carried[0];
-        assert!(c.belongs_to("api.openai.com") && c.belongs_to("API.OpenAI.com."));
-        assert!(!c.belongs_to("evil.test") && !c.belongs_to("api.openai.com.evil.test"));
+        let at = |host, port, https| Target { https, host, port, path: Some("/v1/models") };
+        assert!(
+            c.belongs_to(&at("api.openai.com", 443, true)) && c.belongs_to(&at("API.OpenAI.com.", 443, true))
+        );
+        assert!(
+            !c.belongs_to(&at("evil.test", 443, true))
+                && !c.belongs_to(&at("api.openai.com.evil.test", 443, true))
+        );
+        assert!(!c.belongs_to(&at("api.openai.com", 8443, true)), "another port");
+        assert!(!c.belongs_to(&at("api.openai.com", 80, false)), "clear text");
         assert_eq!(plan.bases[0].base.as_str(), "https://api.openai.com/v1");
         let why: Vec<&str> = plan.uncarried.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(why, ["DATABASE_URL", "AWS_SECRET_ACCESS_KEY"]);
@@ -219,10 +307,18 @@ mod tests {
         let local = |n: &str| (n == "OPENAI_BASE_URL").then(|| "http://127.0.0.1:8080/v1".to_owned());
         let p = plan(Settings::default(), &catalog, &secrets, &local, &[]);
         assert_eq!(p.bases[0].base.as_str(), "http://127.0.0.1:8080/v1");
-        assert!(p.carried[0].belongs_to("127.0.0.1"));
+        let local = |port, path| Target { https: false, host: "127.0.0.1", port, path: Some(path) };
+        assert!(p.carried[0].belongs_to(&local(8080, "/v1/chat/completions")));
+        // Only that origin: not another port of the same host (a listener the agent
+        // opened), nor another path of a gateway shared by accounts.
+        assert!(!p.carried[0].belongs_to(&local(19999, "/v1/chat/completions")));
+        assert!(!p.carried[0].belongs_to(&local(8080, "/other/chat")));
+        assert!(!p.carried[0].belongs_to(&local(8080, "/v1/../other")));
+        assert!(!p.carried[0].belongs_to(&local(8080, "/v1/%2E%2E/other")));
         let clear = |n: &str| (n == "OPENAI_BASE_URL").then(|| "http://proxy.example.com/v1".to_owned());
         let p = plan(Settings::default(), &catalog, &secrets, &clear, &[]);
-        assert!(!p.carried[0].belongs_to("proxy.example.com"), "plain http to another host is refused");
+        let there = Target { https: false, host: "proxy.example.com", port: 80, path: Some("/v1/models") };
+        assert!(!p.carried[0].belongs_to(&there), "plain http to another host is refused");
         assert!(p.bases.is_empty(), "no route to a refused base URL");
     }
 }

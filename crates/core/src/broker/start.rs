@@ -36,14 +36,16 @@ const PROXY_VARIABLES: &[&str] =
 pub(crate) struct Broker {
     env: Vec<(String, String)>,
     dir: PathBuf,
+    port: u16,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
     records: Option<Records>,
 }
 
 impl Broker {
-    /// Starts a broker for `plan`, recording to `recorder`.
-    pub fn start(plan: Plan, recorder: Recorder) -> Result<Self, BrokerError> {
+    /// Starts a broker for `plan`, recording to `recorder`; for a sandboxed run, it also
+    /// listens on a Unix socket in its directory (the sandbox has no other way out).
+    pub fn start(plan: Plan, recorder: Recorder, sandboxed: bool) -> Result<Self, BrokerError> {
         let token = crate::encoding::hex(&random::<16>());
         let authority = Authority::new(&token[..8]).map_err(|e| BrokerError::Authority(e.to_string()))?;
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(BrokerError::Listen)?;
@@ -64,15 +66,56 @@ impl Broker {
             let _ = std::fs::remove_dir_all(&dir);
             return Err(BrokerError::Bundle { path: dir, source });
         }
-        let env = child_env(&plan, own, &token, &bundle);
+        let mut env = child_env(&plan, own, &token, &bundle);
+        let unix = if sandboxed {
+            let socket = dir.join("broker.sock");
+            let bound = std::os::unix::net::UnixListener::bind(&socket).and_then(|l| {
+                l.set_nonblocking(true)?;
+                Ok(l)
+            });
+            match bound {
+                Ok(listener) => Some(listener),
+                Err(source) => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    return Err(BrokerError::Bundle { path: dir, source });
+                }
+            }
+        } else {
+            None
+        };
+        if sandboxed {
+            let inside = crate::sandbox::INSIDE_BUNDLE.to_owned();
+            for (name, value) in env.iter_mut() {
+                if CA_VARIABLES.contains(&name.as_str()) {
+                    *value = inside.clone();
+                }
+            }
+        }
         let records = Records::start(recorder).map_err(BrokerError::Thread)?;
         let state = Arc::new(State::new(token, own, plan, authority, records.sender()));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("latchkey-broker".into())
-            .spawn(move || serve(state, listener, stopped))
+            .spawn(move || serve(state, listener, unix, stopped))
             .map_err(BrokerError::Thread)?;
-        Ok(Self { env, dir, shutdown: Some(shutdown), thread: Some(thread), records: Some(records) })
+        Ok(Self {
+            env,
+            dir,
+            port: own.port(),
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+            records: Some(records),
+        })
+    }
+
+    /// Its directory: the certificate bundle, and for a sandboxed run its socket.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
+    /// Its loopback port.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// What the command's environment gets besides its placeholders: the proxy, the
@@ -105,13 +148,25 @@ impl Drop for Broker {
     }
 }
 
+/// Connections served at once: enough for any agent, and a bound on what a process
+/// without the token can hold open.
+const MAX_CONNECTIONS: usize = 768;
+
 /// The broker's thread: a single-threaded runtime serving the port until told to stop.
-fn serve(state: Arc<State>, listener: std::net::TcpListener, stopped: tokio::sync::oneshot::Receiver<()>) {
+fn serve(
+    state: Arc<State>,
+    listener: std::net::TcpListener,
+    unix: Option<std::os::unix::net::UnixListener>,
+    stopped: tokio::sync::oneshot::Receiver<()>,
+) {
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+    raise_descriptor_limit();
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     runtime.block_on(async move {
         let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
         let accept = async {
             loop {
+                let Ok(slot) = slots.clone().acquire_owned().await else { return };
                 let Ok((stream, peer)) = listener.accept().await else {
                     // Out of descriptors, say: let some close.
                     tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -121,30 +176,91 @@ fn serve(state: Arc<State>, listener: std::net::TcpListener, stopped: tokio::syn
                     continue;
                 }
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(state.clone().serve(TokioIo::new(stream)));
+                let state = state.clone();
+                tokio::spawn(async move {
+                    state.serve(TokioIo::new(stream)).await;
+                    drop(slot);
+                });
+            }
+        };
+        // The sandbox's door: only the sandbox sees the socket (its directory is private).
+        let unix_accept = async {
+            let Some(Ok(unix)) = unix.map(tokio::net::UnixListener::from_std) else {
+                return std::future::pending().await;
+            };
+            loop {
+                let Ok(slot) = slots.clone().acquire_owned().await else { return };
+                let Ok((stream, _)) = unix.accept().await else {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                };
+                let state = state.clone();
+                tokio::spawn(async move {
+                    state.serve(TokioIo::new(stream)).await;
+                    drop(slot);
+                });
             }
         };
         tokio::select! {
             _ = accept => {}
+            _ = unix_accept => {}
             _ = stopped => {}
         }
     });
     runtime.shutdown_background();
 }
 
+/// The soft limit on open files raised to the hard one: each connection costs two.
+fn raise_descriptor_limit() {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current < limit.maximum {
+        let _ = setrlimit(Resource::Nofile, rustix::process::Rlimit { current: limit.maximum, ..limit });
+    }
+}
+
 /// A new directory only this user can enter, for the run's bundle: in the user's
-/// runtime directory where there is one.
+/// runtime directory where there is one. Its name holds latchkey's pid, so that the
+/// directories of runs whose latchkey was killed are removed by the next one.
 fn bundle_dir() -> Result<PathBuf, BrokerError> {
     let parent = std::env::var_os("XDG_RUNTIME_DIR")
         .map(PathBuf::from)
         .filter(|d| d.is_absolute() && d.is_dir())
         .unwrap_or_else(std::env::temp_dir);
-    let dir = parent.join(format!("latchkey-broker-{}", crate::encoding::hex(&random::<8>())));
+    remove_orphans(&parent);
+    let dir = parent.join(format!(
+        "latchkey-broker-{}-{}",
+        std::process::id(),
+        crate::encoding::hex(&random::<8>())
+    ));
     DirBuilder::new()
         .mode(0o700)
         .create(&dir)
         .map_err(|source| BrokerError::Bundle { path: dir.clone(), source })?;
     Ok(dir)
+}
+
+/// Removes bundle directories, ours by owner and name, whose latchkey is gone.
+fn remove_orphans(parent: &std::path::Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let uid = rustix::process::getuid().as_raw();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("latchkey-broker-"))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let mine = entry.metadata().is_ok_and(|m| m.is_dir() && !m.is_symlink() && m.uid() == uid);
+        let alive = std::path::Path::new(&format!("/proc/{pid}")).exists();
+        if mine && !alive {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn child_env(

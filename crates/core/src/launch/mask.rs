@@ -410,4 +410,46 @@ mod tests {
         assert_eq!(out.len(), line.len() - secret.len() + "<latchkey:K>".len());
         assert!(!out.windows(secret.len()).any(|w| w == secret.as_bytes()));
     }
+
+    fn replacing(pairs: &[(&str, &str)]) -> Masker {
+        Masker::with_replacements(
+            pairs
+                .iter()
+                .map(|(v, r)| (Zeroizing::new(v.as_bytes().to_vec()), r.as_bytes().to_vec()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn same_length_replacements_keep_the_length_even_where_values_overlap() {
+        // Two values that overlap in the stream: each is replaced where it is, so no
+        // byte of either survives and framing (Content-Length) stays true.
+        let mut m = replacing(&[("abcdef123", "XXXXXXXXX"), ("123456789", "YYYYYYYYY")]);
+        let input = b"--abcdef123456789--";
+        for split in 1..input.len() {
+            let mut m = m.for_another_stream();
+            let mut out = Vec::new();
+            m.feed(&input[..split], &mut out);
+            m.feed(&input[split..], &mut out);
+            m.finish(&mut out);
+            assert_eq!(out.len(), input.len(), "split at {split}");
+            assert_eq!(&out, b"--XXXXXXYYYYYYYYY--", "split at {split}");
+        }
+        let mut out = Vec::new();
+        m.feed(b"no value here", &mut out);
+        assert_eq!(out, b"no value here");
+    }
+
+    #[test]
+    fn a_chunk_that_cannot_hold_a_value_passes_without_a_copy() {
+        let mut m = replacing(&[("sk-secret-value", "sk-placeholder!")]);
+        let chunk = bytes::Bytes::from_static(b"data: {\"token\": \"hello\"}\n\n");
+        let out = m.feed_bytes(chunk.clone());
+        assert_eq!(out.as_ptr(), chunk.as_ptr(), "the same buffer, not a copy");
+        // A chunk ending with the start of a value is held back until the next one.
+        let out = m.feed_bytes(bytes::Bytes::from_static(b"key: sk-sec"));
+        assert_eq!(&out[..], b"key: ");
+        let out = m.feed_bytes(bytes::Bytes::from_static(b"ret-value and more"));
+        assert_eq!(&out[..], b"sk-placeholder! and more");
+    }
 }

@@ -16,7 +16,7 @@ pub mod withhold;
 
 pub use mask::{MIN_MASKED_LEN, Masker, pump};
 #[cfg(unix)]
-pub use prepare::{BrokerChoice, LaunchError, LaunchSpec, PreparedLaunch, Source};
+pub use prepare::{BrokerChoice, LaunchError, LaunchSpec, PreparedLaunch, SandboxChoice, Source};
 #[cfg(unix)]
 pub use process::{ChildIo, Ended, ProcessGroup, Running, Sink, Stopper, Terminal, exit_code};
 pub use program::{LAUNCHER, find_program, launcher_path};

@@ -52,6 +52,18 @@ pub struct LaunchSpec {
     /// broker puts the keys into its requests (see [`crate::broker`]). With a profile,
     /// `None` means the profile's own setting.
     pub broker: Option<BrokerChoice>,
+    /// Whether the command is sandboxed (which brokers it too), and how; with a profile,
+    /// `None` means the profile's own setting.
+    pub sandbox: Option<SandboxChoice>,
+}
+
+/// Whether a launch is sandboxed, as a front end asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SandboxChoice {
+    /// Sandboxed, with these settings.
+    On(crate::sandbox::Settings),
+    /// Not sandboxed, even if the profile is.
+    Off,
 }
 
 /// Whether a launch is brokered, as a front end asks.
@@ -77,6 +89,7 @@ impl LaunchSpec {
             mask: true,
             withholding: Withholding::from_env(),
             broker: None,
+            sandbox: None,
         }
     }
 }
@@ -122,6 +135,9 @@ pub enum LaunchError {
     /// The broker could not start.
     #[error(transparent)]
     Broker(#[from] crate::broker::BrokerError),
+    /// The sandbox cannot be set up.
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
 }
 
 /// A launch ready to start: what the command is given, what is masked, and its grant.
@@ -138,6 +154,7 @@ pub struct PreparedLaunch {
     notices: Vec<String>,
     audit: Result<AuditLog, SaveError>,
     broker: Option<Plan>,
+    sandbox: Option<crate::sandbox::Plan>,
     listener: Option<Listener>,
 }
 
@@ -164,6 +181,7 @@ pub(super) struct Parts {
     pub audit: Result<AuditLog, SaveError>,
     pub grant: Event,
     pub broker: Option<Plan>,
+    pub sandbox: Option<crate::sandbox::Plan>,
     pub listener: Option<Listener>,
 }
 
@@ -200,6 +218,11 @@ impl PreparedLaunch {
         self.broker.as_ref().map(Plan::carried)
     }
 
+    /// Whether the run is sandboxed.
+    pub fn sandboxed(&self) -> bool {
+        self.sandbox.is_some()
+    }
+
     /// Tells `listener` of each request through the broker as it ends.
     pub fn listen(&mut self, listener: Listener) {
         self.listener = Some(listener);
@@ -231,6 +254,7 @@ impl PreparedLaunch {
             cwd: cwd.map(|d| d.display().to_string()),
             env: self.env.to_string(),
             names: self.names(),
+            sandbox: self.sandbox.as_ref().map(crate::sandbox::Plan::summary),
             ..Event::default()
         };
         Parts {
@@ -243,6 +267,7 @@ impl PreparedLaunch {
             audit: self.audit,
             grant,
             broker: self.broker,
+            sandbox: self.sandbox,
             listener: self.listener,
         }
     }
@@ -262,9 +287,10 @@ impl Vault {
     ) -> Result<PreparedLaunch, LaunchError> {
         let doc = self.read().map_err(GetError::from)?;
         let mut notices = spec.withholding.notices();
-        let (env, profile, only, mut argv, profile_cwd, profile_broker) = match &spec.source {
+        let (env, profile, only, mut argv, profile_cwd, profile_broker, profile_sandbox) = match &spec.source
+        {
             Source::Environment(env) => {
-                (env.clone(), None, spec.only.clone(), spec.command.clone(), None, None)
+                (env.clone(), None, spec.only.clone(), spec.command.clone(), None, None, None)
             }
             Source::Profile(name) => {
                 let p =
@@ -286,7 +312,8 @@ impl Vault {
                     }
                     _ => p.env.clone(),
                 };
-                (env, Some(name.clone()), Some(p.vars.clone()), argv, p.cwd.clone(), p.broker.clone())
+                let (broker, sandbox) = (p.broker.clone(), p.sandbox.clone());
+                (env, Some(name.clone()), Some(p.vars.clone()), argv, p.cwd.clone(), broker, sandbox)
             }
         };
         let broker_settings = match (spec.broker.clone(), profile_broker) {
@@ -303,6 +330,16 @@ impl Vault {
             (Some(BrokerChoice::On(settings)), None) => Some(settings),
             (Some(BrokerChoice::Off), _) => None,
             (None, own) => own,
+        };
+        let sandbox_settings = match spec.sandbox.clone() {
+            Some(SandboxChoice::On(settings)) => Some(settings),
+            Some(SandboxChoice::Off) => None,
+            None => profile_sandbox,
+        };
+        // A sandboxed run is brokered: the sandbox's only way out is the broker.
+        let broker_settings = match (broker_settings, &sandbox_settings) {
+            (None, Some(_)) => Some(crate::broker::Settings::default()),
+            (settings, _) => settings,
         };
         let resolved = doc.resolve(&env).map_err(GetError::from)?;
         if let Some(only) = &only
@@ -360,6 +397,8 @@ impl Vault {
                 }
             }
         }
+        // Template entries that reference secrets, with the secrets they reference.
+        let mut template_refs: Vec<(String, Vec<(String, SecretString)>)> = Vec::new();
         if let Some(path) = &spec.template {
             let text = zeroize::Zeroizing::new(
                 std::fs::read_to_string(path)
@@ -373,6 +412,10 @@ impl Vault {
                 if !entry.secrets.is_empty() {
                     masked.insert(0, (name.clone(), entry.value.clone()));
                     injected_secrets.push(name.clone());
+                    template_refs.push((
+                        name.clone(),
+                        entry.secrets.iter().map(|(n, v)| (n.to_string(), v.clone())).collect(),
+                    ));
                 }
                 others.extend(entry.secrets.into_iter().map(|(n, v)| (n.to_string(), v)));
                 injected.retain(|(n, _)| *n != name);
@@ -417,14 +460,48 @@ impl Vault {
                     &built_in
                 }
             };
-            let secrets: Vec<(String, SecretString)> =
-                injected.iter().filter(|(n, _)| injected_secrets.contains(n)).cloned().collect();
+            // The secrets injected as they are, and those template entries reference.
+            let mut secrets: Vec<(String, SecretString)> = injected
+                .iter()
+                .filter(|(n, _)| injected_secrets.contains(n) && !template_refs.iter().any(|(t, _)| t == n))
+                .cloned()
+                .collect();
+            for (n, v) in template_refs.iter().flat_map(|(_, refs)| refs) {
+                if !secrets.iter().any(|(s, _)| s == n) {
+                    secrets.push((n.clone(), v.clone()));
+                }
+            }
             let avoid: Vec<&str> = masked.iter().map(|(_, v)| v.expose_secret()).collect();
             let lookup = |name: &str| {
                 config.iter().find(|(n, _)| n == name).map(|(_, v)| v.expose_secret().to_owned())
             };
             let only = settings.only;
-            let plan = crate::broker::plan(settings, catalog, &secrets, &lookup, &avoid);
+            let mut plan = crate::broker::plan(settings, catalog, &secrets, &lookup, &avoid);
+            // A template entry holds the placeholders of the secrets it references
+            // (`Bearer ${KEY}` becomes `Bearer <placeholder>`), and is carried only when
+            // every one of them is.
+            for (name, refs) in &template_refs {
+                let Some((_, value)) = injected.iter_mut().find(|(n, _)| n == name) else { continue };
+                let mut text = zeroize::Zeroizing::new(value.expose_secret().to_owned());
+                for (r, real) in refs {
+                    if let Some(placeholder) = plan.placeholder_of(r) {
+                        text = zeroize::Zeroizing::new(text.replace(real.expose_secret(), placeholder));
+                    }
+                }
+                *value = SecretString::from(text.to_string());
+                plan.uncarried.retain(|(n, _)| n != name);
+                let blocked: Vec<&str> = refs
+                    .iter()
+                    .filter(|(r, _)| plan.placeholder_of(r).is_none())
+                    .map(|(r, _)| r.as_str())
+                    .collect();
+                if !blocked.is_empty() {
+                    let why = format!("it holds {}, which the broker cannot carry", blocked.join(", "));
+                    plan.uncarried.push((name.clone(), why));
+                }
+            }
+            // Only what the command is given is named.
+            plan.uncarried.retain(|(n, _)| injected.iter().any(|(i, _)| i == n));
             notices.extend(plan.notices.iter().cloned());
             if !plan.carried.is_empty() {
                 notices
@@ -446,6 +523,28 @@ impl Vault {
             }
             plan
         });
+        let sandbox = match sandbox_settings {
+            Some(settings) => {
+                if crate::sandbox::bubblewrap().is_none() {
+                    return Err(crate::sandbox::SandboxError::NoBubblewrap.into());
+                }
+                crate::sandbox::user_namespaces().map_err(crate::sandbox::SandboxError::NoUserNamespaces)?;
+                let here = match &cwd {
+                    Some(dir) => dir.clone(),
+                    None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+                };
+                let config_dir = crate::validate::config_dir();
+                let mut own = vec![self.home().dir().to_owned(), self.home().default_identity_path()];
+                own.extend(config_dir.clone());
+                if let crate::IdentityLocation::File { path } = &self.settings().identity {
+                    own.push(path.clone());
+                }
+                let plan = crate::sandbox::Plan::new(settings, &here, &own, config_dir.as_deref())?;
+                notices.extend(plan.notices.iter().cloned());
+                Some(plan)
+            }
+            None => None,
+        };
         let masker = spec.mask.then(|| Masker::new(masked.iter().map(|(n, v)| (n.as_str(), v))));
         if let Some(m) = &masker {
             let short: Vec<&String> = m.too_short().iter().filter(|n| injected_secrets.contains(n)).collect();
@@ -476,6 +575,7 @@ impl Vault {
             notices,
             audit: self.audit_log(),
             broker,
+            sandbox,
             listener: None,
         })
     }

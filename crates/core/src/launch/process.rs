@@ -132,7 +132,8 @@ impl Stopper {
 pub struct Running {
     child: Child,
     pid: u32,
-    own_group: bool,
+    /// Who signals go to, and whether to its group.
+    signalled: (i32, bool),
     pumps: Vec<JoinHandle<()>>,
     started: Instant,
     reaped: Arc<Mutex<bool>>,
@@ -162,12 +163,12 @@ impl Running {
 
     /// Its process group, for forwarding signals.
     pub fn group(&self) -> ProcessGroup {
-        ProcessGroup { pid: self.pid as i32, own: self.own_group }
+        ProcessGroup { pid: self.signalled.0, own: self.signalled.1 }
     }
 
     /// A handle that stops it, for another thread.
     pub fn stopper(&self) -> Stopper {
-        Stopper { pid: self.pid as i32, own_group: self.own_group, reaped: self.reaped.clone() }
+        Stopper { pid: self.signalled.0, own_group: self.signalled.1, reaped: self.reaped.clone() }
     }
 
     /// Why the grant could not be recorded before the start, if so: front ends say it
@@ -247,8 +248,13 @@ impl PreparedLaunch {
             ChildIo::PipesAndTerminal { .. } | ChildIo::Terminal(_) => (true, true),
             ChildIo::Inherit { interactive } => (!interactive, false),
         };
+        let sandbox = parts.sandbox.take();
         let broker = match parts.broker.take() {
             Some(plan) => {
+                // latchkey holds the real values the command must not: another process of
+                // this user may not read its memory or environment, nor trace it.
+                let _ =
+                    rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
                 let recorder = Recorder {
                     audit: audit.as_ref().map(|log| (log.clone(), exit.clone())),
                     listener: parts.listener.take(),
@@ -258,7 +264,7 @@ impl PreparedLaunch {
                         *value = SecretString::from(placeholder.to_owned());
                     }
                 }
-                match Broker::start(plan, recorder) {
+                match Broker::start(plan, recorder, sandbox.is_some()) {
                     Ok(broker) => Some(broker),
                     Err(e) => {
                         if let Some(log) = &audit {
@@ -270,13 +276,27 @@ impl PreparedLaunch {
             }
             None => None,
         };
-        let mut cmd = launcher_command(&parts.program, &parts.args, session, ctty);
+        let mut info = None;
+        let mut cmd = match (&sandbox, &broker) {
+            (Some(plan), Some(broker)) => {
+                let (cmd, read, write) = sandbox_command(plan, broker, &parts.program, &parts.args, ctty)?;
+                info = Some((read, write));
+                cmd
+            }
+            _ => launcher_command(&parts.program, &parts.args, session, ctty),
+        };
         cmd.env_clear().envs(parts.inherited.iter().map(|(k, v)| (k, v)));
         for (name, value) in &parts.injected {
             cmd.env(name, value.expose_secret());
         }
         if let Some(broker) = &broker {
             cmd.envs(broker.env().iter().map(|(k, v)| (k, v)));
+        }
+        if sandbox.is_some() {
+            for name in crate::sandbox::DROPPED {
+                cmd.env_remove(name);
+            }
+            cmd.env("TMPDIR", "/tmp").env(crate::sandbox::INSIDE_ENV, "1");
         }
         if let Some(dir) = &parts.cwd {
             cmd.current_dir(dir);
@@ -302,8 +322,10 @@ impl PreparedLaunch {
             ChildIo::Inherit { .. } => {}
         }
         let spawned = cmd.spawn();
-        // Our copies of the terminal's slave side must close, or its output never ends.
+        // Our copies of the terminal's slave side must close, or its output never ends;
+        // so must our copy of the info pipe's writing end.
         drop(cmd);
+        let supervisor = info.and_then(sandbox_supervisor);
         let mut child = match spawned {
             Ok(child) => child,
             Err(source) => {
@@ -331,8 +353,10 @@ impl PreparedLaunch {
             .collect();
         Ok(Running {
             pid: child.id(),
+            // Signals for a sandboxed command go to the sandbox's first process, which
+            // relays them: bubblewrap would die of them and kill everything.
+            signalled: supervisor.map_or((child.id() as i32, session), |pid| (pid, false)),
             child,
-            own_group: session,
             pumps,
             started: Instant::now(),
             reaped: Arc::new(Mutex::new(false)),
@@ -342,6 +366,50 @@ impl PreparedLaunch {
             broker,
         })
     }
+}
+
+/// The command line of a sandboxed launch: bubblewrap, whose first process is
+/// `latchkey-launcher --sandbox-init`, then `program`; and the reading end of the pipe on
+/// which bubblewrap tells the first process's pid.
+fn sandbox_command(
+    plan: &crate::sandbox::Plan,
+    broker: &Broker,
+    program: &OsString,
+    args: &[OsString],
+    ctty: bool,
+) -> Result<(Command, File, std::os::fd::OwnedFd), LaunchError> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let bwrap = crate::sandbox::bubblewrap().ok_or(crate::sandbox::SandboxError::NoBubblewrap)?;
+    let launcher = launcher_path().ok_or(crate::sandbox::SandboxError::NoLauncher)?;
+    let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .map_err(|e| LaunchError::Spawn(e.into()))?;
+    // Only the writing end is inherited: bubblewrap writes the pid and closes it.
+    rustix::io::fcntl_setfd(&write, rustix::io::FdFlags::empty())
+        .map_err(|e| LaunchError::Spawn(e.into()))?;
+    let mut cmd = Command::new(bwrap);
+    cmd.args(plan.arguments(&launcher, broker.port(), broker.dir(), ctty, write.as_raw_fd()))
+        .arg(program)
+        .args(args)
+        .process_group(0);
+    Ok((cmd, File::from(read), write))
+}
+
+/// The host pid of the sandbox's first process, as bubblewrap tells it (`{"child-pid":
+/// N}`); `None` when bubblewrap failed before.
+fn sandbox_supervisor((mut read, write): (File, std::os::fd::OwnedFd)) -> Option<i32> {
+    // Our copy of the writing end closes: the pipe ends when bubblewrap closes its own.
+    drop(write);
+    let mut text = String::new();
+    let mut buf = [0u8; 256];
+    while !text.contains('}') {
+        match read.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => text.push_str(&String::from_utf8_lossy(&buf[..n])),
+        }
+    }
+    let after = text.split("\"child-pid\"").nth(1)?;
+    after.trim_start_matches([':', ' ', '\n']).split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
 /// The command line that starts `program`: behind `latchkey-launcher`, or, when it

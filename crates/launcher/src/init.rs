@@ -1,0 +1,121 @@
+//! `latchkey-launcher --sandbox-init`: the first process of a sandbox (pid 1 of its
+//! pid namespace, started by bubblewrap). It has three jobs:
+//!
+//! - the broker's door: the sandbox has a network of its own with only loopback in it,
+//!   so it listens on `127.0.0.1:PORT` there and carries every connection to the
+//!   broker's Unix socket, which is bound into the sandbox;
+//! - the command: it starts it confined (`--confine`), relays the signals latchkey
+//!   sends it to the command's process group, and exits with the command's status;
+//! - the reaper: orphans of the command come to it, and when it exits every process
+//!   left in the sandbox is killed with it.
+
+use std::io::Read;
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::os::unix::net::UnixStream;
+use std::process::{Command, ExitCode};
+
+/// What `--sandbox-init` is given.
+#[derive(Debug, Default, PartialEq)]
+pub struct Init {
+    /// The loopback port clients are told to use.
+    pub port: u16,
+    /// The broker's Unix socket, inside the sandbox.
+    pub socket: std::path::PathBuf,
+    /// Everything `--confine` needs, passed on.
+    pub confine: Vec<std::ffi::OsString>,
+}
+
+/// Runs the sandbox's first process; returns the command's status.
+pub fn run(init: Init) -> ExitCode {
+    let listener = match TcpListener::bind(("127.0.0.1", init.port)) {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("latchkey: the sandbox cannot reach the broker: 127.0.0.1:{}: {e}", init.port);
+            return ExitCode::from(125);
+        }
+    };
+    let socket = init.socket.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let socket = socket.clone();
+            std::thread::spawn(move || relay(client, &socket));
+        }
+    });
+    let me = std::env::current_exe().unwrap_or_else(|_| "latchkey-launcher".into());
+    let child = match Command::new(me).arg("--confine").args(&init.confine).spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            eprintln!("latchkey: cannot start the command in the sandbox: {e}");
+            return ExitCode::from(125);
+        }
+    };
+    let pid = child.id() as i32;
+    relay_signals(pid);
+    // Every process of the sandbox is ours to reap; the command's status is ours.
+    drop(child);
+    loop {
+        match rustix::process::wait(rustix::process::WaitOptions::empty()) {
+            Ok(Some((reaped, status))) if reaped.as_raw_nonzero().get() == pid => {
+                let code = match (status.exit_status(), status.terminating_signal()) {
+                    (Some(code), _) => code as u8,
+                    (None, Some(signal)) => 128u8.saturating_add(signal as u8),
+                    _ => 1,
+                };
+                return ExitCode::from(code);
+            }
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => {}
+            Err(_) => return ExitCode::from(1),
+        }
+    }
+}
+
+/// Carries one client connection to the broker's socket and back.
+fn relay(client: TcpStream, socket: &std::path::Path) {
+    let Ok(broker) = UnixStream::connect(socket) else { return };
+    let _ = client.set_nodelay(true);
+    let (Ok(mut client_in), Ok(mut broker_in)) = (client.try_clone(), broker.try_clone()) else { return };
+    let mut broker_out = broker;
+    let mut client_out = client;
+    let up = std::thread::spawn(move || {
+        let _ = copy(&mut client_in, &mut broker_out);
+        let _ = broker_out.shutdown(Shutdown::Write);
+    });
+    let _ = copy(&mut broker_in, &mut client_out);
+    let _ = client_out.shutdown(Shutdown::Write);
+    let _ = up.join();
+}
+
+/// Copies until the end, writing each read at once (streams must not wait).
+fn copy(from: &mut impl Read, to: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = from.read(&mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        to.write_all(&buf[..n])?;
+    }
+}
+
+/// Relays the signals latchkey sends to the command's process group (it leads one).
+fn relay_signals(pid: i32) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+    let Ok(mut signals) =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2])
+    else {
+        return;
+    };
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            let (Some(group), Some(signal)) =
+                (rustix::process::Pid::from_raw(pid), rustix::process::Signal::from_named_raw(signal))
+            else {
+                continue;
+            };
+            if rustix::process::kill_process_group(group, signal).is_err() {
+                let _ = rustix::process::kill_process(group, signal);
+            }
+        }
+    });
+}
