@@ -23,9 +23,24 @@ fi
 
 printf %s "latchkey-throwaway-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 
-# A wrong password still exits 0 and leaves the collection locked: prove it is usable.
+# The daemon takes its name on the bus after --unlock returns. A client that comes first
+# (on a busy machine) makes D-Bus start a second, locked daemon, whose password prompt
+# then waits forever for a display: wait for the unlocked one to own the name.
+for _ in $(seq 100); do
+  if gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null | grep -q true; then
+    break
+  fi
+  sleep 0.1
+done
+
+# A wrong password still exits 0 and leaves the collection locked: prove it is usable
+# (a locked one would prompt, and wait: give up after a while).
 probe="probe-$$"
-printf %s "$probe" | secret-tool store --label=latchkey-probe service latchkey-probe username probe
+printf %s "$probe" | timeout 20 secret-tool store --label=latchkey-probe service latchkey-probe username probe || {
+  echo "with-keyring: the throwaway keyring is not usable (secret-tool store failed or waited for a prompt)" >&2
+  exit 1
+}
 if [ "$(secret-tool lookup service latchkey-probe username probe)" != "$probe" ]; then
   echo "with-keyring: the throwaway keyring is not unlocked" >&2
   exit 1

@@ -98,6 +98,34 @@ export class Session {
     return this.cmd('POST', '/execute/sync', { script, args });
   }
 
+  // Runs `script` in the page and returns what it passes to `done`, its last argument.
+  async executeAsync(script, args = []) {
+    return this.cmd('POST', '/execute/async', { script: `const done = arguments[arguments.length - 1];\n${script}`, args });
+  }
+
+  // Calls a command through the page's IPC, as the UI does: { ok, value } or { ok: false, error }.
+  async invoke(command, args = {}) {
+    return this.executeAsync(
+      `window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
+        (value) => done({ ok: true, value: value ?? null }),
+        (e) => done({ ok: false, error: typeof e === 'string' ? e : (e?.message ?? JSON.stringify(e)) }));`,
+      [command, args],
+    );
+  }
+
+  // Waits until the page has painted its last change: no transition or finite animation
+  // running, then two more frames. A screenshot taken sooner can show the frame before a
+  // click (the tab bar still highlighting the previous screen).
+  async settle(timeout = 3000) {
+    await this.executeAsync(
+      `const deadline = Date.now() + arguments[0];
+      const busy = () => document.getAnimations().some((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity);
+      const frame = () => requestAnimationFrame(() => requestAnimationFrame(() => (busy() && Date.now() < deadline ? frame() : done(null))));
+      frame();`,
+      [timeout],
+    );
+  }
+
   async source() {
     return this.cmd('GET', '/source');
   }
@@ -120,6 +148,7 @@ export class Session {
 
   async screenshot(dir, name) {
     mkdirSync(dir, { recursive: true });
+    await this.settle();
     const png = await this.cmd('GET', '/screenshot');
     writeFileSync(`${dir}/${name}.png`, Buffer.from(png, 'base64'));
   }
