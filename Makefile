@@ -7,7 +7,7 @@ NPM ?= npm
 # Debian/Ubuntu packages the build and the tests need. A Node.js that is already there
 # (with its npm, say from NodeSource) is kept: Debian's npm would conflict with it.
 APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools libglib2.0-bin \
-	age bsdutils hyperfine git python3 python3-pip \
+	age bsdutils hyperfine git python3 python3-pip curl bubblewrap \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev \
 	webkit2gtk-driver xvfb xauth xclip xdotool python3-gi gir1.2-gtk-3.0 nodejs npm
 
@@ -38,9 +38,10 @@ tools: deps
 ui: deps
 	cd ui && $(NPM) ci --no-audit --no-fund && $(NPM) run build
 
-# Regenerates ui/src/lib/bindings from the Rust IPC types (commit the result).
+# Regenerates ui/src/lib/bindings from the Rust IPC types, and the scenarios' recorded
+# answers (ui/src/test/scenarios/*.expected.json) from the commands (commit the result).
 bindings: ui
-	LATCHKEY_WRITE_BINDINGS=1 $(CARGO) test -p latchkey-desktop --test bindings
+	LATCHKEY_WRITE_BINDINGS=1 tests/with-keyring.sh $(CARGO) test -p latchkey-desktop --test bindings --test scenarios
 
 build: ui
 	$(CARGO) build --workspace --locked
@@ -81,6 +82,7 @@ bench: tools ui launcher
 	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --locked
 	crates/core/benches/broker.sh
 	crates/cli/benches/get.sh
+	crates/cli/benches/sandbox.sh
 	tests/with-keyring.sh crates/cli/benches/run.sh
 	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
 	$(MAKE) launcher

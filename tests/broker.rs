@@ -10,71 +10,12 @@
 //! authority through `LATCHKEY_EXTRA_CA_FILE`.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
+use latchkey_tests::fake_llm::{Fake, tool, tools_dir};
 use latchkey_tests::{Sandbox, corpus_key, have, require};
 use serde_json::Value;
-
-/// A fake provider (tests/tools/provider_fake.py).
-struct Fake {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-    dir: tempfile::TempDir,
-}
-
-impl Fake {
-    fn start(tls: bool, gate: Option<&Path>) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("requests.jsonl");
-        let mut cmd = Command::new("python3");
-        cmd.arg(tool("provider_fake.py")).arg(&log);
-        if tls {
-            cmd.arg("--tls").arg(dir.path());
-        }
-        if let Some(gate) = gate {
-            cmd.arg("--gate").arg(gate);
-        }
-        let mut child = cmd.stdout(Stdio::piped()).spawn().expect("python3 runs");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().parse().unwrap_or_else(|_| panic!("the fake printed no port: {line:?}"));
-        Fake { child, port, log, dir }
-    }
-
-    fn ca(&self) -> PathBuf {
-        self.dir.path().join("ca.pem")
-    }
-
-    fn requests(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    /// Everything the fake received, as text.
-    fn everything(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn tool(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tools").join(name)
-}
-
-fn tools_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("target/test-tools")
-}
 
 /// A vault with an OpenAI and an Anthropic key (from the corpus) in `default`.
 fn vault() -> (Sandbox, String, String) {

@@ -6,6 +6,7 @@
 //! it first), found at `$CARGO_TARGET_DIR/debug/latchkey` or `target/debug/latchkey`, or at
 //! `LATCHKEY_BIN`.
 
+pub mod fake_llm;
 pub mod fake_provider;
 
 use std::path::{Path, PathBuf};
@@ -63,6 +64,15 @@ impl Sandbox {
     /// An empty sandbox: no vault yet.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
+        let home = dir.path().join("home");
+        Sandbox { dir, home }
+    }
+
+    /// An empty sandbox in a directory under `parent` (outside /tmp, where a sandboxed
+    /// command sees its own /tmp).
+    pub fn new_in(parent: &Path) -> Self {
+        std::fs::create_dir_all(parent).expect("the parent directory can be made");
+        let dir = tempfile::tempdir_in(parent).expect("a temporary directory");
         let home = dir.path().join("home");
         Sandbox { dir, home }
     }

@@ -40,6 +40,7 @@ impl Agents {
         let mut prepared = vault.prepare_launch(spec, &|| Some(catalog))?;
         let id = self.next.fetch_add(1, Ordering::SeqCst) + 1;
         let brokered = prepared.brokered();
+        let sandboxed = prepared.sandboxed();
         let requests = app.clone();
         prepared.listen(Arc::new(move |r| {
             let _ = requests.emit(AGENT_REQUEST_EVENT, AgentRequest::new(id, r));
@@ -79,6 +80,7 @@ impl Agents {
             withheld,
             audit_warning,
             brokered,
+            sandboxed,
         })
     }
 

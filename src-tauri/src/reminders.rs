@@ -75,6 +75,14 @@ fn remind<R: Runtime>(app: &AppHandle<R>, now: OffsetDateTime) {
             n => format!("latchkey: {n} key(s) need rotation"),
         };
         let _ = tray.set_tooltip(Some(tip));
+        // Linux panels show no tooltip for an app indicator, but show its title (label)
+        // beside the icon: the count, only when there is one.
+        let title = match names.len() {
+            0 => None,
+            1 => Some("1 key to rotate".to_owned()),
+            n => Some(format!("{n} keys to rotate")),
+        };
+        let _ = tray.set_title(title);
     }
     let reminders = app.state::<Reminders>();
     if names.is_empty() || !reminders.clock.lock().unwrap_or_else(|p| p.into_inner()).tick(now) {

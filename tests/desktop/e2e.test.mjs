@@ -533,7 +533,7 @@ test('an agent launched from the Agents screen shows its output masked, Stop end
   await s.selectValue('#activity-agent', '');
 });
 
-test('Activity lists a rotation', { todo: 'the audit log records no rotation (core Access has no rotate kind): see the report' }, async () => {
+test('Activity lists a rotation', async () => {
   await s.click('#nav-activity');
   await s.find('#activity tr[data-access]');
   const named = await s.execute(`return [...document.querySelectorAll('#activity tr[data-access]')].filter((tr) =>
@@ -756,7 +756,7 @@ test('a notification names the keys due for rotation, and the tray icon offers t
   await s.find('#nav-rotation');
 });
 
-test('the tray icon counts the keys that need rotation', { todo: 'the app sets the count as the tooltip, which Linux trays never show: see the report' }, async () => {
+test('the tray icon counts the keys that need rotation', async () => {
   const registered = busLog().find((e) => e.call === 'RegisterStatusNotifierItem');
   const { properties } = desktopBusJson('tray', registered.service, registered.path);
   const shown = [properties.Title, properties.XAyatanaLabel, properties.ToolTip?.title, properties.ToolTip?.text].join(' | ');

@@ -2,8 +2,8 @@
 // `npm run dev`, then open http://localhost:5173/mock/?screen=main (first-run,
 // first-run-no-keychain, unlock, unlock-passphrase, main, empty) and optionally
 // &then=reveal|add|edit|delete|settings|error|copy|verify|findings|refused|environments|
-// compare|import|export|agents|profile|launch|activity|rotation|rotate|policy. Never part
-// of the build.
+// compare|import|export|agents|profile|broker|sandbox|launch|activity|rotation|rotate|policy.
+// Never part of the build.
 import { mount, tick } from 'svelte';
 import '../src/app.css';
 import App from '../src/App.svelte';
@@ -83,9 +83,18 @@ if (screen !== 'empty') {
       vars: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'GITHUB_TOKEN'],
       command: "python agent.py --task 'fix the flaky tests'",
       cwd: '/home/ada/app',
+      broker: { egress: 'strict', allowHosts: ['pypi.org', '*.pythonhosted.org'], only: false },
     })
     .profile({ name: 'reviewer', env: 'staging', vars: ['OPENAI_API_KEY', 'LOG_LEVEL'], command: 'claude --print' })
     .profile({ name: 'notebook', env: 'prod', vars: ['OPENAI_API_KEY'] })
+    .profile({
+      name: 'tester',
+      env: 'default',
+      vars: ['OPENAI_API_KEY'],
+      command: 'npm test',
+      cwd: '/home/ada/app',
+      sandbox: { mode: 'best-effort', writable: ['/home/ada/.npm'], readable: [] },
+    })
     .logged({ access: 'reveal', at: ago(60 * 26), names: ['OPENAI_API_KEY'] })
     .logged({ access: 'export', at: ago(60 * 5), names: ['OPENAI_API_KEY'], path: '/home/ada/app/.env' })
     .logged({ access: 'get', at: ago(120), env: 'prod', names: ['OPENAI_API_KEY'] })
@@ -98,6 +107,27 @@ if (screen !== 'empty') {
       exitCode: 0,
       durationMs: 312_000,
     })
+    .logged({ access: 'request', at: ago(44), profile: 'coder', names: ['OPENAI_API_KEY'], method: 'POST', host: 'api.openai.com', path: '/v1/chat/completions', status: 200 })
+    .logged({
+      access: 'refused',
+      at: ago(43),
+      profile: 'coder',
+      method: 'CONNECT',
+      host: 'telemetry.example.net',
+      path: '',
+      status: 403,
+      reason: 'latchkey: telemetry.example.net is not a host of any brokered key: allow it with --allow-host telemetry.example.net, or run with --egress open',
+    })
+    .logged({
+      access: 'grant',
+      at: ago(35),
+      profile: 'tester',
+      program: 'npm',
+      names: ['OPENAI_API_KEY'],
+      exitCode: 0,
+      durationMs: 48_000,
+      sandbox: 'best-effort; writable: /home/ada/app, /home/ada/.npm; hidden: 31',
+    })
     .logged({ access: 'inject', at: ago(30), names: ['OPENAI_API_KEY'], path: '/home/ada/app/config.tmpl' })
     .logged({ access: 'grant', at: ago(12), program: 'node', env: 'staging', names: ['LOG_LEVEL'], exitCode: 1, durationMs: 2_400 })
     .logged({ access: 'copy', at: ago(2), names: ['GITHUB_TOKEN'] });
@@ -105,6 +135,7 @@ if (screen !== 'empty') {
     .rotation('default', 'GITHUB_TOKEN', { versions: 2, snoozedUntil: new Date(Date.now() + 3 * 24 * 60 * 60_000).toISOString() })
     .rotation('default', 'HF_TOKEN', { everyDays: 30 })
     .rotation('default', 'ANTHROPIC_API_KEY', { everyDays: 0, expires: new Date(Date.now() + 200 * 24 * 60 * 60_000).toISOString().slice(0, 10) });
+  rust.sandboxHidden = 31;
   rust.importChoice = '/home/ada/app/.env';
   rust.exportChoice = '/home/ada/app/default.env';
 } else {
@@ -145,6 +176,24 @@ async function fakeAgent(id: number) {
     await settle(250);
     rust.agentOutput(id, text, stream);
   }
+  // Its requests through the broker: two that went through, a refusal, a failure.
+  rust.agentRequest(id, { names: ['OPENAI_API_KEY'], method: 'GET', path: '/v1/models', received: 7_412 });
+  rust.agentRequest(id, { names: ['OPENAI_API_KEY'], method: 'POST', path: '/v1/chat/completions', sent: 1_830, received: 24_506 });
+  rust.agentRequest(id, {
+    method: 'CONNECT',
+    host: 'telemetry.example.net',
+    path: '',
+    status: 403,
+    problem: 'latchkey: telemetry.example.net is not a host of any brokered key: allow it with --allow-host telemetry.example.net, or run with --egress open',
+  });
+  rust.agentRequest(id, {
+    names: ['GITHUB_TOKEN'],
+    method: 'GET',
+    host: 'api.github.com',
+    path: '/repos/ada/app',
+    status: 502,
+    problem: 'latchkey: cannot reach api.github.com:443: connection refused',
+  });
 }
 
 async function act() {
@@ -157,6 +206,19 @@ async function act() {
       click('#nav-agents');
       await settle();
       click('tr[data-profile="coder"] [data-action="edit-profile"]');
+      break;
+    case 'broker':
+      click('#nav-agents');
+      await settle();
+      click('tr[data-profile="coder"] [data-action="edit-profile"]');
+      await settle();
+      type('#profile-allow-hosts', 'pypi.org\n*.pythonhosted.org, files pythonhosted');
+      click('#profile-save');
+      break;
+    case 'sandbox':
+      click('#nav-agents');
+      await settle();
+      click('tr[data-profile="tester"] [data-action="edit-profile"]');
       break;
     case 'launch':
       click('#nav-agents');

@@ -68,14 +68,17 @@ describe('architecture', () => {
         'ActivityEntry.ts',
         'AgentExit.ts',
         'AgentOutput.ts',
+        'AgentRequest.ts',
         'AgentRun.ts',
         'AgentStream.ts',
         'AppStatus.ts',
+        'BrokerSettings.ts',
         'CheckInfo.ts',
         'CheckValueRequest.ts',
         'Comparison.ts',
         'Copied.ts',
         'CreateVaultRequest.ts',
+        'Egress.ts',
         'EnvironmentInfo.ts',
         'ErrorCode.ts',
         'ExportFileRequest.ts',
@@ -99,6 +102,8 @@ describe('architecture', () => {
         'RotateResult.ts',
         'RotationPolicyRequest.ts',
         'RotationRow.ts',
+        'SandboxMode.ts',
+        'SandboxSettings.ts',
         'SaveProfileRequest.ts',
         'SecretClass.ts',
         'SetVariableRequest.ts',
@@ -123,10 +128,10 @@ describe('architecture', () => {
     const events = sources.find((s) => s.path === 'lib/bindings/events.ts')!.text;
     expect(events.startsWith('// Generated from src-tauri: the names of the events the app emits. Do not edit.\n')).toBe(true);
     const declared = [...events.matchAll(/^export const (\w+_EVENT) = "[\w-]+";$/gm)].map((m) => m[1]);
-    expect(declared.sort()).toEqual(['AGENT_EXIT_EVENT', 'AGENT_OUTPUT_EVENT', 'OPEN_ROTATION_EVENT', 'VAULT_LOCKED_EVENT']);
+    expect(declared.sort()).toEqual(['AGENT_EXIT_EVENT', 'AGENT_OUTPUT_EVENT', 'AGENT_REQUEST_EVENT', 'OPEN_ROTATION_EVENT', 'VAULT_LOCKED_EVENT']);
     const app = sources.filter((s) => !s.path.startsWith('lib/bindings/') && !s.path.endsWith('.test.ts') && !s.path.startsWith('test/'));
     // No hand-copied event name: the app's code names each only through events.ts.
-    for (const name of ['agent-output', 'agent-exit', 'vault-locked', 'open-rotation']) {
+    for (const name of ['agent-output', 'agent-exit', 'agent-request', 'vault-locked', 'open-rotation']) {
       expect(app.filter((s) => s.text.includes(`'${name}'`) || s.text.includes(`"${name}"`)).map((s) => s.path), name).toEqual([]);
     }
     // No branching on a message's text.

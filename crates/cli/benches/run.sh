@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `latchkey run -- true` against the bare `true`, with an identity file and with the OS
 # keychain (gnome-keyring, when run under tests/with-keyring.sh), and a vault of 20
-# variables. Targets: under 10 ms (identity file) and 20 ms (keychain) over bare `true`.
+# variables, and fnox 1.46's `exec -- true` on the same 20 values when it is built.
+# Targets: under 3 ms (identity file) and 20 ms (keychain) over bare `true`.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 cargo build --release -p latchkey-cli --locked -q
@@ -24,6 +25,19 @@ if [ -n "${LATCHKEY_TEST_KEYRING:-}" ]; then
   args+=(-n "latchkey run -- true (OS keychain)" "env LATCHKEY_HOME=$work/keychain $bin run -- true")
 else
   echo "(no throwaway keyring: run under tests/with-keyring.sh to measure the keychain too)"
+fi
+# fnox 1.46 on the same 20 values, side by side, when it is built.
+fnox=$HOME/.cache/fnox-build/src/target/release/fnox
+if [ -x "$fnox" ]; then
+  {
+    printf '[providers.plain]\ntype = "plain"\n[secrets]\n'
+    for i in $(seq 1 20); do
+      printf 'VAR_%s_API_KEY = { provider = "plain", value = "sk-bench-value-%03d-%s" }\n' "$i" "$i" "$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+    done
+  } >"$work/fnox.toml"
+  args+=(-n "fnox 1.46 exec -- true" "env FNOX_DAEMON=off $fnox --no-daemon -c $work/fnox.toml exec -- true")
+else
+  echo "(fnox is not built: ../shared/tools/build-fnox.sh builds it in about 13 minutes; its line is missing)"
 fi
 export LATCHKEY_HOME=$work/file
 hyperfine --shell=none --warmup 20 --runs 200 --export-json "$work/run.json" "${args[@]}" >/dev/null

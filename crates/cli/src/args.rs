@@ -159,3 +159,35 @@ impl BrokerArgs {
         Ok(Some(settings.with_hosts(&self.allow_hosts).context("cannot read --allow-host")?))
     }
 }
+
+/// The sandbox's options, shared by `run` and `profile add|edit`.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Confine the command, brokered: it cannot read the vault, the identity or the
+    /// credential stores in your home, reach the keychain, or connect anywhere but the
+    /// broker. `--sandbox=best-effort` runs with what the kernel offers.
+    #[arg(long, value_name = "strict|best-effort", num_args = 0..=1, default_missing_value = "strict", require_equals = true)]
+    pub sandbox: Option<latchkey_core::sandbox::Mode>,
+    /// Sandboxed, and the command may also write here (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub writable: Vec<std::path::PathBuf>,
+    /// Sandboxed, and the command may read this path the sandbox hides by default
+    /// (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub readable: Vec<std::path::PathBuf>,
+    /// Not sandboxed, although the profile is.
+    #[arg(long, conflicts_with_all = ["sandbox", "writable", "readable"])]
+    pub no_sandbox: bool,
+}
+
+impl SandboxArgs {
+    /// The settings these options ask for: `Some` when any sandbox option is given.
+    pub fn settings(&self) -> Option<latchkey_core::sandbox::Settings> {
+        let asked = self.sandbox.is_some() || !self.writable.is_empty() || !self.readable.is_empty();
+        asked.then(|| latchkey_core::sandbox::Settings {
+            mode: self.sandbox.unwrap_or_default(),
+            writable: self.writable.iter().map(|p| latchkey_core::profile::absolute_dir(p)).collect(),
+            readable: self.readable.iter().map(|p| latchkey_core::profile::absolute_dir(p)).collect(),
+        })
+    }
+}

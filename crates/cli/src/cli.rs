@@ -4,7 +4,8 @@ use clap::{Parser, Subcommand};
 
 use crate::args::NameArgs;
 use crate::commands::{
-    self, audit, check, diff, env, export, get, identity, import, init, list, profile, rm, rotate, set,
+    self, audit, check, diff, doctor, env, export, get, identity, import, init, list, profile, rm, rotate,
+    set,
 };
 
 /// latchkey: API keys and config for AI agents, in an age vault or the OS keychain.
@@ -186,6 +187,10 @@ exit code and duration.")]
     /// Export the vault's identity, to open the vault with the plain `age` tool.
     #[command(subcommand)]
     Identity(crate::commands::identity::IdentityCommand),
+    /// Say what this machine offers and what latchkey uses: keychain, identity, the
+    /// broker's trust, and the sandbox's kernel features.
+    #[command(after_help = "Example:\n  latchkey doctor")]
+    Doctor,
 }
 
 /// Runs one verb; returns the exit status (`latchkey run` passes on its command's).
@@ -225,5 +230,6 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Rm(args) => rm::run(args),
         Command::Env(command) => env::run(command),
         Command::Identity(command) => identity::run(command),
+        Command::Doctor => doctor::run(),
     }
 }

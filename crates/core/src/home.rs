@@ -186,6 +186,12 @@ impl Settings {
     }
 }
 
+/// Where latchkey keeps its data when `LATCHKEY_HOME` does not say: the default vault,
+/// which a sandbox hides even when this run's vault is elsewhere.
+pub fn default_home_dir() -> Option<PathBuf> {
+    default_data_dir().map(|d| d.join("latchkey"))
+}
+
 #[cfg(unix)]
 fn default_data_dir() -> Option<PathBuf> {
     let from_env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);

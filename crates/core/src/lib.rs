@@ -55,7 +55,7 @@ pub use variable::{
 pub use vault::{
     Checked, Difference, Due, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
     Exported, GetError, IdentityExportError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError,
-    ProfileError, RecordError, RemoveError, Removed, ResolvedValue, RotateError, Rotated, SaveError,
-    SetError, SetOutcome, Stored, UnlockError, Vault, VerifyAuditError, plan_online, verify_checked,
-    verify_checked_blocking,
+    ProfileError, RecordError, RemoveError, Removed, ResolvedValue, RolledBack, RotateError, Rotated,
+    SaveError, SetError, SetOutcome, Stored, UnlockError, Vault, VerifyAuditError, plan_online,
+    verify_checked, verify_checked_blocking,
 };

@@ -25,8 +25,26 @@ pub struct Init {
     pub confine: Vec<std::ffi::OsString>,
 }
 
+/// Closes every descriptor above standard error that latchkey's caller left open
+/// without close-on-exec (a shell's `9<~`, a terminal's master, a socket): through one,
+/// the command could read or reach what the sandbox hides. Run first, before this
+/// process opens anything of its own.
+fn close_inherited() {
+    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else { return };
+    let fds: Vec<i32> =
+        entries.flatten().filter_map(|e| e.file_name().to_str()?.parse().ok()).filter(|fd| *fd > 2).collect();
+    // The directory's own descriptor is closed by now: closing it again fails, harmlessly.
+    for fd in fds {
+        let _ = nix::unistd::close(fd);
+    }
+}
+
 /// Runs the sandbox's first process; returns the command's status.
 pub fn run(init: Init) -> ExitCode {
+    close_inherited();
+    // The command cannot open this process's memory (`/proc/1/mem`) or trace it, even
+    // where Landlock's scopes are missing (best effort).
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
     let listener = match TcpListener::bind(("127.0.0.1", init.port)) {
         Ok(listener) => listener,
         Err(e) => {

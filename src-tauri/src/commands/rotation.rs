@@ -1,5 +1,6 @@
 //! The Rotation screen: schedules, the rotate dialog, rollback, snooze and policies.
 
+use latchkey_core::audit::Access;
 use latchkey_core::rotation::{Policy, Presets};
 use tauri::State;
 use time::{Duration, OffsetDateTime};
@@ -36,15 +37,23 @@ pub fn rotate_secret(state: State<'_, AppState>, request: RotateRequest) -> Resu
         Ok(RotateResult {
             stale_exports: rotated.stale_exports.iter().map(|e| e.path.display().to_string()).collect(),
             problems: rotated.finding.problems.iter().map(ProblemInfo::from).collect(),
+            audit_warning: rotated.audit_error.map(|e| unrecorded(Access::Rotate, &e)),
         })
     })
 }
 
-/// Restores a secret's previous value.
+/// Restores a secret's previous value. Answers why the rollback is missing from the
+/// audit log, when it is.
 #[tauri::command]
-pub fn rollback_secret(state: State<'_, AppState>, env: String, name: String) -> Result<(), IpcError> {
+pub fn rollback_secret(
+    state: State<'_, AppState>,
+    env: String,
+    name: String,
+) -> Result<Option<String>, IpcError> {
     let (env, name) = (env_name(&env)?, var_name(&name)?);
-    state.with_vault(|vault| Ok(vault.rollback(&env, &name, 1).map(drop)?))
+    state.with_vault(|vault| {
+        Ok(vault.rollback(&env, &name, 1)?.audit_error.map(|e| unrecorded(Access::Rollback, &e)))
+    })
 }
 
 /// Quiets a secret's reminders for `days` days (0 ends a snooze).
@@ -77,4 +86,9 @@ pub fn set_rotation_policy(
     };
     let policy = Policy { every_days: request.every_days, expires };
     state.with_vault(|vault| Ok(vault.set_rotation(&env, &name, Some(policy), None).map(drop)?))
+}
+
+/// The warning the window shows when an access is missing from the audit log.
+fn unrecorded(access: Access, error: &str) -> String {
+    format!("The {} was not recorded in the audit log: {error}.", access.as_str())
 }

@@ -19,6 +19,43 @@ pub struct ProfileInfo {
     pub cwd: Option<String>,
     /// Whether its runs are brokered, and how; `null` when they are not.
     pub broker: Option<BrokerSettings>,
+    /// Whether its runs are sandboxed (which brokers them too), and how; `null` when
+    /// they are not.
+    pub sandbox: Option<SandboxSettings>,
+}
+
+/// How a profile's runs are sandboxed: no way around the broker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SandboxSettings {
+    /// `strict` refuses to start when the kernel lacks a part; `best-effort` runs
+    /// without it and says so.
+    pub mode: core::sandbox::Mode,
+    /// Paths the command may write besides its working directory and `/tmp`.
+    pub writable: Vec<String>,
+    /// Paths hidden by default that the command may read.
+    pub readable: Vec<String>,
+}
+
+impl SandboxSettings {
+    /// Core's settings: blank paths dropped, `~/` expanded, a relative path refused.
+    pub fn to_core(&self) -> Result<core::sandbox::Settings, core::sandbox::SandboxError> {
+        let paths = |list: &[String]| {
+            list.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).map(std::path::PathBuf::from).collect()
+        };
+        core::sandbox::Settings {
+            mode: self.mode,
+            writable: paths(&self.writable),
+            readable: paths(&self.readable),
+        }
+        .absolute()
+    }
+}
+
+impl From<&core::sandbox::Settings> for SandboxSettings {
+    fn from(s: &core::sandbox::Settings) -> Self {
+        let paths = |list: &[std::path::PathBuf]| list.iter().map(|p| p.display().to_string()).collect();
+        SandboxSettings { mode: s.mode, writable: paths(&s.writable), readable: paths(&s.readable) }
+    }
 }
 
 /// How a profile's runs are brokered: the agent holds placeholders, never keys.
@@ -60,6 +97,7 @@ impl ProfileInfo {
             command: p.command.as_deref().map(core::profile::join_command),
             cwd: p.cwd.as_ref().map(|d| d.display().to_string()),
             broker: p.broker.as_ref().map(BrokerSettings::from),
+            sandbox: p.sandbox.as_ref().map(SandboxSettings::from),
         }
     }
 }
@@ -79,6 +117,10 @@ pub struct SaveProfileRequest {
     pub cwd: Option<String>,
     /// Whether its runs are brokered, and how; `null` for not brokered.
     pub broker: Option<BrokerSettings>,
+    /// Whether its runs are sandboxed, and how; `null` for not sandboxed. Absent means
+    /// `null`.
+    #[serde(default)]
+    pub sandbox: Option<SandboxSettings>,
     /// Change an existing profile (true) or create one (false).
     pub replace: bool,
 }
@@ -115,6 +157,9 @@ pub struct ActivityEntry {
     pub status: Option<u16>,
     /// Why a brokered request was refused or failed.
     pub reason: Option<String>,
+    /// For a sandboxed grant, its rules: mode, writable paths, how many paths were
+    /// hidden.
+    pub sandbox: Option<String>,
 }
 
 impl From<core::audit::Entry> for ActivityEntry {
@@ -134,6 +179,7 @@ impl From<core::audit::Entry> for ActivityEntry {
             host: e.event.host,
             status: e.event.status,
             reason: e.event.reason,
+            sandbox: e.event.sandbox,
         }
     }
 }
@@ -195,6 +241,8 @@ pub struct AgentRun {
     /// For a brokered run, the secrets it holds placeholders for; `null` when the run
     /// is not brokered.
     pub brokered: Option<Vec<String>>,
+    /// Whether the run is sandboxed: the broker is its only way out.
+    pub sandboxed: bool,
 }
 
 /// A request of a brokered agent, as it ended: names, never values.

@@ -57,6 +57,8 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<AgentRequest>(&mut out);
     one::<BrokerSettings>(&mut out);
     one::<core::broker::Egress>(&mut out);
+    one::<SandboxSettings>(&mut out);
+    one::<core::sandbox::Mode>(&mut out);
     one::<RotationRow>(&mut out);
     one::<RotateRequest>(&mut out);
     one::<RotateResult>(&mut out);

@@ -192,6 +192,7 @@ ipc_error_from! {
         _ => Launch,
     },
     core::broker::HostError => |e| InvalidHost,
+    core::sandbox::SandboxError => |e| InvalidValue,
     core::audit::AuditError => |e| Audit,
     core::RecordError => |e| Audit,
     core::VerifyAuditError => |e| Audit,

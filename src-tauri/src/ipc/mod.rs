@@ -15,7 +15,7 @@ mod rotation;
 
 pub use agents::{
     ActivityEntry, AgentExit, AgentOutput, AgentRequest, AgentRun, AgentStream, BrokerSettings, ProfileInfo,
-    SaveProfileRequest,
+    SandboxSettings, SaveProfileRequest,
 };
 pub use bindings::bindings;
 pub use checks::{

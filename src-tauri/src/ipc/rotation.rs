@@ -82,6 +82,8 @@ pub struct RotateResult {
     pub stale_exports: Vec<String>,
     /// Warnings about the new value.
     pub problems: Vec<ProblemInfo>,
+    /// Why the rotation is missing from the audit log, when it is.
+    pub audit_warning: Option<String>,
 }
 
 /// `set_rotation_policy`'s request.

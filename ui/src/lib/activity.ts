@@ -1,9 +1,11 @@
 // The activity (audit) log as the Activity screen shows it: a word and a tone for each
-// kind of access, who accessed, how a run ended, and the filters by variable and by agent.
+// kind of access, who accessed, how a run ended, what a brokered run's request was, and the
+// filters by variable and by agent.
 import type { Access } from './bindings/Access';
 import type { ActivityEntry } from './bindings/ActivityEntry';
+import { requestLine } from './broker';
 
-export type Tone = 'accent' | 'secret' | 'config' | 'warn' | 'neutral';
+export type Tone = 'accent' | 'secret' | 'config' | 'warn' | 'bad' | 'neutral';
 
 /** Each access kind Rust records, as a badge with an explanation. */
 export const ACCESSES: Record<Access, { label: string; tone: Tone; title: string }> = {
@@ -16,7 +18,24 @@ export const ACCESSES: Record<Access, { label: string; tone: Tone; title: string
   identity: { label: 'Identity', tone: 'warn', title: "The vault's identity written to a file by `latchkey identity export`" },
   // Rust folds each run's exit entry into its grant: one shows only from a newer log.
   exit: { label: 'Exit', tone: 'neutral', title: 'A launched program ended' },
+  request: {
+    label: 'Request',
+    tone: 'config',
+    title: "A brokered agent's request: the broker put the key into it for the key's own provider",
+  },
+  refused: { label: 'Refused', tone: 'bad', title: "A brokered agent's request the broker refused: no key went out" },
+  rotate: { label: 'Rotate', tone: 'accent', title: 'Rotated to a new value (`latchkey rotate`, or Rotate in this window)' },
+  rollback: { label: 'Rollback', tone: 'warn', title: 'Its previous value restored (`latchkey rollback`, or Roll back in this window)' },
 };
+
+/**
+ * A brokered request's entry as a line, "GET api.openai.com/v1/models → 200"; null for an
+ * entry that is no request.
+ */
+export function activityRequest(e: ActivityEntry): string | null {
+  if ((e.access !== 'request' && e.access !== 'refused') || e.method === null || e.host === null) return null;
+  return requestLine(e.method, e.host, e.path ?? '', e.status);
+}
 
 /** The badge of an access kind, also for a kind this version does not know. */
 export function accessBadge(access: string): { label: string; tone: Tone; title: string } {

@@ -1,18 +1,21 @@
 // The agents launched from this window: each run's log (ANSI colours as spans, at most
 // MAX_LOG_LINES lines) and whether it is running, stopping or over. The runs outlive the
 // Agents screen and a lock (the processes keep running in Rust, and Stop must stay
-// reachable), so they live here, fed by the `agent-output` and `agent-exit` events that
-// App listens to for as long as the window is open. Output is masked by Rust before it
+// reachable), so they live here, fed by the `agent-output`, `agent-request` (a brokered
+// run's requests) and `agent-exit` events that App listens to for as long as the window
+// is open. Output is masked by Rust before it
 // gets here. What latchkey says about a run (its notices, the variables withheld, an
 // audit record that failed) comes first in its log, and a failed audit record is also a
 // warning toast: it is never silent.
 import { PLAIN, parseAnsi, type AnsiSpan, type AnsiStyle } from './ansi';
 import type { AgentExit } from './bindings/AgentExit';
 import type { AgentOutput } from './bindings/AgentOutput';
+import type { AgentRequest } from './bindings/AgentRequest';
 import type { AgentRun } from './bindings/AgentRun';
 import type { AgentStream } from './bindings/AgentStream';
-import { onAgentExit, onAgentOutput, type UnlistenFn } from './ipc';
+import { onAgentExit, onAgentOutput, onAgentRequest, type UnlistenFn } from './ipc';
 import { notices } from './notices.svelte';
+import { MAX_REQUESTS, RequestLog } from './requests.svelte';
 
 /** The lines a run's log keeps; older ones are dropped (and counted). */
 export const MAX_LOG_LINES = 2000;
@@ -58,6 +61,12 @@ export class Run {
   readonly profile: string;
   readonly pid: number;
   readonly command: string;
+  /** For a brokered run, the secrets the agent holds placeholders for; null when not brokered. */
+  readonly brokered: string[] | null;
+  /** Whether the run is sandboxed: the broker is its only way out. */
+  readonly sandboxed: boolean;
+  /** A brokered run's requests, as they end. */
+  readonly requests = new RequestLog();
   /** latchkey's lines about the run (runNotes), and why its end was not recorded. */
   notes = $state.raw<string[]>([]);
   /** The complete lines, oldest first. */
@@ -80,6 +89,8 @@ export class Run {
     this.profile = run.profile;
     this.pid = run.pid;
     this.command = run.command;
+    this.brokered = run.brokered && [...run.brokered];
+    this.sandboxed = run.sandboxed;
     this.notes = runNotes(run);
   }
 
@@ -154,7 +165,7 @@ export class Run {
   }
 }
 
-type Early = { output: AgentOutput[]; exit: AgentExit | null };
+type Early = { output: AgentOutput[]; requests: AgentRequest[]; exit: AgentExit | null };
 
 class AgentRuns {
   /** Oldest first. */
@@ -181,6 +192,7 @@ class AgentRuns {
     const early = this.#early.get(info.id);
     this.#early.delete(info.id);
     for (const o of early?.output ?? []) run.write(o.stream, o.text);
+    for (const r of early?.requests ?? []) run.requests.add(r);
     if (early?.exit) end(run, early.exit);
     this.runs = [...this.runs, run];
     this.selected = run.id;
@@ -195,6 +207,17 @@ class AgentRuns {
     }
     const early = this.#earlyFor(o.id);
     if (early.output.length < EARLY_CHUNKS) early.output.push(o);
+  }
+
+  /** A brokered run's request ended: listed even after the run's end (Rust records them all first). */
+  request(r: AgentRequest): void {
+    const run = this.get(r.id);
+    if (run) {
+      run.requests.add(r);
+      return;
+    }
+    const early = this.#earlyFor(r.id);
+    if (early.requests.length < MAX_REQUESTS) early.requests.push(r);
   }
 
   exit(e: AgentExit): void {
@@ -234,17 +257,17 @@ class AgentRuns {
 
   /** Follows the agents' events until the returned function is called. */
   async listen(): Promise<UnlistenFn> {
-    const offOutput = await onAgentOutput((o) => this.output(o));
+    const offs: UnlistenFn[] = [];
+    const off = () => offs.forEach((f) => f());
     try {
-      const offExit = await onAgentExit((e) => this.exit(e));
-      return () => {
-        offOutput();
-        offExit();
-      };
+      offs.push(await onAgentOutput((o) => this.output(o)));
+      offs.push(await onAgentRequest((r) => this.request(r)));
+      offs.push(await onAgentExit((e) => this.exit(e)));
     } catch (e) {
-      offOutput();
+      off();
       throw e;
     }
+    return off;
   }
 
   #earlyFor(id: number): Early {
@@ -253,7 +276,7 @@ class AgentRuns {
       // Keep the newest: an id from before a reload will never be claimed.
       const oldest = this.#early.keys().next();
       if (this.#early.size >= EARLY_RUNS && !oldest.done) this.#early.delete(oldest.value);
-      early = { output: [], exit: null };
+      early = { output: [], requests: [], exit: null };
       this.#early.set(id, early);
     }
     return early;

@@ -5,7 +5,7 @@ import type { AgentRun } from './bindings/AgentRun';
 import { notices } from './notices.svelte';
 
 const E = '\u001b';
-const info: AgentRun = { id: 7, profile: 'coder', pid: 4242, command: 'python agent.py', notices: [], withheld: [], auditWarning: null };
+const info: AgentRun = { id: 7, profile: 'coder', pid: 4242, command: 'python agent.py', notices: [], withheld: [], auditWarning: null, brokered: null, sandboxed: false };
 const ended = (id: number, code: number, durationMs: number, auditWarning: string | null = null): AgentExit => ({ id, code, durationMs, auditWarning });
 const text = (lines: LogLine[]) => lines.map((l) => l.spans.map((s) => s.text).join(''));
 

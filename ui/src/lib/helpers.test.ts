@@ -241,6 +241,11 @@ describe('activity', () => {
     exitCode: null,
     durationMs: null,
     path: null,
+    method: null,
+    host: null,
+    status: null,
+    reason: null,
+    sandbox: null,
   });
   const log = [
     entry(3, ['B', 'A'], 'coder', 'python'),

@@ -89,7 +89,16 @@ describe('ipc', () => {
     await ipc.importFile(importRequest);
     await ipc.exportFile(exportRequest);
     await ipc.listExports();
-    const profile = { name: 'coder', env: 'prod', vars: ['A_B'], command: 'python agent.py', cwd: null, replace: false };
+    const profile = {
+      name: 'coder',
+      env: 'prod',
+      vars: ['A_B'],
+      command: 'python agent.py',
+      cwd: null,
+      broker: { egress: 'strict' as const, allowHosts: ['*.example.com'], only: true },
+      sandbox: { mode: 'best-effort' as const, writable: ['/srv/out'], readable: [] },
+      replace: false,
+    };
     await ipc.listProfiles();
     await ipc.saveProfile(profile);
     await ipc.deleteProfile('coder');
@@ -188,6 +197,19 @@ describe('ipc', () => {
     rust.agentOutput(2, 'more');
     expect(output).toHaveBeenCalledTimes(1);
     expect(rust.listening('agent-exit')).toBe(false);
+  });
+
+  it('calls back with the payload of "agent-request" until unlistened', async () => {
+    const rust = new FakeBackend().install();
+    const cb = vi.fn();
+    const off = await ipc.onAgentRequest(cb);
+    expect(rust.listening('agent-request')).toBe(true);
+    const sent = rust.agentRequest(4, { method: 'CONNECT', host: 'other.test', path: '', status: 403, problem: 'latchkey: refused' });
+    expect(cb).toHaveBeenCalledWith(sent);
+    expect(sent).toMatchObject({ id: 4, names: [], sent: 0, received: 0 });
+    off();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(rust.listening('agent-request')).toBe(false);
   });
 
   it('calls back when the window gains focus, not when it loses it', async () => {

@@ -7,6 +7,7 @@ import { getCurrentWindow } from '@tauri-apps/api/window';
 import type { ActivityEntry } from './bindings/ActivityEntry';
 import type { AgentExit } from './bindings/AgentExit';
 import type { AgentOutput } from './bindings/AgentOutput';
+import type { AgentRequest } from './bindings/AgentRequest';
 import type { AgentRun } from './bindings/AgentRun';
 import type { AppStatus } from './bindings/AppStatus';
 import type { CheckValueRequest } from './bindings/CheckValueRequest';
@@ -32,7 +33,7 @@ import type { SetVariableRequest } from './bindings/SetVariableRequest';
 import type { ValueCheck } from './bindings/ValueCheck';
 import type { VariableRow } from './bindings/VariableRow';
 import type { VerifyResult } from './bindings/VerifyResult';
-import { AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT, OPEN_ROTATION_EVENT, VAULT_LOCKED_EVENT } from './bindings/events';
+import { AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT, AGENT_REQUEST_EVENT, OPEN_ROTATION_EVENT, VAULT_LOCKED_EVENT } from './bindings/events';
 
 export type { UnlistenFn };
 
@@ -224,8 +225,9 @@ export function listProfiles(): Promise<ProfileInfo[]> {
  * Creates a profile (`request.replace` false) or changes one (true); answers every profile.
  * Rejects with code `profile_exists` for a name taken, `profile_not_found` for a profile
  * to change that is gone, `profile_variables` for variables the environment does not
- * have, `unknown_environment`, `invalid_name`, or `invalid_value` for a command whose
- * quotes do not match.
+ * have, `unknown_environment`, `invalid_name`, `invalid_value` for a command whose
+ * quotes do not match, or `invalid_host` for an allowed host of `request.broker` that is
+ * no host name.
  */
 export function saveProfile(request: SaveProfileRequest): Promise<ProfileInfo[]> {
   return call('save_profile', { request });
@@ -238,7 +240,8 @@ export function deleteProfile(name: string): Promise<ProfileInfo[]> {
 
 /**
  * Starts `profile`'s command with exactly its variables. Its output arrives through
- * onAgentOutput and its end through onAgentExit, both under the run's id. The answer
+ * onAgentOutput, a brokered run's requests through onAgentRequest, and its end through
+ * onAgentExit, all under the run's id. The answer
  * carries the lines to show first (`notices`, `withheld`) and `auditWarning` when the
  * grant could not be recorded. Rejects with code `no_command` for a profile without a
  * command, `program_not_found` when its program cannot be found, `profile_not_found`,
@@ -279,9 +282,10 @@ export function rotateSecret(request: RotateRequest): Promise<RotateResult> {
 
 /**
  * Restores a secret's previous value; the current one joins the history, so a rollback
- * can be undone. Rejects with code `no_history` when there is none.
+ * can be undone. Answers why the rollback is missing from the audit log, when it is.
+ * Rejects with code `no_history` when there is none.
  */
-export function rollbackSecret(env: string, name: string): Promise<void> {
+export function rollbackSecret(env: string, name: string): Promise<string | null> {
   return call('rollback_secret', { env, name });
 }
 
@@ -339,6 +343,18 @@ export async function onAgentOutput(cb: (output: AgentOutput) => void): Promise<
 export async function onAgentExit(cb: (exit: AgentExit) => void): Promise<UnlistenFn> {
   try {
     return quiet(await listen<AgentExit>(AGENT_EXIT_EVENT, (e) => cb(e.payload)));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+/**
+ * Calls `cb` as each request of a brokered agent ends (names, never values; `problem` set
+ * for a refused or failed one).
+ */
+export async function onAgentRequest(cb: (request: AgentRequest) => void): Promise<UnlistenFn> {
+  try {
+    return quiet(await listen<AgentRequest>(AGENT_REQUEST_EVENT, (e) => cb(e.payload)));
   } catch (e) {
     throw toIpcError(e);
   }

@@ -9,6 +9,7 @@ import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { ActivityEntry } from '../lib/bindings/ActivityEntry';
 import type { AgentExit } from '../lib/bindings/AgentExit';
 import type { AgentOutput } from '../lib/bindings/AgentOutput';
+import type { AgentRequest } from '../lib/bindings/AgentRequest';
 import type { AgentRun } from '../lib/bindings/AgentRun';
 import type { AgentStream } from '../lib/bindings/AgentStream';
 import type { AppStatus } from '../lib/bindings/AppStatus';
@@ -20,7 +21,7 @@ import type { ProfileInfo } from '../lib/bindings/ProfileInfo';
 import type { Store } from '../lib/bindings/Store';
 import type { ValueCheck } from '../lib/bindings/ValueCheck';
 import type { VariableRow } from '../lib/bindings/VariableRow';
-import { AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT } from '../lib/bindings/events';
+import { AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT, AGENT_REQUEST_EVENT } from '../lib/bindings/events';
 import { fakeCheck, type ConfigLookup } from './fakeChecks';
 import { DotenvSyntaxError, parseDotenv, type DotenvEntry } from './fakeDotenv';
 import { answer } from './fakeCommands';
@@ -107,6 +108,16 @@ export class FakeBackend {
   auditFailure: string | null = null;
   /** What the next launches say before their output (notices, variables withheld). */
   launchNotes: { notices: string[]; withheld: string[] } = { notices: [], withheld: [] };
+  /**
+   * Why a sandbox cannot start on this machine (core's SandboxError: no bubblewrap, no
+   * user namespaces, a kernel without Landlock network rules under strict), if so:
+   * launching a sandboxed profile is then `launch` with it.
+   */
+  sandboxFailure: string | null = null;
+  /** How many paths a sandbox hides (Rust counts those that exist on the machine), for a sandboxed grant's rules. */
+  sandboxHidden = 0;
+  /** The app's current directory, where a profile without a directory runs. */
+  currentDir = '/home/ada';
   /** Programs that are not on PATH: launching one is `program_not_found`. */
   readonly missingPrograms = new Set<string>();
   /** The agents launch_agent started, by run id, until agentExit. */
@@ -192,7 +203,7 @@ export class FakeBackend {
 
   /** Saves an agent profile, as if created earlier. */
   profile(p: Partial<ProfileInfo> & { name: string }): this {
-    this.profiles.set(p.name, { env: 'default', vars: [], command: null, cwd: null, ...p });
+    this.profiles.set(p.name, { env: 'default', vars: [], command: null, cwd: null, broker: null, sandbox: null, ...p });
     return this;
   }
 
@@ -216,6 +227,43 @@ export class FakeBackend {
   agentOutput(id: number, text: string, stream: AgentStream = 'stdout'): void {
     const payload: AgentOutput = { id, stream, text };
     this.emit(AGENT_OUTPUT_EVENT, payload);
+  }
+
+  /**
+   * A request of brokered run `id` ended (`agent-request`). Like core's recorder, it goes
+   * to the audit log beside the run's grant (when that was recorded): `refused` for a
+   * refusal (403 or 407 with a problem), `request` for any other.
+   */
+  agentRequest(id: number, r: Partial<Omit<AgentRequest, 'id'>> = {}): AgentRequest {
+    const payload: AgentRequest = {
+      id,
+      at: new Date().toISOString(),
+      names: [],
+      method: 'GET',
+      host: 'api.openai.com',
+      path: '/v1/models',
+      status: 200,
+      sent: 0,
+      received: 0,
+      problem: null,
+      ...r,
+    };
+    const run = this.running.get(id);
+    if (run?.grant) {
+      this.record({
+        access: payload.problem !== null && (payload.status === 403 || payload.status === 407) ? 'refused' : 'request',
+        profile: run.profile,
+        env: run.env,
+        names: [...payload.names],
+        path: payload.path,
+        method: payload.method,
+        host: payload.host,
+        status: payload.status,
+        reason: payload.problem,
+      });
+    }
+    this.emit(AGENT_REQUEST_EVENT, payload);
+    return payload;
   }
 
   /** Run `id` ends (`agent-exit`); like Rust, its exit entry is folded into its grant. */
@@ -388,6 +436,11 @@ export class FakeBackend {
       exitCode: null,
       durationMs: null,
       path: null,
+      method: null,
+      host: null,
+      status: null,
+      reason: null,
+      sandbox: null,
       ...e,
     };
     this.activityLog.push(entry);
@@ -395,7 +448,7 @@ export class FakeBackend {
   }
 
   /** Records a reveal or copy; the auditWarning Rust answers when it could not. */
-  recordAccess(access: 'reveal' | 'copy', env: string, name: string): string | null {
+  recordAccess(access: 'reveal' | 'copy' | 'rotate' | 'rollback', env: string, name: string): string | null {
     if (this.auditFailure) return `The ${access} was not recorded in the audit log: ${this.auditFailure}.`;
     this.record({ access, env, names: [name] });
     return null;

@@ -1,6 +1,7 @@
 // The fake backend's commands, one case each, in the order Rust's command does its work
 // (names parsed first, then the vault's gate, then core), so the same request fails with
 // the same code and message. See src-tauri/src/commands and crates/core/src/vault.
+import type { BrokerSettings } from '../lib/bindings/BrokerSettings';
 import type { CheckInfo } from '../lib/bindings/CheckInfo';
 import type { CheckValueRequest } from '../lib/bindings/CheckValueRequest';
 import type { Comparison } from '../lib/bindings/Comparison';
@@ -14,6 +15,7 @@ import type { RotateRequest } from '../lib/bindings/RotateRequest';
 import type { RotateResult } from '../lib/bindings/RotateResult';
 import type { RotationPolicyRequest } from '../lib/bindings/RotationPolicyRequest';
 import type { RotationRow } from '../lib/bindings/RotationRow';
+import type { SandboxSettings } from '../lib/bindings/SandboxSettings';
 import type { SaveProfileRequest } from '../lib/bindings/SaveProfileRequest';
 import type { SetVariableRequest } from '../lib/bindings/SetVariableRequest';
 import type { ValueCheck } from '../lib/bindings/ValueCheck';
@@ -23,11 +25,13 @@ import type { Entry, FakeBackend } from './fakeBackend';
 import { HISTORY_LEN } from './fakeBackend';
 import { classify, fakeCheck, matches, providerById, trimmed } from './fakeChecks';
 import {
+  allowedHost,
   byName,
   DAY_MS,
   ipcError,
   joinCommand,
   PRESETS,
+  rustTrim,
   schedule,
   secretClass,
   splitCommand,
@@ -60,7 +64,12 @@ function environments(rust: FakeBackend): EnvironmentInfo[] {
 }
 
 function profileList(rust: FakeBackend): ProfileInfo[] {
-  return [...rust.profiles.values()].sort(byName).map((p) => ({ ...p, vars: [...p.vars] }));
+  return [...rust.profiles.values()].sort(byName).map((p) => ({
+    ...p,
+    vars: [...p.vars],
+    broker: p.broker && { ...p.broker, allowHosts: [...p.broker.allowHosts] },
+    sandbox: p.sandbox && { ...p.sandbox, writable: [...p.sandbox.writable], readable: [...p.sandbox.readable] },
+  }));
 }
 
 const now = () => new Date().toISOString();
@@ -202,6 +211,59 @@ function exportFile(rust: FakeBackend, r: ExportFileRequest): ExportInfo {
   return { ...info, only: info.only && [...info.only], names: [...info.names] };
 }
 
+/** The app's BrokerSettings::to_core: the allowed hosts trimmed, empty ones dropped, each checked (`invalid_host`). */
+function brokerSettings(b: BrokerSettings): BrokerSettings {
+  const allowHosts = b.allowHosts
+    .map(rustTrim)
+    .filter((h) => h !== '')
+    .map((h) => {
+      const checked = allowedHost(h);
+      if ('error' in checked) throw ipcError('invalid_host', checked.error);
+      return checked.host;
+    });
+  return { egress: b.egress, allowHosts, only: b.only };
+}
+
+/** core's broker::Settings::default(): what a sandboxed run without broker settings is brokered with. */
+const BROKER_DEFAULTS: BrokerSettings = { egress: 'strict', allowHosts: [], only: false };
+
+/** The app's SandboxSettings::to_core (and back): the paths trimmed, blank ones dropped; nothing refused. */
+function sandboxSettings(s: SandboxSettings): SandboxSettings {
+  const paths = (list: string[]) => list.map(rustTrim).filter((p) => p !== '');
+  return { mode: s.mode, writable: paths(s.writable), readable: paths(s.readable) };
+}
+
+/**
+ * core's sandbox Plan::summary, for the grant: the mode, where the command may write (its
+ * directory first), and how many paths were hidden. Rust writes the paths canonical, and
+ * counts what exists on the machine: the fake takes them as they are, and `sandboxHidden`.
+ */
+function sandboxLine(rust: FakeBackend, p: ProfileInfo, s: SandboxSettings): string {
+  return `${s.mode}; writable: ${[p.cwd ?? rust.currentDir, ...s.writable].join(', ')}; hidden: ${rust.sandboxHidden}`;
+}
+
+/**
+ * core's broker plan, roughly: of a brokered profile's secrets, those with a provider are
+ * carried (the agent gets placeholders), the others are not, and the notices say which.
+ */
+function brokerPlan(rust: FakeBackend, p: ProfileInfo, broker: BrokerSettings | null): { brokered: string[] | null; notices: string[] } {
+  if (!broker) return { brokered: null, notices: [] };
+  const seen = rust.resolved(p.env);
+  const secrets = p.vars.map((v) => seen.get(v)!.entry.row).filter((row) => row.kind === 'secret');
+  const carried = secrets.filter((row) => row.provider !== null).map((row) => row.name);
+  const uncarried = secrets.filter((row) => row.provider === null).map((row) => `${row.name} (no provider is known for it (add one in providers.toml))`);
+  const notices: string[] = [];
+  if (carried.length > 0) notices.push(`brokered, the command holds placeholders: ${carried.join(', ')}`);
+  if (uncarried.length > 0) {
+    notices.push(
+      broker.only
+        ? `withheld, the broker cannot carry them (--broker-only): ${uncarried.join(', ')}`
+        : `passed as they are, the broker cannot carry them: ${uncarried.join(', ')}`,
+    );
+  }
+  return { brokered: carried, notices };
+}
+
 function saveProfile(rust: FakeBackend, r: SaveProfileRequest): ProfileInfo[] {
   const name = rust.profileName(r.name);
   const vars = r.vars.map((v) => rust.varName(v));
@@ -210,6 +272,8 @@ function saveProfile(rust: FakeBackend, r: SaveProfileRequest): ProfileInfo[] {
   const text = r.command ?? '';
   const words = text.trim() === '' ? null : splitCommand(text);
   if (text.trim() !== '' && words === null) throw ipcError('invalid_value', "the command's quotes do not match: check them");
+  const broker = r.broker ? brokerSettings(r.broker) : null;
+  const sandbox = r.sandbox ? sandboxSettings(r.sandbox) : null;
   rust.unlockedVault();
   const exists = rust.profiles.has(name);
   if (exists && !r.replace) throw ipcError('profile_exists', `profile \`${name}\` already exists: change it with \`latchkey profile edit ${name}\``);
@@ -223,7 +287,7 @@ function saveProfile(rust: FakeBackend, r: SaveProfileRequest): ProfileInfo[] {
     );
   }
   const cwd = r.cwd !== null && r.cwd.trim() !== '' ? r.cwd : null;
-  rust.profiles.set(name, { name, env, vars, command: words && joinCommand(words), cwd });
+  rust.profiles.set(name, { name, env, vars, command: words && joinCommand(words), cwd, broker, sandbox });
   return profileList(rust);
 }
 
@@ -239,19 +303,33 @@ function launchAgent(rust: FakeBackend, profile: unknown) {
   const seen = rust.resolved(p.env);
   for (const v of p.vars) if (!seen.has(v)) throw rust.notFound(p.env, v);
   if (rust.missingPrograms.has(words[0])) throw ipcError('program_not_found', `cannot find \`${words[0]}\`: check its name, or that it is on PATH`);
+  // As core: a sandboxed run is brokered, with the defaults when the profile has no broker settings.
+  const plan = brokerPlan(rust, p, p.broker ?? (p.sandbox ? BROKER_DEFAULTS : null));
+  if (p.sandbox && rust.sandboxFailure) throw ipcError('launch', rust.sandboxFailure);
   // The grant is recorded before the program starts; its exit is folded in when it ends.
-  const grant = rust.auditFailure ? null : rust.record({ access: 'grant', profile: name, program: words[0], env: p.env, names: [...p.vars] });
+  const grant = rust.auditFailure
+    ? null
+    : rust.record({
+        access: 'grant',
+        profile: name,
+        program: words[0],
+        env: p.env,
+        names: [...p.vars],
+        sandbox: p.sandbox && sandboxLine(rust, p, p.sandbox),
+      });
   const run = {
     id: rust.nextRun++,
     profile: name,
     pid: rust.nextPid++,
     command: joinCommand(words),
-    notices: [...rust.launchNotes.notices],
+    notices: [...rust.launchNotes.notices, ...plan.notices],
     withheld: [...rust.launchNotes.withheld],
     auditWarning: rust.auditFailure && `the grant was not recorded in the audit log: ${rust.auditFailure}`,
+    brokered: plan.brokered,
+    sandboxed: p.sandbox !== null,
   };
   rust.running.set(run.id, { ...run, env: p.env, vars: [...p.vars], grant });
-  return { ...run, notices: [...run.notices], withheld: [...run.withheld] };
+  return { ...run, notices: [...run.notices], withheld: [...run.withheld], brokered: run.brokered && [...run.brokered] };
 }
 
 function rotationStatus(rust: FakeBackend, args: Args): RotationRow[] {
@@ -303,7 +381,7 @@ function rotateSecret(rust: FakeBackend, r: RotateRequest): RotateResult {
   const request = { env, name, kind: 'secret' as const, store: row.store, value: r.value, provider: null, notes: null, force: r.force };
   store(rust, env, request, found);
   const stale = rust.exports.filter((e) => e.state === 'stale' && e.names.includes(name)).map((e) => e.path);
-  return { staleExports: stale, problems: found.problems };
+  return { staleExports: stale, problems: found.problems, auditWarning: rust.recordAccess('rotate', env, name) };
 }
 
 /**
@@ -321,7 +399,7 @@ export function otherProvider(before: string, value: string, found: ValueCheck):
   return seen === null ? null : `the new value is not a key of ${name(before)} (${seen})`;
 }
 
-function rollbackSecret(rust: FakeBackend, args: Args): null {
+function rollbackSecret(rust: FakeBackend, args: Args): string | null {
   const [env, name] = [rust.envName(args.env), rust.varName(args.name)];
   rust.unlockedVault();
   const entry = rust.env(env).get(name);
@@ -337,7 +415,7 @@ function rollbackSecret(rust: FakeBackend, args: Args): null {
   entry.value = previous;
   entry.row = { ...entry.row, updated: at, check: null };
   rust.changed(env, name);
-  return null;
+  return rust.recordAccess('rollback', env, name);
 }
 
 /** set_rotation's lookup: the variable `env` defines itself (EditError otherwise). */

@@ -129,3 +129,49 @@ export function schedule(
 export function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
+
+/** Rust's `char::is_whitespace` (Unicode White_Space), which `str::trim` trims: not JS's trim (which also trims U+FEFF). */
+export function rustTrim(text: string): string {
+  return text.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+}
+
+/** core's text::printable: control and reordering characters escaped as Rust's `char::escape_default` does. */
+export function printable(text: string): string {
+  const special: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+  return [...text]
+    .map((c) => {
+      const code = c.codePointAt(0) ?? 0;
+      const control = code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+      const reordering = (code >= 0x200b && code <= 0x200f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0xfeff;
+      if (!control && !reordering) return c;
+      return special[c] ?? `\\u{${code.toString(16)}}`;
+    })
+    .join('');
+}
+
+/**
+ * Whether `bare` parses as a URL's host (url::Host::parse, the WHATWG host parser that
+ * JS's URL runs too): an IPv6 address in brackets, or a domain, which may not hold `:`,
+ * `[` or `]`, and which is an IPv4 address when it ends in a number.
+ */
+function parsesAsHost(bare: string): boolean {
+  if (bare.startsWith('[') ? !bare.endsWith(']') : /[:[\]]/.test(bare)) return false;
+  try {
+    new URL(`http://${bare}/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * core's broker::allowed_host: a host name or address, optionally `*.` and a domain, in
+ * letters, digits, `-`, `.`, `:`, `[` and `]`, at most 253 bytes: the host lower-cased,
+ * or HostError's message.
+ */
+export function allowedHost(host: string): { host: string } | { error: string } {
+  const bare = host.startsWith('*.') ? host.slice(2) : host;
+  const fine = bare !== '' && new TextEncoder().encode(bare).length <= 253 && /^[A-Za-z0-9\-.:[\]]+$/.test(bare) && parsesAsHost(bare);
+  if (fine) return { host: host.toLowerCase() };
+  return { error: `\`${printable(host)}\` is not a host name: give one like api.example.com, or *.example.com for every host under it` };
+}

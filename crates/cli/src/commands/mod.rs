@@ -4,6 +4,7 @@
 pub(crate) mod audit;
 pub(crate) mod check;
 pub(crate) mod diff;
+pub(crate) mod doctor;
 pub(crate) mod env;
 pub(crate) mod export;
 pub(crate) mod get;
@@ -79,6 +80,11 @@ fn catalog() -> Result<latchkey_core::Catalog> {
 /// Unlocks the vault, with the identity from `LATCHKEY_IDENTITY` or the settings.
 /// Its notices are printed when the command ends.
 fn unlock() -> Result<std::sync::Arc<Vault>> {
+    if std::env::var_os(latchkey_core::sandbox::INSIDE_ENV).is_some() {
+        anyhow::bail!(
+            "this command runs in a latchkey sandbox, where the vault cannot be reached: its keys reach it through the broker"
+        );
+    }
     let home = home()?;
     let identity_file = std::env::var_os("LATCHKEY_IDENTITY").filter(|v| !v.is_empty()).map(PathBuf::from);
     let vault = Vault::unlock(&home, identity_file.as_deref(), crate::input::existing_passphrase)

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use crate::args::{BrokerArgs, environment_name, profile_name, variable_name};
+use crate::args::{BrokerArgs, SandboxArgs, environment_name, profile_name, variable_name};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use latchkey_core::profile::{absolute_dir, join_command, parse_command};
@@ -21,6 +21,7 @@ pub fn run(command: ProfileCommand) -> Result<()> {
             let mut profile = Profile::new(env, vars, spec.command.as_deref(), spec.cwd.as_deref())
                 .context("cannot read --command")?;
             profile.broker = spec.broker.settings()?;
+            profile.sandbox = spec.sandbox.settings();
             vault
                 .save_profile(&name, profile, false)
                 .with_context(|| format!("cannot add profile `{name}`"))?;
@@ -44,6 +45,11 @@ pub fn run(command: ProfileCommand) -> Result<()> {
                 profile.broker = Some(settings);
             } else if spec.broker.no_broker {
                 profile.broker = None;
+            }
+            if let Some(settings) = spec.sandbox.settings() {
+                profile.sandbox = Some(settings);
+            } else if spec.sandbox.no_sandbox {
+                profile.sandbox = None;
             }
             vault
                 .save_profile(&name, profile, true)
@@ -106,6 +112,16 @@ fn describe(name: &ProfileName, p: &Profile) -> String {
         }
         let _ = writeln!(out, "  broker   {line}");
     }
+    if let Some(sandbox) = &p.sandbox {
+        let mut line = sandbox.mode.as_str().to_owned();
+        for (label, paths) in [("writable", &sandbox.writable), ("readable", &sandbox.readable)] {
+            if !paths.is_empty() {
+                let shown: Vec<String> = paths.iter().map(|p| super::shown(p)).collect();
+                let _ = write!(line, ", {label} {}", shown.join(", "));
+            }
+        }
+        let _ = writeln!(out, "  sandbox  {line}");
+    }
     out
 }
 
@@ -131,6 +147,8 @@ pub struct ProfileSpec {
     pub cwd: Option<PathBuf>,
     #[command(flatten)]
     pub broker: BrokerArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
 }
 
 /// `latchkey profile ...`.

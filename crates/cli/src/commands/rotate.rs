@@ -142,6 +142,9 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
         }
         Err(err) => return Err(err).context(format!("cannot rotate {name}")),
     };
+    if let Some(e) = &rotated.audit_error {
+        eprintln!("latchkey: warning: the rotation was not recorded in the audit log: {e}");
+    }
     for problem in &rotated.finding.problems {
         eprintln!("latchkey: warning: {name}: {}", problem.message);
     }
@@ -163,7 +166,12 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
 pub fn rollback(args: RollbackArgs) -> Result<()> {
     let vault = super::unlock()?;
     let (name, env) = (&args.target.name, &args.target.env.name());
-    vault.rollback(env, name, usize::from(args.to)).with_context(|| format!("cannot roll back {name}"))?;
+    let rolled = vault
+        .rollback(env, name, usize::from(args.to))
+        .with_context(|| format!("cannot roll back {name}"))?;
+    if let Some(e) = rolled.audit_error {
+        eprintln!("latchkey: warning: the rollback was not recorded in the audit log: {e}");
+    }
     eprintln!(
         "Restored value -{} of {name} in `{env}`; the value it replaced is in its history as -1.",
         args.to

@@ -54,6 +54,10 @@ pub enum Access {
     /// A brokered run's request refused: a placeholder on its way to another host, or a
     /// host the run may not reach. Points at the run's grant.
     Refused,
+    /// A secret was rotated to a new value (`latchkey rotate`, Rotate in the app).
+    Rotate,
+    /// A secret's previous value was restored (`latchkey rollback`, Roll back in the app).
+    Rollback,
 }
 
 impl Access {
@@ -70,6 +74,8 @@ impl Access {
             Access::Identity => "identity",
             Access::Request => "request",
             Access::Refused => "refused",
+            Access::Rotate => "rotate",
+            Access::Rollback => "rollback",
         }
     }
 }

@@ -167,5 +167,5 @@ pub enum BrokerError {
 }
 
 pub(crate) use start::Broker;
-pub use tls::EXTRA_CA_ENV;
+pub use tls::{EXTRA_CA_ENV, system_bundle_path};
 pub use upstream::RESOLVE_ENV;

@@ -123,6 +123,12 @@ fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, String
 /// The system's bundle of trusted authorities, as PEM bytes: the file `SSL_CERT_FILE`
 /// names, else the first of the usual places that exists. Empty when none does.
 pub(super) fn system_bundle() -> Vec<u8> {
+    system_bundle_path().and_then(|p| std::fs::read(p).ok()).unwrap_or_default()
+}
+
+/// Where the system's bundle of trusted authorities is, that a brokered command's bundle
+/// starts with: `SSL_CERT_FILE`, else the first of the usual places that is not empty.
+pub fn system_bundle_path() -> Option<PathBuf> {
     let named = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()).map(PathBuf::from);
     let usual = [
         "/etc/ssl/certs/ca-certificates.crt",
@@ -131,9 +137,5 @@ pub(super) fn system_bundle() -> Vec<u8> {
         "/etc/ssl/cert.pem",
         "/usr/local/etc/openssl/cert.pem",
     ];
-    named
-        .into_iter()
-        .chain(usual.iter().map(PathBuf::from))
-        .find_map(|p| std::fs::read(p).ok().filter(|b| !b.is_empty()))
-        .unwrap_or_default()
+    named.into_iter().chain(usual.iter().map(PathBuf::from)).find(|p| p.metadata().is_ok_and(|m| m.len() > 0))
 }

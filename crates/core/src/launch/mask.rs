@@ -67,10 +67,17 @@ fn forms(value: &str) -> Vec<Zeroizing<Vec<u8>>> {
         forms.push(Zeroizing::new(escaped.as_bytes().to_vec()));
     }
     if value.len() >= MIN_BASE64_LEN {
-        let encoded = crate::encoding::base64(value.as_bytes());
-        // The groups that do not depend on what follows the value.
+        let encoded = Zeroizing::new(crate::encoding::base64(value.as_bytes()));
+        // The groups that do not depend on what follows the value...
         let stable = value.len() / 3 * 4;
         forms.push(Zeroizing::new(encoded.as_bytes()[..stable].to_vec()));
+        // ...and the whole of the two encodings a command most often prints: the value's
+        // own (padded), and `echo "$KEY" | base64`'s, with the newline. The longer match
+        // wins, so no trailing group is left in clear.
+        forms.push(Zeroizing::new(encoded.as_bytes().to_vec()));
+        let mut line = Zeroizing::new(value.as_bytes().to_vec());
+        line.push(b'\n');
+        forms.push(Zeroizing::new(crate::encoding::base64(&line).into_bytes()));
     }
     forms.sort_by(|a, b| a.as_slice().cmp(b.as_slice()));
     forms.dedup_by(|a, b| a.as_slice() == b.as_slice());
@@ -378,6 +385,16 @@ mod tests {
         let encoded = crate::encoding::base64(format!("{token}:x").as_bytes());
         let out = run(&mut masker(&[("T", token)]), encoded.as_bytes(), 7);
         assert!(String::from_utf8(out).unwrap().starts_with("<latchkey:T>"));
+        // The whole encoding, its last group and padding included, whatever the length.
+        for token in ["tok-abcdef-1234567890", "tok-abcdef-12345678901", "tok-abcdef-123456789012"] {
+            let padded = crate::encoding::base64(token.as_bytes());
+            let out = run(&mut masker(&[("T", token)]), format!("[{padded}]").as_bytes(), 5);
+            assert_eq!(out, b"[<latchkey:T>]", "{} bytes", token.len());
+            // `echo "$T" | base64`: the newline's group too.
+            let echoed = crate::encoding::base64(format!("{token}\n").as_bytes());
+            let out = run(&mut masker(&[("T", token)]), format!("{echoed}\n").as_bytes(), 3);
+            assert_eq!(out, b"<latchkey:T>\n", "{} bytes, echoed", token.len());
+        }
     }
 
     #[test]

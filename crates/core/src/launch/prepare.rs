@@ -9,269 +9,14 @@ use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::error::LaunchError;
 use super::mask::Masker;
-use super::withhold::{Withholding, inherited};
-use crate::audit::{AuditLog, Event};
-use crate::broker::{Listener, Plan};
-use crate::name::{EnvironmentName, ProfileName, VariableName};
-use crate::reference::EnvFileError;
+use super::prepared::PreparedLaunch;
+use super::spec::{BrokerChoice, LaunchSpec, SandboxChoice, Source};
+use super::withhold::inherited;
 use crate::validate::Catalog;
 use crate::variable::{Kind, Value};
-use crate::vault::{GetError, ProfileError, SaveError, ValueReader, Vault};
-
-/// Where a launch takes its variables from.
-#[derive(Debug, Clone)]
-pub enum Source {
-    /// Every variable an environment sees (or only some of them).
-    Environment(EnvironmentName),
-    /// A profile: its environment, exactly its variables, its command and directory.
-    Profile(ProfileName),
-}
-
-/// What a front end asks to launch.
-#[derive(Debug, Clone)]
-pub struct LaunchSpec {
-    /// Where the variables come from.
-    pub source: Source,
-    /// With a profile: draw its variables from this environment instead of its own (the
-    /// grant names the one used).
-    pub env_override: Option<EnvironmentName>,
-    /// Only these variables (not with a profile, which names its own).
-    pub only: Option<Vec<VariableName>>,
-    /// A `.env` template whose variables are added, references resolved in memory.
-    pub template: Option<PathBuf>,
-    /// The command and its arguments; empty to run the profile's.
-    pub command: Vec<OsString>,
-    /// The directory to run in; else the profile's, else the current one.
-    pub cwd: Option<PathBuf>,
-    /// Whether secrets are masked in the output.
-    pub mask: bool,
-    /// Which of latchkey's own variables the command does not inherit.
-    pub withholding: Withholding,
-    /// Whether the run is brokered, and how: the command gets placeholders, and the
-    /// broker puts the keys into its requests (see [`crate::broker`]). With a profile,
-    /// `None` means the profile's own setting.
-    pub broker: Option<BrokerChoice>,
-    /// Whether the command is sandboxed (which brokers it too), and how; with a profile,
-    /// `None` means the profile's own setting.
-    pub sandbox: Option<SandboxChoice>,
-}
-
-/// Whether a launch is sandboxed, as a front end asks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SandboxChoice {
-    /// Sandboxed, with these settings.
-    On(crate::sandbox::Settings),
-    /// Not sandboxed, even if the profile is.
-    Off,
-}
-
-/// Whether a launch is brokered, as a front end asks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BrokerChoice {
-    /// Brokered, with these settings.
-    On(crate::broker::Settings),
-    /// Not brokered, even if the profile is.
-    Off,
-}
-
-impl LaunchSpec {
-    /// A launch of `command` with the variables of `env`, masked, with the default
-    /// withholding rules adjusted by `LATCHKEY_WITHHOLD`.
-    pub fn new(source: Source, command: Vec<OsString>) -> Self {
-        Self {
-            source,
-            env_override: None,
-            only: None,
-            template: None,
-            command,
-            cwd: None,
-            mask: true,
-            withholding: Withholding::from_env(),
-            broker: None,
-            sandbox: None,
-        }
-    }
-}
-
-/// Why a command could not be launched. Nothing was started, and nothing recorded.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum LaunchError {
-    /// The profile does not exist.
-    #[error(transparent)]
-    Profile(#[from] ProfileError),
-    /// The variables could not be read.
-    #[error(transparent)]
-    Get(#[from] GetError),
-    /// The template could not be read.
-    #[error("cannot read the template {path}: {source}")]
-    TemplateRead {
-        /// The template.
-        path: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// The template is not a `.env` file, or a reference in it cannot be resolved.
-    #[error(transparent)]
-    Template(Box<EnvFileError>),
-    /// The profile has no command and none was given.
-    #[error(
-        "profile `{0}` has no command: give one after `--`, or add one with `latchkey profile edit {0} --command`"
-    )]
-    NoCommand(ProfileName),
-    /// No command was given.
-    #[error("no command to run: give one after `--`")]
-    NoCommandGiven,
-    /// The program is not on the command's PATH.
-    #[error("cannot find `{0}`: check its name, or that it is on PATH")]
-    NotFound(String),
-    /// The working directory does not exist.
-    #[error("the working directory {0} does not exist: create it, or change the profile's --cwd")]
-    NoDirectory(PathBuf),
-    /// The operating system could not start it.
-    #[error("cannot start the command: {0}")]
-    Spawn(std::io::Error),
-    /// The broker could not start.
-    #[error(transparent)]
-    Broker(#[from] crate::broker::BrokerError),
-    /// The sandbox cannot be set up.
-    #[error(transparent)]
-    Sandbox(#[from] crate::sandbox::SandboxError),
-}
-
-/// A launch ready to start: what the command is given, what is masked, and its grant.
-pub struct PreparedLaunch {
-    env: EnvironmentName,
-    profile: Option<ProfileName>,
-    program: OsString,
-    args: Vec<OsString>,
-    cwd: Option<PathBuf>,
-    injected: Vec<(String, SecretString)>,
-    inherited: Vec<(OsString, OsString)>,
-    withheld: Vec<String>,
-    masker: Option<Masker>,
-    notices: Vec<String>,
-    audit: Result<AuditLog, SaveError>,
-    broker: Option<Plan>,
-    sandbox: Option<crate::sandbox::Plan>,
-    listener: Option<Listener>,
-}
-
-impl std::fmt::Debug for PreparedLaunch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PreparedLaunch")
-            .field("env", &self.env)
-            .field("profile", &self.profile)
-            .field("program", &self.program)
-            .field("names", &self.names())
-            .field("withheld", &self.withheld)
-            .finish_non_exhaustive()
-    }
-}
-
-/// What [`PreparedLaunch::start`] takes apart.
-pub(super) struct Parts {
-    pub program: OsString,
-    pub args: Vec<OsString>,
-    pub cwd: Option<PathBuf>,
-    pub injected: Vec<(String, SecretString)>,
-    pub inherited: Vec<(OsString, OsString)>,
-    pub masker: Option<Masker>,
-    pub audit: Result<AuditLog, SaveError>,
-    pub grant: Event,
-    pub broker: Option<Plan>,
-    pub sandbox: Option<crate::sandbox::Plan>,
-    pub listener: Option<Listener>,
-}
-
-impl PreparedLaunch {
-    /// The environment the variables come from.
-    pub fn env(&self) -> &EnvironmentName {
-        &self.env
-    }
-
-    /// The profile, when launched through one.
-    pub fn profile(&self) -> Option<&ProfileName> {
-        self.profile.as_ref()
-    }
-
-    /// The names of the injected variables.
-    pub fn names(&self) -> Vec<String> {
-        self.injected.iter().map(|(n, _)| n.clone()).collect()
-    }
-
-    /// Variables of latchkey's environment the command does not inherit.
-    pub fn withheld(&self) -> &[String] {
-        &self.withheld
-    }
-
-    /// Lines the front end should show before the start: rules changed on request,
-    /// values too short to mask, an environment used instead of the profile's.
-    pub fn notices(&self) -> &[String] {
-        &self.notices
-    }
-
-    /// For a brokered run, the names of the secrets the broker carries (the command
-    /// gets placeholders for them); `None` when the run is not brokered.
-    pub fn brokered(&self) -> Option<Vec<String>> {
-        self.broker.as_ref().map(Plan::carried)
-    }
-
-    /// Whether the run is sandboxed.
-    pub fn sandboxed(&self) -> bool {
-        self.sandbox.is_some()
-    }
-
-    /// Tells `listener` of each request through the broker as it ends.
-    pub fn listen(&mut self, listener: Listener) {
-        self.listener = Some(listener);
-    }
-
-    /// The program and its arguments, quoted as in a shell, for display.
-    pub fn command_line(&self) -> String {
-        std::iter::once(&self.program)
-            .chain(&self.args)
-            .map(|a| {
-                let a = a.to_string_lossy();
-                if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c)) {
-                    a.into_owned()
-                } else {
-                    format!("'{}'", a.replace('\'', "'\\''"))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    pub(super) fn into_parts(self) -> Parts {
-        let cwd = self.cwd.clone().or_else(|| std::env::current_dir().ok());
-        let args_hmac = self.audit.as_ref().ok().map(|log| log.args_digest(&self.args));
-        let grant = Event {
-            profile: self.profile.as_ref().map(ToString::to_string),
-            program: Some(Path::new(&self.program).display().to_string()),
-            args_hmac,
-            cwd: cwd.map(|d| d.display().to_string()),
-            env: self.env.to_string(),
-            names: self.names(),
-            sandbox: self.sandbox.as_ref().map(crate::sandbox::Plan::summary),
-            ..Event::default()
-        };
-        Parts {
-            program: self.program,
-            args: self.args,
-            cwd: self.cwd,
-            injected: self.injected,
-            inherited: self.inherited,
-            masker: self.masker,
-            audit: self.audit,
-            grant,
-            broker: self.broker,
-            sandbox: self.sandbox,
-            listener: self.listener,
-        }
-    }
-}
+use crate::vault::{GetError, ProfileError, ValueReader, Vault};
 
 impl Vault {
     /// Prepares a launch: reads the variables `spec` asks for, decides what the command
@@ -534,11 +279,15 @@ impl Vault {
                     None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
                 };
                 let config_dir = crate::validate::config_dir();
+                // latchkey's own: this vault's directory and the default one, the config
+                // directory, and every identity file in play.
                 let mut own = vec![self.home().dir().to_owned(), self.home().default_identity_path()];
+                own.extend(crate::home::default_home_dir());
                 own.extend(config_dir.clone());
                 if let crate::IdentityLocation::File { path } = &self.settings().identity {
                     own.push(path.clone());
                 }
+                own.extend(self.identity_file().map(std::path::Path::to_owned));
                 let plan = crate::sandbox::Plan::new(settings, &here, &own, config_dir.as_deref())?;
                 notices.extend(plan.notices.iter().cloned());
                 Some(plan)

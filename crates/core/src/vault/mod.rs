@@ -36,7 +36,7 @@ pub use errors::{
 };
 pub use exports::{ExportError, ExportRequest, Exported, ExportedText, IdentityExportError};
 pub use profiles::ProfileError;
-pub use rotation::{Due, RotateError, Rotated};
+pub use rotation::{Due, RolledBack, RotateError, Rotated};
 pub use variables::{EnforceChecks, MetadataEdit, NewValue, Removed, SetOutcome, Stored};
 
 /// How a new vault's identity is kept.
@@ -92,6 +92,8 @@ pub struct Vault {
     generation: std::sync::atomic::AtomicU64,
     /// Things the user should know, found along the way (each said once).
     notices: std::sync::Mutex<Vec<String>>,
+    /// The identity file this vault was unlocked with, when it was one.
+    identity_file: Option<PathBuf>,
 }
 
 impl Vault {
@@ -169,7 +171,7 @@ impl Vault {
             (None, IdentityLocation::File { path }) => Some(path.clone()),
             (None, IdentityLocation::Keychain) => None,
         };
-        let (identity, from) = match file {
+        let (identity, from) = match file.clone() {
             Some(path) => {
                 let bytes = Zeroizing::new(
                     fs::read(&path)
@@ -191,9 +193,16 @@ impl Vault {
         if found != settings.recipient {
             return Err(UnlockError::WrongIdentity { from, found, expected: settings.recipient });
         }
-        let vault = Vault::new(home.clone(), settings, identity);
+        let mut vault = Vault::new(home.clone(), settings, identity);
+        vault.identity_file = file;
         vault.check_permissions(identity_file);
         Ok(vault)
+    }
+
+    /// The identity file this vault was unlocked with, when it was one (the settings'
+    /// or `LATCHKEY_IDENTITY`'s).
+    pub fn identity_file(&self) -> Option<&Path> {
+        self.identity_file.as_deref()
     }
 
     fn new(home: Home, settings: Settings, identity: Identity) -> Self {
@@ -206,6 +215,7 @@ impl Vault {
             anchored: std::sync::atomic::AtomicBool::new(false),
             generation: std::sync::atomic::AtomicU64::new(generation),
             notices: std::sync::Mutex::new(Vec::new()),
+            identity_file: None,
         }
     }
 

@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 
 use super::checks::now;
 use super::{EditError, GetError, Vault};
+use crate::audit::{Access, Event};
 use crate::name::{EnvironmentName, VariableName};
 use crate::rotation::{Presets, Schedule, SecretClass, needs_reminder, schedule};
 use crate::variable::{Kind, Value, VariableSummary};
@@ -117,7 +118,7 @@ impl Vault {
         env: &EnvironmentName,
         name: &VariableName,
         back: usize,
-    ) -> Result<VariableSummary, EditError> {
+    ) -> Result<RolledBack, EditError> {
         let now = now();
         self.update(|doc| {
             let environment = doc.environment_mut(env)?;
@@ -146,7 +147,24 @@ impl Vault {
             environment.insert(variable);
             Ok(summary)
         })
+        .map(|summary| RolledBack { summary, audit_error: self.record_change(Access::Rollback, env, name) })
     }
+
+    /// Records a rotation or a rollback in the audit log (names only); what went wrong
+    /// if it could not be.
+    fn record_change(&self, access: Access, env: &EnvironmentName, name: &VariableName) -> Option<String> {
+        let event = Event { env: env.to_string(), names: vec![name.to_string()], ..Event::default() };
+        self.record_access(access, event).err().map(|e| e.to_string())
+    }
+}
+
+/// What a rollback did.
+#[derive(Debug)]
+pub struct RolledBack {
+    /// The variable as it is now.
+    pub summary: VariableSummary,
+    /// Why the rollback is missing from the audit log, when it is.
+    pub audit_error: Option<String>,
 }
 
 /// Why a rotation was refused. When this is returned, the vault is unchanged.
@@ -184,6 +202,8 @@ pub struct Rotated {
     pub finding: crate::validate::Finding,
     /// Recorded exports that held the old value and are stale now.
     pub stale_exports: Vec<crate::export::ExportRecord>,
+    /// Why the rotation is missing from the audit log, when it is.
+    pub audit_error: Option<String>,
 }
 
 impl Vault {
@@ -245,6 +265,6 @@ impl Vault {
             .filter(|e| e.state == crate::export::ExportState::Stale && e.record.names.contains(name))
             .map(|e| e.record)
             .collect();
-        Ok(Rotated { finding, stale_exports })
+        Ok(Rotated { finding, stale_exports, audit_error: self.record_change(Access::Rotate, env, name) })
     }
 }

@@ -3,4 +3,4 @@
 /**
  * What an entry records.
  */
-export type Access = "grant" | "get" | "export" | "inject" | "reveal" | "copy" | "exit" | "identity" | "request" | "refused";
+export type Access = "grant" | "get" | "export" | "inject" | "reveal" | "copy" | "exit" | "identity" | "request" | "refused" | "rotate" | "rollback";

@@ -60,4 +60,9 @@ status: number | null,
 /**
  * Why a brokered request was refused or failed.
  */
-reason: string | null, };
+reason: string | null, 
+/**
+ * For a sandboxed grant, its rules: mode, writable paths, how many paths were
+ * hidden.
+ */
+sandbox: string | null, };

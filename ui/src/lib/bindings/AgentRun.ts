@@ -37,4 +37,8 @@ auditWarning: string | null,
  * For a brokered run, the secrets it holds placeholders for; `null` when the run
  * is not brokered.
  */
-brokered: Array<string> | null, };
+brokered: Array<string> | null, 
+/**
+ * Whether the run is sandboxed: the broker is its only way out.
+ */
+sandboxed: boolean, };

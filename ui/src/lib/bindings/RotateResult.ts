@@ -12,4 +12,8 @@ staleExports: Array<string>,
 /**
  * Warnings about the new value.
  */
-problems: Array<ProblemInfo>, };
+problems: Array<ProblemInfo>, 
+/**
+ * Why the rotation is missing from the audit log, when it is.
+ */
+auditWarning: string | null, };

@@ -114,6 +114,65 @@ describe('the activity log', () => {
     expect(entry(1).querySelector('.exit')).toHaveTextContent('—');
   });
 
+  it("shows a brokered run's requests as METHOD host/path → status, and why one was refused", async () => {
+    const refusal = 'latchkey: other.test is not a host of any brokered key: allow it with --allow-host other.test, or run with --egress open';
+    seeded()
+      .logged({ access: 'grant', at: ago(3), profile: 'coder', program: 'curl', env: 'default', names: ['OPENAI_API_KEY'], exitCode: 0, durationMs: 900 })
+      .logged({
+        access: 'request',
+        at: ago(2),
+        profile: 'coder',
+        env: 'default',
+        names: ['OPENAI_API_KEY'],
+        method: 'GET',
+        host: 'api.openai.com',
+        path: '/v1/models',
+        status: 200,
+      })
+      .logged({ access: 'refused', at: ago(1), profile: 'coder', env: 'default', method: 'CONNECT', host: 'other.test', path: '', status: 403, reason: refusal })
+      .logged({
+        access: 'request',
+        at: ago(1),
+        profile: 'coder',
+        env: 'default',
+        names: ['OPENAI_API_KEY'],
+        method: 'POST',
+        host: 'api.openai.com',
+        path: '/v1/files',
+        status: 502,
+        reason: 'latchkey: cannot reach api.openai.com:443: connection refused',
+      });
+    await renderUnlocked();
+    await openActivity();
+    expect(seqs()).toEqual([4, 3, 2, 1]);
+
+    expect(entry(2).querySelector('[data-access]')).toHaveTextContent('Request');
+    expect(entry(2).querySelector('.request')).toHaveTextContent('GET api.openai.com/v1/models → 200');
+    expect(entry(2).getAttribute('data-agent')).toBe('profile:coder');
+    expect([...entry(2).querySelectorAll('.chip')].map((c) => c.textContent)).toEqual(['OPENAI_API_KEY']);
+    expect(entry(2).querySelector('[data-reason]')).toBeNull();
+    expect(entry(2).querySelector('.exit')).toHaveTextContent('—');
+
+    const refused = entry(3).querySelector('[data-access]')!;
+    expect(refused).toHaveTextContent('Refused');
+    expect(refused).toHaveClass('tone-bad');
+    expect(entry(3).querySelector('.request')).toHaveTextContent('CONNECT other.test → 403');
+    expect(entry(3).querySelector('[data-reason]')).toHaveTextContent(refusal);
+    expect(entry(3).querySelector('[data-reason]')).toHaveClass('refused');
+
+    // A failed request is a request (the broker forwarded nothing), with its reason.
+    expect(entry(4).querySelector('[data-access]')).toHaveTextContent('Request');
+    expect(entry(4).querySelector('.request')).toHaveTextContent('POST api.openai.com/v1/files → 502');
+    expect(entry(4).querySelector('[data-reason]')).toHaveTextContent('cannot reach api.openai.com:443');
+    expect(entry(4).querySelector('[data-reason]')).not.toHaveClass('refused');
+
+    // The filters take them in: by agent, and by the variable they carried.
+    await fireEvent.change(el('#activity-agent'), { target: { value: 'profile:coder' } });
+    expect(seqs()).toEqual([4, 3, 2, 1]);
+    await fireEvent.change(el('#activity-variable'), { target: { value: 'OPENAI_API_KEY' } });
+    expect(seqs()).toEqual([4, 2, 1]);
+  });
+
   it('says what creates entries when there is none yet', async () => {
     seeded();
     await renderUnlocked();

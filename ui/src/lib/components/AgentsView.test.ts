@@ -136,6 +136,8 @@ describe('agent profiles', () => {
             vars: ['ANTHROPIC_API_KEY', 'STAGING_ONLY'],
             command: 'claude --print',
             cwd: '/srv/research',
+            broker: null,
+            sandbox: null,
             replace: false,
           },
         },
@@ -205,7 +207,7 @@ describe('agent profiles', () => {
     await fireEvent.click(el('#profile-save'));
     await waitFor(() =>
       expect(rust.callsOf('save_profile').at(-1)).toEqual({
-        request: { name: 'coder', env: 'default', vars: ['GITHUB_TOKEN', 'OPENAI_API_KEY'], command: null, cwd: null, replace: true },
+        request: { name: 'coder', env: 'default', vars: ['GITHUB_TOKEN', 'OPENAI_API_KEY'], command: null, cwd: null, broker: null, sandbox: null, replace: true },
       }),
     );
     expect(await screen.findByText('Saved coder')).toBeInTheDocument();

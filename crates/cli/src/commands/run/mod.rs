@@ -10,11 +10,11 @@ mod terminal;
 use std::io::{IsTerminal, Write};
 use std::process::Stdio;
 
-use crate::args::{BrokerArgs, EnvArg, profile_name, variable_name};
+use crate::args::{BrokerArgs, EnvArg, SandboxArgs, profile_name, variable_name};
 use anyhow::{Context, Result};
 use clap::Args;
 use latchkey_core::launch::{
-    BrokerChoice, ChildIo, LaunchError, LaunchSpec, Sink, Source, Terminal, Withholding,
+    BrokerChoice, ChildIo, LaunchError, LaunchSpec, SandboxChoice, Sink, Source, Terminal, Withholding,
 };
 use latchkey_core::{ProfileName, VariableName};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH};
@@ -44,6 +44,11 @@ pub fn run(args: RunArgs) -> Result<u8> {
     spec.broker = match args.broker.settings()? {
         Some(settings) => Some(BrokerChoice::On(settings)),
         None if args.broker.no_broker => Some(BrokerChoice::Off),
+        None => None,
+    };
+    spec.sandbox = match args.sandbox.settings() {
+        Some(settings) => Some(SandboxChoice::On(settings)),
+        None if args.sandbox.no_sandbox => Some(SandboxChoice::Off),
         None => None,
     };
     let mut prepared = match vault.prepare_launch(spec, &catalog) {
@@ -173,6 +178,8 @@ pub struct RunArgs {
     pub inherit_secrets: bool,
     #[command(flatten)]
     pub broker: BrokerArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
     /// The command and its arguments.
     #[arg(required_unless_present = "profile", last = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,

@@ -1,0 +1,375 @@
+//! The sandbox end to end: a leaky agent runs under `latchkey run --sandbox` and tries,
+//! itself and from a grandchild in a session of its own, every way around the broker.
+//! Each attempt must fail with its own error; what an agent needs must keep working.
+//!
+//! The suite plants credentials in a fake HOME (an SSH key, AWS credentials), keeps the
+//! vault and its identity file there too, runs a second local server the agent must not
+//! reach, and uses the real Secret Service of tests/with-keyring.sh.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use latchkey_tests::fake_llm::{Fake, tool};
+use latchkey_tests::{Sandbox, corpus_key, have, latchkey_bin, path_with_latchkey, require};
+
+/// A vault in a fake HOME that also holds an SSH key and AWS credentials, with an
+/// OpenAI key stored; and a project directory to run in.
+struct Home {
+    s: Sandbox,
+    home: PathBuf,
+    project: PathBuf,
+    identity: PathBuf,
+    key: String,
+}
+
+fn home() -> Home {
+    // Outside /tmp: the sandbox has a /tmp of its own, which would hide it all anyway.
+    let s = Sandbox::new_in(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")));
+    let home = s.path("user");
+    let project = home.join("project");
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(home.join(".ssh/id_ed25519"), "SSH-PRIVATE-KEY-CONTENT\n").unwrap();
+    std::fs::write(home.join(".aws/credentials"), "[default]\naws_secret_access_key = AWS-SECRET-CONTENT\n")
+        .unwrap();
+    let identity = home.join(".config/latchkey-id.txt");
+    std::fs::create_dir_all(identity.parent().unwrap()).unwrap();
+    s.ok(&["init", "--identity-file", identity.to_str().unwrap()], b"");
+    let key = corpus_key("openai", 0);
+    s.set("default", "OPENAI_API_KEY", &key);
+    Home { s, home, project, identity, key }
+}
+
+/// `latchkey run --sandbox EXTRA -- sh -c SCRIPT` in the project directory, HOME the
+/// fake one, the provider's host mapped to `fake`.
+fn sandboxed(h: &Home, fake: Option<&Fake>, extra: &[&str], script: &str) -> Output {
+    let mut args = vec!["run", "--sandbox"];
+    args.extend_from_slice(extra);
+    args.extend(["--", "sh", "-c", script]);
+    let mut command = h.s.command(&args);
+    command
+        .current_dir(&h.project)
+        .env("HOME", &h.home)
+        .env("PATH", path_with_latchkey())
+        .env("BUS", std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default())
+        .stdin(Stdio::null());
+    if let Some(fake) = fake {
+        command
+            .env("LATCHKEY_BROKER_RESOLVE", format!("api.openai.com:443=127.0.0.1:{}", fake.port))
+            .env("LATCHKEY_EXTRA_CA_FILE", fake.ca())
+            .env("OTHER_PORT", fake.port.to_string());
+    }
+    command.output().unwrap()
+}
+
+fn available() -> bool {
+    require(have("bwrap"), "bubblewrap", "apt-get install bubblewrap (make deps installs it)")
+}
+
+/// The battery's attempts: each line of the script prints `NAME rc=STATUS` and the
+/// attempt's last line of output (where a traceback puts its error).
+const LEAKS: &str = r#"
+try() { name=$1; shift; out=$("$@" 2>&1); echo "$name rc=$? ${out##*
+}"; }
+try vault cat "$LATCHKEY_VAULT"
+try identity cat "$LATCHKEY_IDENTITY_FILE"
+try ssh cat "$HOME/.ssh/id_ed25519"
+try aws cat "$HOME/.aws/credentials"
+try keyring env DBUS_SESSION_BUS_ADDRESS="$BUS" secret-tool lookup service latchkey-probe
+try latchkey latchkey get OPENAI_API_KEY
+try direct curl -sS --noproxy '*' --max-time 5 "http://127.0.0.1:$OTHER_PORT/direct"
+try udp python3 -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', 9))"
+try dns python3 -c "import socket; socket.getaddrinfo('example.com', 443)"
+try write-home touch "$HOME/escaped"
+try write-usr touch /usr/escaped
+"#;
+
+fn results(text: &str) -> std::collections::BTreeMap<String, (i32, String)> {
+    text.lines()
+        .filter_map(|l| {
+            let (name, rest) = l.split_once(" rc=")?;
+            let (rc, error) = rest.split_once(' ').unwrap_or((rest, ""));
+            Some((name.to_owned(), (rc.parse().ok()?, error.to_owned())))
+        })
+        .collect()
+}
+
+fn assert_all_fail(report: &str, key: &str) {
+    let r = results(report);
+    let expect = [
+        // Not in the sandbox at all: their directories show what they held, less them.
+        ("vault", "No such file or directory"),
+        ("identity", "No such file or directory"),
+        ("ssh", "No such file or directory"),
+        ("aws", "No such file or directory"),
+        ("keyring", ""),
+        ("latchkey", "runs in a latchkey sandbox"),
+        ("direct", "Failed to connect"),
+        ("udp", "Operation not permitted"),
+        ("dns", ""),
+        ("write-home", "Read-only file system"),
+        ("write-usr", "Read-only file system"),
+    ];
+    for (name, error) in expect {
+        let (rc, said) = r.get(name).unwrap_or_else(|| panic!("no result for {name}: {report}"));
+        assert_ne!(*rc, 0, "{name} succeeded in the sandbox: {report}");
+        assert!(said.contains(error), "{name}: expected `{error}`, got `{said}`");
+    }
+    for secret in [key, "SSH-PRIVATE-KEY-CONTENT", "AWS-SECRET-CONTENT", "KEYRING-SECRET-CONTENT"] {
+        assert!(!report.contains(secret), "a secret reached the sandbox: {report}");
+    }
+}
+
+#[test]
+fn a_leaky_agent_and_its_setsid_grandchild_reach_nothing_but_the_broker() {
+    if !available() || !require(have("curl"), "curl", "apt-get install curl") {
+        return;
+    }
+    let h = home();
+    let fake = Fake::start(true, None);
+    let vault = h.s.home.join("vault.age");
+    assert!(vault.exists());
+    // A secret in the user's keyring, which the agent must not read over D-Bus.
+    let mut store = Command::new("secret-tool");
+    store.args(["store", "--label=latchkey-probe", "service", "latchkey-probe"]).stdin(Stdio::piped());
+    let mut store = store.spawn().unwrap();
+    std::io::Write::write_all(&mut store.stdin.take().unwrap(), b"KEYRING-SECRET-CONTENT").unwrap();
+    assert!(store.wait().unwrap().success(), "secret-tool could not store the probe");
+    let script = format!(
+        "export LATCHKEY_VAULT={vault} LATCHKEY_IDENTITY_FILE={identity}\n{LEAKS}\n\
+         echo ---grandchild\nsetsid sh -c '{grandchild}'\n\
+         try broker curl -sS -o /dev/null -w '%{{http_code}}' https://api.openai.com/v1/models -H \"Authorization: Bearer $OPENAI_API_KEY\"\n\
+         try write-project sh -c 'echo ok > written && cat written'\n\
+         try read-usr sh -c 'ls /usr/bin >/dev/null && echo readable'\n",
+        vault = vault.display(),
+        identity = h.identity.display(),
+        grandchild = LEAKS.replace('\'', "'\\''"),
+    );
+    let out = sandboxed(&h, Some(&fake), &[], &script);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}\n{stdout}");
+    let (child, grandchild) =
+        stdout.split_once("---grandchild").unwrap_or_else(|| panic!("{stdout}\n{stderr}"));
+    assert_all_fail(child, &h.key);
+    assert_all_fail(grandchild, &h.key);
+    let works = results(grandchild);
+    assert_eq!(works["broker"], (0, "200".to_owned()), "{stdout}");
+    assert_eq!(works["write-project"].0, 0);
+    assert_eq!(works["read-usr"], (0, "readable".to_owned()));
+    assert_eq!(std::fs::read_to_string(h.project.join("written")).unwrap(), "ok\n");
+    assert!(!h.home.join("escaped").exists());
+    // The provider got the real key through the broker, and the second server nothing.
+    let got = fake.requests();
+    assert!(got.iter().any(|r| r["headers"]["authorization"] == format!("Bearer {}", h.key)));
+    assert!(!got.iter().any(|r| r["path"] == "/direct"), "the agent went around the broker");
+    // The grant says it was sandboxed, and how.
+    let audit: serde_json::Value = serde_json::from_slice(&h.s.ok(&["audit", "--json"], b"")).unwrap();
+    let grant = audit.as_array().unwrap().iter().rev().find(|e| e["access"] == "grant").unwrap().clone();
+    let rules = grant["sandbox"].as_str().unwrap_or_else(|| panic!("no sandbox in {grant}"));
+    assert!(rules.starts_with("strict; writable: ") && rules.contains("project"), "{rules}");
+}
+
+#[test]
+fn a_missing_kernel_part_refuses_the_strict_sandbox_and_best_effort_names_it() {
+    if !available() {
+        return;
+    }
+    let h = home();
+    let mut command = h.s.command(&["run", "--sandbox", "--", "sh", "-c", "echo ran"]);
+    command
+        .current_dir(&h.project)
+        .env("HOME", &h.home)
+        .env("LATCHKEY_SANDBOX_PRETEND_MISSING", "landlock-network");
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(125), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("ran"), "the command ran");
+    assert!(
+        stderr.contains("the sandbox cannot start: this kernel lacks Landlock network rules"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--sandbox=best-effort"), "{stderr}");
+    let mut command = h.s.command(&["run", "--sandbox=best-effort", "--", "sh", "-c", "echo ran"]);
+    command
+        .current_dir(&h.project)
+        .env("HOME", &h.home)
+        .env("LATCHKEY_SANDBOX_PRETEND_MISSING", "landlock-network");
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ran"));
+    assert!(stderr.contains("sandbox (best effort) without Landlock network rules"), "{stderr}");
+}
+
+#[test]
+fn on_a_terminal_colours_sizes_ctrl_c_and_exit_codes_behave_as_in_a_plain_run() {
+    if !available() {
+        return;
+    }
+    let h = home();
+    let script = "test -t 0 && test -t 1 && echo tty-yes; stty size; printf '\\033[31mred\\033[0m\\n'; \
+                  trap 'echo got-INT; exit 42' INT; echo ready; while :; do sleep 0.1; done";
+    let line = format!(
+        "cd {} && HOME={} exec {} run --sandbox -- sh -c {}",
+        latchkey_tests::shell_quote(&h.project.display().to_string()),
+        latchkey_tests::shell_quote(&h.home.display().to_string()),
+        latchkey_tests::shell_quote(&latchkey_bin().display().to_string()),
+        latchkey_tests::shell_quote(script)
+    );
+    let steps = serde_json::json!([
+        ["resize", 40, 132],
+        ["wait", "ready", 1],
+        ["type", "\u{3}"],
+        ["wait", "got-INT", 1]
+    ]);
+    let out = Command::new("python3")
+        .arg(tool("pty_drive.py"))
+        .arg(steps.to_string())
+        .args(["--", "sh", "-c", &line])
+        .env("LATCHKEY_HOME", &h.s.home)
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    let status = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "a step timed out: {status}\n{shown}");
+    assert!(shown.contains("tty-yes"), "{shown}");
+    assert!(shown.contains("40 132"), "the window size: {shown}");
+    assert!(shown.contains("\u{1b}[31mred"), "colours: {shown}");
+    assert!(status.contains("exit 42"), "the exit status reaches latchkey: {status}");
+}
+
+#[test]
+fn latchkey_doctor_says_what_the_sandbox_has_here() {
+    let out = Command::new(latchkey_bin()).arg("doctor").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for fact in ["keychain", "bubblewrap", "user namespaces", "landlock", "seccomp", "run --sandbox"] {
+        assert!(text.lines().any(|l| l.starts_with(fact)), "{fact} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn a_directory_that_holds_latchkeys_files_or_is_the_shared_tmp_is_refused() {
+    if !available() {
+        return;
+    }
+    let s = latchkey_tests::Sandbox::new_in(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")));
+    let identity = s.path("identity.txt");
+    s.ok(&["init", "--identity-file", identity.to_str().unwrap()], b"");
+    let refused = |dir: &std::path::Path, said: &str| {
+        let mut command = s.command(&["run", "--sandbox", "--", "sh", "-c", "echo ran"]);
+        command.current_dir(dir).stdin(Stdio::null());
+        let out = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{}: {stderr}", dir.display());
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains("ran"),
+            "the command ran in {}",
+            dir.display()
+        );
+        assert!(stderr.contains(said), "{stderr}");
+    };
+    // The directory holds the vault (home/) and the identity file: the command could
+    // move them aside and plant its own.
+    refused(&s.path(""), "holds latchkey's own");
+    // The real /tmp holds other programs' sockets.
+    refused(std::path::Path::new("/tmp"), "the shared temporary directory");
+    // A FIFO for the user's sandbox.toml is refused at once, not waited on.
+    let config = s.path("config");
+    std::fs::create_dir_all(&config).unwrap();
+    assert!(Command::new("mkfifo").arg(config.join("sandbox.toml")).status().unwrap().success());
+    let project = s.path("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let mut command = s.command(&["run", "--sandbox", "--", "sh", "-c", "echo ran"]);
+    command.current_dir(&project).env("LATCHKEY_CONFIG_DIR", &config).stdin(Stdio::null());
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("sandbox.toml is not a valid sandbox file (it is not a regular file)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn nothing_inherited_reaches_the_sandbox_an_open_directory_another_identity_or_git_hooks() {
+    if !available() {
+        return;
+    }
+    let h = home();
+    // Another identity file, named by LATCHKEY_IDENTITY rather than the settings.
+    let other = h.home.join("other-identity.txt");
+    std::fs::copy(&h.identity, &other).unwrap();
+    // A repository in the project: its hooks run outside the sandbox.
+    std::fs::create_dir_all(h.project.join(".git/hooks")).unwrap();
+    std::fs::write(h.project.join(".git/config"), "[core]\n").unwrap();
+    let inner = "ls /proc/self/fd/9/ >/dev/null 2>&1 && echo fd-open; \
+                 cat \"$OTHER\" >/dev/null 2>&1 && echo other-read; \
+                 echo x > .git/hooks/pre-commit 2>/dev/null && echo hook-written; \
+                 echo x >> .git/config 2>/dev/null && echo config-written; \
+                 echo ok > .git/description && echo git-dir-written";
+    // The shell opens descriptor 9 on the data directory, without close-on-exec.
+    let line = format!(
+        "exec 9<{} && exec {} run --sandbox -- sh -c {}",
+        latchkey_tests::shell_quote(&h.s.home.display().to_string()),
+        latchkey_tests::shell_quote(&latchkey_bin().display().to_string()),
+        latchkey_tests::shell_quote(inner)
+    );
+    let out = Command::new("sh")
+        .args(["-c", &line])
+        .current_dir(&h.project)
+        .env("LATCHKEY_HOME", &h.s.home)
+        .env("LATCHKEY_IDENTITY", &other)
+        .env("HOME", &h.home)
+        .env("OTHER", &other)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout.trim(), "git-dir-written", "what got through: {stdout}");
+    assert_eq!(std::fs::read_to_string(h.project.join(".git/config")).unwrap(), "[core]\n");
+}
+
+#[test]
+fn a_credential_file_replaced_or_created_while_the_command_runs_stays_hidden() {
+    if !available() {
+        return;
+    }
+    let h = home();
+    std::fs::write(h.home.join(".npmrc"), "//registry/:_authToken=OLD-NPM-TOKEN\n").unwrap();
+    let script = "echo ready; while [ ! -e go ]; do sleep 0.05; done; \
+                  cat ~/.npmrc ~/.git-credentials ~/.docker/config.json 2>&1; echo; ls -a ~ | tr '\\n' ' '";
+    let mut command = h.s.command(&["run", "--sandbox", "--", "sh", "-c", script]);
+    command
+        .current_dir(&h.project)
+        .env("HOME", &h.home)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    assert_eq!(first, "ready\n");
+    // Outside, while the command runs: `npm login` renames a new ~/.npmrc into place,
+    // git stores a credential, a first `docker login` makes its config.
+    let new = h.home.join(".npmrc.new");
+    std::fs::write(&new, "//registry/:_authToken=NEW-NPM-TOKEN\n").unwrap();
+    std::fs::rename(&new, h.home.join(".npmrc")).unwrap();
+    std::fs::write(h.home.join(".git-credentials"), "https://u:NEW-GIT-TOKEN@github.com\n").unwrap();
+    std::fs::create_dir_all(h.home.join(".docker")).unwrap();
+    std::fs::write(h.home.join(".docker/config.json"), r#"{"auths":{"x":{"auth":"NEW-DOCKER-AUTH"}}}"#)
+        .unwrap();
+    std::fs::write(h.project.join("go"), "").unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    for token in ["OLD-NPM-TOKEN", "NEW-NPM-TOKEN", "NEW-GIT-TOKEN", "NEW-DOCKER-AUTH"] {
+        assert!(!rest.contains(token), "{token} reached the sandbox: {rest}");
+    }
+    // The rest of the home directory is there as it was.
+    assert!(rest.contains(" project ") && rest.contains(".config"), "{rest}");
+}
