@@ -52,6 +52,15 @@ fn brokered(s: &Sandbox, fake: &Fake, extra: &[&str], command: &[&str]) -> Outpu
     command.output().unwrap()
 }
 
+/// `tests/tools/broker_client.py OUT ARGS`, brokered: the client writes what it saw to
+/// `out`.
+fn brokered_client(s: &Sandbox, fake: &Fake, extra: &[&str], out: &Path, args: &[&str]) -> Output {
+    let script = tool("broker_client.py");
+    let mut command = vec!["python3", script.to_str().unwrap(), out.to_str().unwrap()];
+    command.extend_from_slice(args);
+    brokered(s, fake, extra, &command)
+}
+
 /// What a client script wrote to `out`, and its environment (from /proc/self/environ).
 fn client_saw(out: &Path) -> (Value, String) {
     let result =
@@ -148,17 +157,12 @@ fn a_placeholder_carried_to_another_host_through_an_allowed_tunnel_is_worthless_
     }
     // other.test is allowed, and tunnelled without inspection: it gets only the placeholder.
     let out_path = s.path("tunnel.json");
-    let out = brokered(
+    let out = brokered_client(
         &s,
         &fake,
         &["--allow-host", "other.test"],
-        &[
-            "python3",
-            tool("broker_client.py").to_str().unwrap(),
-            out_path.to_str().unwrap(),
-            "requests",
-            "https://other.test/tunnelled",
-        ],
+        &out_path,
+        &["requests", "https://other.test/tunnelled"],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (saw, environ) = client_saw(&out_path);
@@ -171,18 +175,7 @@ fn a_placeholder_carried_to_another_host_through_an_allowed_tunnel_is_worthless_
     // A placeholder in a request body to the provider of another key is refused: the
     // Anthropic host may get Anthropic's key, never OpenAI's placeholder.
     let out_path = s.path("post.json");
-    let out = brokered(
-        &s,
-        &fake,
-        &[],
-        &[
-            "python3",
-            tool("broker_client.py").to_str().unwrap(),
-            out_path.to_str().unwrap(),
-            "post",
-            "https://api.anthropic.com/v1/upload",
-        ],
-    );
+    let out = brokered_client(&s, &fake, &[], &out_path, &["post", "https://api.anthropic.com/v1/upload"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let (saw, _) = client_saw(&out_path);
     assert_eq!(saw["status"], 403, "{saw} {stderr}");
@@ -207,12 +200,7 @@ fn the_openai_and_anthropic_sdks_work_unchanged_through_their_base_urls() {
     for (sdk, real, header) in [("openai", &key, "authorization"), ("anthropic", &anthropic_key, "x-api-key")]
     {
         let out_path = s.path(&format!("{sdk}.json"));
-        let out = brokered(
-            &s,
-            &fake,
-            &[],
-            &["python3", tool("broker_client.py").to_str().unwrap(), out_path.to_str().unwrap(), sdk],
-        );
+        let out = brokered_client(&s, &fake, &[], &out_path, &[sdk]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let (saw, environ) = client_saw(&out_path);
         assert!(saw.get("error").is_none(), "{sdk}: {saw}");
@@ -248,18 +236,7 @@ fn requests_and_httpx_trust_the_runs_authority_through_the_proxy() {
     }
     for client in ["requests", "httpx"] {
         let out_path = s.path(&format!("{client}.json"));
-        let out = brokered(
-            &s,
-            &fake,
-            &[],
-            &[
-                "python3",
-                tool("broker_client.py").to_str().unwrap(),
-                out_path.to_str().unwrap(),
-                client,
-                "https://api.openai.com/v1/models",
-            ],
-        );
+        let out = brokered_client(&s, &fake, &[], &out_path, &[client, "https://api.openai.com/v1/models"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let (saw, environ) = client_saw(&out_path);
         assert_eq!(saw["status"], 200, "{client}: {saw}");
@@ -318,18 +295,7 @@ fn a_stream_of_server_sent_events_reaches_the_command_event_by_event() {
         return;
     }
     let out_path = s.path("stream.json");
-    let out = brokered(
-        &s,
-        &fake,
-        &[],
-        &[
-            "python3",
-            tool("broker_client.py").to_str().unwrap(),
-            out_path.to_str().unwrap(),
-            "openai-stream",
-            gate.to_str().unwrap(),
-        ],
-    );
+    let out = brokered_client(&s, &fake, &[], &out_path, &["openai-stream", gate.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (saw, _) = client_saw(&out_path);
     assert_eq!(saw["events"], 100, "{saw}");
@@ -367,12 +333,7 @@ fn plain_http_chunked_uploads_and_upgrades_pass_through_the_base_url() {
         return;
     }
     let out_path = s.path("ws.json");
-    let out = brokered(
-        &s,
-        &fake,
-        &[],
-        &["python3", tool("broker_client.py").to_str().unwrap(), out_path.to_str().unwrap(), "websocket"],
-    );
+    let out = brokered_client(&s, &fake, &[], &out_path, &["websocket"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let (saw, _) = client_saw(&out_path);
     assert_eq!(saw["status_line"], "HTTP/1.1 101 Switching Protocols", "{saw}");

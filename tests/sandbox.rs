@@ -177,12 +177,15 @@ fn a_missing_kernel_part_refuses_the_strict_sandbox_and_best_effort_names_it() {
         return;
     }
     let h = home();
-    let mut command = h.s.command(&["run", "--sandbox", "--", "sh", "-c", "echo ran"]);
-    command
-        .current_dir(&h.project)
-        .env("HOME", &h.home)
-        .env("LATCHKEY_SANDBOX_PRETEND_MISSING", "landlock-network");
-    let out = command.output().unwrap();
+    let without_landlock_network = |mode: &str| {
+        let mut command = h.s.command(&["run", mode, "--", "sh", "-c", "echo ran"]);
+        command
+            .current_dir(&h.project)
+            .env("HOME", &h.home)
+            .env("LATCHKEY_SANDBOX_PRETEND_MISSING", "landlock-network");
+        command.output().unwrap()
+    };
+    let out = without_landlock_network("--sandbox");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(125), "{stderr}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("ran"), "the command ran");
@@ -191,12 +194,7 @@ fn a_missing_kernel_part_refuses_the_strict_sandbox_and_best_effort_names_it() {
         "{stderr}"
     );
     assert!(stderr.contains("--sandbox=best-effort"), "{stderr}");
-    let mut command = h.s.command(&["run", "--sandbox=best-effort", "--", "sh", "-c", "echo ran"]);
-    command
-        .current_dir(&h.project)
-        .env("HOME", &h.home)
-        .env("LATCHKEY_SANDBOX_PRETEND_MISSING", "landlock-network");
-    let out = command.output().unwrap();
+    let out = without_landlock_network("--sandbox=best-effort");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("ran"));
