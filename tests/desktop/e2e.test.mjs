@@ -16,7 +16,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDriver, Session } from './webdriver.mjs';
+import { startDriver, Session, until } from './webdriver.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const app = process.env.LATCHKEY_DESKTOP_BIN ?? join(root, 'target/debug/latchkey-desktop');
@@ -62,22 +62,6 @@ after(async () => {
   desktop?.kill();
   rmSync(home, { recursive: true, force: true });
 });
-
-// Polls `probe` until `predicate` holds (a probe that throws counts as not yet).
-async function until(probe, predicate, what, timeout = 10000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (predicate(last)) return last;
-    } catch (e) {
-      last = e.message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last saw: ${JSON.stringify(last)?.slice(0, 400)}`);
-    await sleep(100);
-  }
-}
 
 async function noSecretInPage(when, values = VALUES) {
   const html = await s.source();

@@ -131,19 +131,8 @@ export class Session {
   }
 
   // Waits until `predicate(await probe())` holds.
-  async until(probe, predicate, what, timeout = 10000) {
-    const deadline = Date.now() + timeout;
-    let last;
-    for (;;) {
-      try {
-        last = await probe();
-        if (predicate(last)) return last;
-      } catch (e) {
-        last = e.message;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last saw: ${String(last).slice(0, 300)}`);
-      await sleep(100);
-    }
+  until(probe, predicate, what, timeout = 10000) {
+    return until(probe, predicate, what, timeout);
   }
 
   async screenshot(dir, name) {
@@ -157,5 +146,22 @@ export class Session {
     try {
       await fetch(this.url, { method: 'DELETE' });
     } catch {}
+  }
+}
+
+// Polls `probe` until `predicate` holds (a probe that throws counts as not yet), and
+// says what it saw last when it gives up.
+export async function until(probe, predicate, what, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (predicate(last)) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last saw: ${JSON.stringify(last)?.slice(0, 400)}`);
+    await sleep(100);
   }
 }

@@ -74,10 +74,8 @@ pub struct BrokerSettings {
 impl BrokerSettings {
     /// Core's settings, the hosts checked.
     pub fn to_core(&self) -> Result<core::broker::Settings, core::broker::HostError> {
-        let hosts: Vec<String> =
-            self.allow_hosts.iter().map(|h| h.trim().to_owned()).filter(|h| !h.is_empty()).collect();
         core::broker::Settings { egress: self.egress, only: self.only, ..Default::default() }
-            .with_hosts(&hosts)
+            .with_hosts(&self.allow_hosts)
     }
 }
 

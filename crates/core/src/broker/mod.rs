@@ -90,7 +90,9 @@ impl Settings {
     /// Checks the allowed hosts: each a host name or address, optionally `*.` and a
     /// domain (any host under it). Returns them lower-cased.
     pub fn with_hosts(mut self, hosts: &[String]) -> Result<Self, HostError> {
-        self.allow_hosts = hosts.iter().map(|h| allowed_host(h)).collect::<Result<_, _>>()?;
+        // Blank entries (a trailing comma, an empty line in the app's field) are dropped.
+        let hosts = hosts.iter().map(|h| h.trim()).filter(|h| !h.is_empty());
+        self.allow_hosts = hosts.map(allowed_host).collect::<Result<_, _>>()?;
         Ok(self)
     }
 }
@@ -169,3 +171,17 @@ pub enum BrokerError {
 pub(crate) use start::Broker;
 pub use tls::{EXTRA_CA_ENV, system_bundle_path};
 pub use upstream::RESOLVE_ENV;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_hosts_are_checked_and_blank_entries_dropped() {
+        let hosts = [" pypi.org ".to_owned(), String::new(), "*.example.com".to_owned(), "  ".to_owned()];
+        let settings = Settings::default().with_hosts(&hosts).unwrap();
+        assert_eq!(settings.allow_hosts, ["pypi.org", "*.example.com"]);
+        let bad = Settings::default().with_hosts(&["bad host".to_owned()]).unwrap_err();
+        assert_eq!(bad, HostError("bad host".to_owned()));
+    }
+}

@@ -64,8 +64,11 @@ impl Vault {
         let broker_settings = match (spec.broker.clone(), profile_broker) {
             // Options given at launch add to the profile's settings.
             (Some(BrokerChoice::On(mut settings)), Some(own)) => {
-                settings.allow_hosts.extend(own.allow_hosts);
-                settings.allow_hosts.dedup();
+                for host in own.allow_hosts {
+                    if !settings.allow_hosts.contains(&host) {
+                        settings.allow_hosts.push(host);
+                    }
+                }
                 if own.egress == crate::broker::Egress::Open {
                     settings.egress = crate::broker::Egress::Open;
                 }

@@ -69,9 +69,7 @@ impl PreparedLaunch {
                 match Broker::start(plan, recorder, sandbox.is_some()) {
                     Ok(broker) => Some(broker),
                     Err(e) => {
-                        if let Some(log) = &audit {
-                            let _ = log.append(Access::Exit, Event { exit_code: Some(125), ..exit });
-                        }
+                        not_started(&audit, &exit);
                         return Err(e.into());
                     }
                 }
@@ -81,7 +79,8 @@ impl PreparedLaunch {
         let mut info = None;
         let mut cmd = match (&sandbox, &broker) {
             (Some(plan), Some(broker)) => {
-                let (cmd, read, write) = sandbox_command(plan, broker, &parts.program, &parts.args, ctty)?;
+                let (cmd, read, write) = sandbox_command(plan, broker, &parts.program, &parts.args, ctty)
+                    .inspect_err(|_| not_started(&audit, &exit))?;
                 info = Some((read, write));
                 cmd
             }
@@ -167,5 +166,13 @@ impl PreparedLaunch {
             grant_error,
             broker,
         })
+    }
+}
+
+/// Records that a granted command never started (exit 125), so its grant does not look
+/// like a run still going.
+fn not_started(audit: &Option<Arc<crate::audit::AuditLog>>, exit: &Event) {
+    if let Some(log) = audit {
+        let _ = log.append(Access::Exit, Event { exit_code: Some(125), ..exit.clone() });
     }
 }
