@@ -79,7 +79,7 @@ test-desktop: tools test-rust
 test: lint test-ui test-rust test-desktop
 
 bench: tools ui launcher
-	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --locked
+	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --bench project --locked
 	crates/core/benches/broker.sh
 	crates/cli/benches/get.sh
 	crates/cli/benches/sandbox.sh

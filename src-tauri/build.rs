@@ -38,6 +38,10 @@ const COMMANDS: &[&str] = &[
     "set_rotation_policy",
     "check_value",
     "verify_variables",
+    "choose_project_folder",
+    "open_project",
+    "recent_projects",
+    "forget_project",
 ];
 
 fn main() {

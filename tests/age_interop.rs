@@ -52,7 +52,7 @@ fn latchkey_reads_a_vault_document_that_age_encrypted() {
         return;
     }
     let (s, _) = Sandbox::with_identity_file();
-    let settings = std::fs::read_to_string(s.home.join("latchkey.toml")).unwrap();
+    let settings = std::fs::read_to_string(s.home.join("settings.toml")).unwrap();
     let id =
         settings.lines().find_map(|l| l.strip_prefix("vault_id = ")).unwrap().trim_matches('"').to_owned();
     let doc = format!(

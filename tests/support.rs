@@ -120,9 +120,9 @@ impl Sandbox {
         out.stdout
     }
 
-    /// A value from the sandbox's `latchkey.toml` (`vault_id`, `recipient`).
+    /// A value from the sandbox.s `settings.toml` (`vault_id`, `recipient`).
     pub fn setting(&self, key: &str) -> String {
-        let text = std::fs::read_to_string(self.home.join("latchkey.toml")).expect("latchkey.toml exists");
+        let text = std::fs::read_to_string(self.home.join("settings.toml")).expect("settings.toml exists");
         let prefix = format!("{key} = ");
         let line = text.lines().find_map(|l| l.strip_prefix(&prefix)).unwrap_or_else(|| panic!("no {key}"));
         line.trim_matches('"').to_owned()

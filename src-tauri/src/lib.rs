@@ -63,6 +63,10 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog
             commands::rotation::set_rotation_policy,
             commands::checks::check_value,
             commands::checks::verify_variables,
+            commands::projects::choose_project_folder,
+            commands::projects::open_project,
+            commands::projects::recent_projects,
+            commands::projects::forget_project,
         ])
 }
 

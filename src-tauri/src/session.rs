@@ -40,6 +40,11 @@ impl AppState {
         }
     }
 
+    /// The data directory.
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
     /// The provider catalog that key checks use.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog

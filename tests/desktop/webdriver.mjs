@@ -6,8 +6,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 
 const ELEMENT = 'element-6066-11e4-a6c7-4a6aee1e6996';
 
-export async function startDriver(env, port = 4444) {
-  const driver = spawn('tauri-driver', ['--port', String(port)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+// tauri-driver on `port`; a file that starts an app of its own gives `nativePort` too
+// (WebKitWebDriver's, 4445 by default), so that nothing left of another file's driver is
+// in the way.
+export async function startDriver(env, port = 4444, nativePort = null) {
+  const args = ['--port', String(port), ...(nativePort === null ? [] : ['--native-port', String(nativePort)])];
+  const driver = spawn('tauri-driver', args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {

@@ -2,7 +2,8 @@
 // `npm run dev`, then open http://localhost:5173/mock/?screen=main (first-run,
 // first-run-no-keychain, unlock, unlock-passphrase, main, empty) and optionally
 // &then=reveal|add|edit|delete|settings|error|copy|verify|findings|refused|environments|
-// compare|import|export|agents|profile|broker|sandbox|launch|activity|rotation|rotate|policy.
+// compare|import|export|agents|profile|broker|sandbox|launch|activity|rotation|rotate|policy|
+// project|contract.
 // Never part of the build.
 import { mount, tick } from 'svelte';
 import '../src/app.css';
@@ -136,6 +137,19 @@ if (screen !== 'empty') {
     .rotation('default', 'HF_TOKEN', { everyDays: 30 })
     .rotation('default', 'ANTHROPIC_API_KEY', { everyDays: 0, expires: new Date(Date.now() + 200 * 24 * 60 * 60_000).toISOString().slice(0, 10) });
   rust.sandboxHidden = 31;
+  rust
+    .project('/home/ada/app', {
+      name: 'agent-lab',
+      envs: ['prod', 'staging'],
+      vars: [
+        { name: 'OPENAI_API_KEY', provider: 'openai', description: "the agent's model access" },
+        { name: 'ANTHROPIC_API_KEY', provider: 'anthropic', description: 'the eval harness' },
+        { name: 'LOG_LEVEL', kind: 'config', default: 'info', values: { prod: 'warn' } },
+        { name: 'SENTRY_DSN', kind: 'config', required: false, description: 'error reports, when wanted' },
+      ],
+    })
+    .opened('/home/ada/app/latchkey.toml', '/home/ada/old-bot/latchkey.toml');
+  rust.projectChoice = '/home/ada/app';
   rust.importChoice = '/home/ada/app/.env';
   rust.exportChoice = '/home/ada/app/default.env';
 } else {
@@ -232,6 +246,14 @@ async function act() {
       break;
     case 'rotation':
       click('#nav-rotation');
+      break;
+    case 'project':
+      click('#nav-project');
+      break;
+    case 'contract':
+      click('#nav-project');
+      await settle();
+      click('[data-testid="project-choose"]');
       break;
     case 'rotate':
     case 'policy':

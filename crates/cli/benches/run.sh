@@ -2,7 +2,8 @@
 # `latchkey run -- true` against the bare `true`, with an identity file and with the OS
 # keychain (gnome-keyring, when run under tests/with-keyring.sh), and a vault of 20
 # variables, and fnox 1.46's `exec -- true` on the same 20 values when it is built.
-# Targets: under 3 ms (identity file) and 20 ms (keychain) over bare `true`.
+# Targets: under 3 ms (identity file) and 20 ms (keychain) over bare `true`; inside a
+# project (its latchkey.toml found three levels up and read), under 10 ms.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 cargo build --release -p latchkey-cli --locked -q
@@ -41,10 +42,22 @@ else
 fi
 export LATCHKEY_HOME=$work/file
 hyperfine --shell=none --warmup 20 --runs 200 --export-json "$work/run.json" "${args[@]}" >/dev/null
-python3 - "$work/run.json" <<'PY'
+# Inside a project: 20 declared secrets and a config default, found from three levels
+# below the project's root, and exactly those injected.
+project=$work/project
+mkdir -p "$project/a/b/c"
+{
+  printf '[project]\ndefault_env = "default"\n'
+  for i in $(seq 1 20); do printf '\n[vars.VAR_%s_API_KEY]\nkind = "secret"\n' "$i"; done
+  printf '\n[vars.LOG_LEVEL]\nkind = "config"\ndefault = "info"\n'
+} >"$project/latchkey.toml"
+(cd "$project/a/b/c" && hyperfine --shell=none --warmup 20 --runs 200 --export-json "$work/project.json" \
+  -n "bare true (in a project)" "true" -n "latchkey run -- true (in a project)" "$bin run -- true" >/dev/null)
+python3 - "$work/run.json" "$work/project.json" <<'PY'
 import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-bare = results[0]["median"]
-for r in results:
-    print(f"{r['command']:<40} median {r['median']*1000:6.2f} ms  (+{(r['median']-bare)*1000:5.2f} ms)")
+for path in sys.argv[1:]:
+    results = json.load(open(path))["results"]
+    bare = results[0]["median"]
+    for r in results:
+        print(f"{r['command']:<40} median {r['median']*1000:6.2f} ms  (+{(r['median']-bare)*1000:5.2f} ms)")
 PY

@@ -15,15 +15,44 @@ pub fn format_names() -> impl TypedValueParser<Value = ExportFormat> {
 /// The environment option shared by every verb that works in one.
 #[derive(Debug, Args)]
 pub struct EnvArg {
-    /// The environment [default: default, or LATCHKEY_ENV].
+    /// The environment [default: LATCHKEY_ENV, else default; for run, export, check and
+    /// list in a project, its default_env].
     #[arg(long = "env", short = 'e', value_name = "ENV", env = "LATCHKEY_ENV", value_parser = environment_name())]
     given: Option<EnvironmentName>,
 }
 
 impl EnvArg {
-    /// The environment to use.
+    /// The environment to use: the one named, else `default`. The verbs that change
+    /// or print one value (`set`, `rm`, `get`, ...) do not follow a project: a
+    /// repository's file cannot point them at another environment.
     pub fn name(&self) -> EnvironmentName {
         self.given.clone().unwrap_or_else(EnvironmentName::default_name)
+    }
+
+    /// For the verbs a project shapes (`run`, `export`, `check`, `list`, `project
+    /// show`): the one named, else the project's default (said on stderr), else
+    /// `default`. `--env all` is for `check` and `project show` only.
+    pub fn name_in_project(&self) -> anyhow::Result<EnvironmentName> {
+        if let Some(given) = &self.given {
+            if self.all() {
+                anyhow::bail!(
+                    "`--env all` is for `latchkey check` and `latchkey project show`: name one environment"
+                );
+            }
+            return Ok(given.clone());
+        }
+        Ok(match crate::project::current()? {
+            Some(project) => {
+                crate::project::say_env(&project);
+                project.default_env().clone()
+            }
+            None => EnvironmentName::default_name(),
+        })
+    }
+
+    /// Whether `--env all` asked for every environment.
+    pub fn all(&self) -> bool {
+        self.given.as_ref().is_some_and(|e| e.as_str() == "all")
     }
 
     /// The environment, when `--env` or `LATCHKEY_ENV` named one.
@@ -188,6 +217,7 @@ impl SandboxArgs {
             mode: self.sandbox.unwrap_or_default(),
             writable: self.writable.iter().map(|p| latchkey_core::profile::absolute_dir(p)).collect(),
             readable: self.readable.iter().map(|p| latchkey_core::profile::absolute_dir(p)).collect(),
+            within: None,
         })
     }
 }

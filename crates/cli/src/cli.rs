@@ -4,8 +4,8 @@ use clap::{Parser, Subcommand};
 
 use crate::args::NameArgs;
 use crate::commands::{
-    self, audit, check, diff, doctor, env, export, get, identity, import, init, list, profile, rm, rotate,
-    set,
+    self, audit, check, diff, doctor, env, export, get, identity, import, init, list, profile, project, rm,
+    rotate, set,
 };
 
 /// latchkey: API keys and config for AI agents, in an age vault or the OS keychain.
@@ -25,7 +25,9 @@ use crate::commands::{
 Environment:
   LATCHKEY_HOME      the data directory (default: $XDG_DATA_HOME/latchkey)
   LATCHKEY_IDENTITY  an identity file to use instead of the configured one
-  LATCHKEY_ENV       the environment used when --env is not given (default: default)"
+  LATCHKEY_ENV       the environment used when --env is not given (default: the project's
+                     default_env, else default)
+  LATCHKEY_PROJECT   a project file to use instead of the nearest latchkey.toml; off for none"
 )]
 pub struct Cli {
     /// What to do.
@@ -121,6 +123,11 @@ text passes through. A reference that cannot be resolved is an error naming the 
   latchkey run -- python agent.py
   latchkey run --env prod --only OPENAI_API_KEY,OPENAI_BASE_URL -- node agent.js
   latchkey run --env-file .env.latchkey -- ./agent     latchkey://ENV/NAME references resolved in memory
+  latchkey run --all -- ./agent                   in a project, every variable, not only the declared
+
+Inside a project (a latchkey.toml here or above), the command gets exactly the variables
+the file declares, from its default environment, and is refused while a required one
+is missing; --all, --only or --profile choose otherwise.
 
 Values never go on the command line. Every injected secret of 6 or more characters is
 replaced by <latchkey:NAME> in the output (--no-mask turns that off); on a terminal the
@@ -132,6 +139,9 @@ latchkey exits with the command's status, or 128+N when a signal N ended it.")]
     /// Agent profiles: which environment and exactly which variables an agent gets.
     #[command(subcommand)]
     Profile(crate::commands::profile::ProfileCommand),
+    /// Projects: a committed latchkey.toml that says which variables a project needs.
+    #[command(subcommand)]
+    Project(crate::commands::project::ProjectCommand),
     /// Show when each secret is due for rotation; exits 1 when any is overdue or expired.
     #[command(after_help = "Examples:
   latchkey status
@@ -223,6 +233,7 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::History(args) => rotate::history(args),
         Command::Calendar(args) => rotate::calendar(args),
         Command::Profile(command) => profile::run(command),
+        Command::Project(command) => project::run(command),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
         Command::Exports(args) => export::list(args),

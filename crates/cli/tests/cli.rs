@@ -239,7 +239,7 @@ fn files_are_private() {
     let mode = |p: PathBuf| fs::metadata(&p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(s.home.clone()), 0o700);
     s.cmd(&["get", "KEY"]).assert().success();
-    for name in ["vault.age", "vault.age.bak", "latchkey.toml", "audit.log", "audit.head"] {
+    for name in ["vault.age", "vault.age.bak", "settings.toml", "audit.log", "audit.head"] {
         assert_eq!(mode(s.home.join(name)), 0o600, "{name}");
     }
     assert_eq!(mode(s.identity.clone()), 0o600);

@@ -2,13 +2,16 @@
 //!
 //! ```text
 //! $LATCHKEY_HOME (default: $XDG_DATA_HOME/latchkey, ~/.local/share/latchkey)  0700
-//! ├── latchkey.toml    settings: the vault id and where its identity is    0600
+//! ├── settings.toml    settings: the vault id and where its identity is    0600
 //! ├── vault.age        the age-encrypted vault document                   0600
 //! ├── vault.age.bak    the previous version of vault.age                  0600
 //! ├── identity.age     the passphrase-protected identity, when chosen     0600
 //! ├── audit.log        the hash-chained audit log                         0600
 //! └── audit.head       its last entry, MACed                              0600
 //! ```
+//!
+//! The settings file was called `latchkey.toml` before projects took that name
+//! ([`crate::project`]); it is renamed the first time it is read.
 //!
 //! Writers lock the directory itself (not a file in it, which could be deleted from
 //! under them), so writes never lose each other.
@@ -20,6 +23,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::atomic;
+
+/// The settings file in the data directory.
+pub const SETTINGS_FILE: &str = "settings.toml";
+
+/// What the settings file was called before projects took the name.
+const OLD_SETTINGS_FILE: &str = "latchkey.toml";
 
 /// The environment variable that overrides the data directory.
 pub const HOME_ENV: &str = "LATCHKEY_HOME";
@@ -87,9 +96,9 @@ impl Home {
         self.dir.join("vault.age.bak")
     }
 
-    /// `latchkey.toml`.
+    /// `settings.toml`.
     pub fn settings_path(&self) -> PathBuf {
-        self.dir.join("latchkey.toml")
+        self.dir.join(SETTINGS_FILE)
     }
 
     /// Where a passphrase-protected identity goes when no path is given.
@@ -102,13 +111,25 @@ impl Home {
         atomic::create_private_dir(&self.dir)
     }
 
-    /// Reads `latchkey.toml`.
+    /// Reads `settings.toml`, renaming it from its old name (`latchkey.toml`) first.
     pub fn settings(&self) -> Result<Settings, HomeError> {
         let path = self.settings_path();
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                return Err(HomeError::NotInitialized(self.dir.clone()));
+                let old = self.dir.join(OLD_SETTINGS_FILE);
+                if !old.is_file() {
+                    return Err(HomeError::NotInitialized(self.dir.clone()));
+                }
+                // A rename in one directory: the settings are under one name or the
+                // other, never both, never neither.
+                match fs::rename(&old, &path).and_then(|()| atomic::sync_dir(&self.dir)) {
+                    Ok(()) => {}
+                    // Another latchkey renamed it first.
+                    Err(e) if e.kind() == io::ErrorKind::NotFound && path.is_file() => {}
+                    Err(source) => return Err(HomeError::Io { path: old, source }),
+                }
+                fs::read_to_string(&path).map_err(|source| HomeError::Io { path: path.clone(), source })?
             }
             Err(source) => return Err(HomeError::Io { path, source }),
         };
@@ -118,7 +139,7 @@ impl Home {
         })
     }
 
-    /// Writes `latchkey.toml` atomically.
+    /// Writes `settings.toml` atomically.
     pub(crate) fn write_settings(&self, settings: &Settings) -> io::Result<()> {
         let text = toml::to_string(settings).expect("settings always encode as TOML");
         atomic::write_atomic(&self.settings_path(), text.as_bytes())
@@ -149,7 +170,7 @@ pub enum IdentityKind {
     File,
 }
 
-/// The contents of `latchkey.toml`: nothing secret, just what is needed to find the
+/// The contents of `settings.toml`: nothing secret, just what is needed to find the
 /// identity before the vault can be decrypted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -231,5 +252,18 @@ mod tests {
         assert_eq!(settings(&protected).identity_kind(), IdentityKind::Passphrase);
         let keychain = Settings { identity: IdentityLocation::Keychain, ..settings(&plain) };
         assert_eq!(keychain.identity_kind(), IdentityKind::Keychain);
+    }
+
+    #[test]
+    fn the_old_settings_file_is_renamed_on_first_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::at(dir.path());
+        assert!(matches!(home.settings(), Err(HomeError::NotInitialized(_))));
+        let text = "vault_id = \"lk-x\"\nrecipient = \"age1x\"\n[identity]\nstore = \"keychain\"\n";
+        fs::write(dir.path().join("latchkey.toml"), text).unwrap();
+        assert_eq!(home.settings().unwrap().vault_id, "lk-x");
+        assert!(!dir.path().join("latchkey.toml").exists(), "no project file is left in the data directory");
+        assert_eq!(fs::read_to_string(dir.path().join("settings.toml")).unwrap(), text);
+        assert_eq!(home.settings().unwrap().vault_id, "lk-x");
     }
 }

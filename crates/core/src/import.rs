@@ -77,6 +77,12 @@ pub enum ImportError {
     Save(#[from] SaveError),
 }
 
+/// Whether a variable's name says it holds a credential (`*_KEY`, `*_TOKEN`,
+/// `*PASSWORD*`, ...), whatever its value.
+pub fn names_secret(name: &str) -> bool {
+    name.split(['_', '-', '.']).any(|w| SECRET_WORDS.contains(&w.to_ascii_uppercase().as_str()))
+}
+
 /// Name parts that mark a credential.
 const SECRET_WORDS: &[&str] = &[
     "KEY",

@@ -30,6 +30,7 @@ pub mod name;
 pub mod network;
 pub mod output;
 pub mod profile;
+pub mod project;
 pub mod reference;
 pub mod rotation;
 pub mod sandbox;
@@ -46,6 +47,7 @@ pub use identity::{Identity, IdentityError};
 pub use keychain::{Keychain, KeychainError};
 pub use name::{EnvironmentName, NameError, ProfileName, VariableName};
 pub use profile::Profile;
+pub use project::{Project, ProjectError};
 pub use validate::{Catalog, CatalogError, Finding, FormatVerdict, Problem, ProblemCode};
 pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_text_value, parse_value};
 pub use variable::{

@@ -46,6 +46,7 @@ impl SandboxSettings {
             mode: self.mode,
             writable: paths(&self.writable),
             readable: paths(&self.readable),
+            within: None,
         }
         .absolute()
     }

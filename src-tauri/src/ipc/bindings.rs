@@ -58,6 +58,11 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<BrokerSettings>(&mut out);
     one::<core::broker::Egress>(&mut out);
     one::<SandboxSettings>(&mut out);
+    one::<core::project::status::State>(&mut out);
+    one::<ProjectView>(&mut out);
+    one::<DeclaredInfo>(&mut out);
+    one::<ProjectEnv>(&mut out);
+    one::<RecentProject>(&mut out);
     one::<core::sandbox::Mode>(&mut out);
     one::<RotationRow>(&mut out);
     one::<RotateRequest>(&mut out);

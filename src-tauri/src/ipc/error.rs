@@ -82,6 +82,12 @@ pub enum ErrorCode {
     InvalidPreset,
     /// A host name the broker may not allow.
     InvalidHost,
+    /// No latchkey.toml in the folder or above it.
+    NoProject,
+    /// A project file that cannot be used: not valid, not trusted, or holding a secret.
+    Project,
+    /// The project requires variables the environment does not have.
+    MissingRequired,
 }
 
 /// An error as the UI sees it: a stable `code` to branch on, and a `message` that tells
@@ -189,8 +195,10 @@ ipc_error_from! {
         core::launch::LaunchError::NoCommand(_) | core::launch::LaunchError::NoCommandGiven => NoCommand,
         core::launch::LaunchError::NotFound(_) => ProgramNotFound,
         core::launch::LaunchError::TemplateRead { .. } | core::launch::LaunchError::Template(_) => InvalidFile,
+        core::launch::LaunchError::Missing { .. } => MissingRequired,
         _ => Launch,
     },
+    core::ProjectError => |e| Project,
     core::broker::HostError => |e| InvalidHost,
     core::sandbox::SandboxError => |e| InvalidValue,
     core::audit::AuditError => |e| Audit,

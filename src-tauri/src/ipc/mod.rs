@@ -11,6 +11,7 @@ mod checks;
 mod environments;
 mod error;
 pub mod events;
+mod projects;
 mod rotation;
 
 pub use agents::{
@@ -26,6 +27,7 @@ pub use environments::{
     ImportRequest, ImportRow,
 };
 pub use error::{ErrorCode, IpcError};
+pub use projects::{DeclaredInfo, ProjectEnv, ProjectView, RecentProject};
 pub use rotation::{RotateRequest, RotateResult, RotationPolicyRequest, RotationRow};
 
 use latchkey_core as core;

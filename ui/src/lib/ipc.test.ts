@@ -112,6 +112,10 @@ describe('ipc', () => {
     await ipc.rollbackSecret('prod', 'OPENAI_API_KEY');
     await ipc.snoozeSecret('prod', 'OPENAI_API_KEY', 7);
     await ipc.setRotationPolicy(policy);
+    await ipc.chooseProjectFolder();
+    await ipc.openProject('/home/ada/app');
+    await ipc.recentProjects();
+    await ipc.forgetProject('/home/ada/app/latchkey.toml');
     const args = (a: unknown) => (a === undefined ? {} : a);
     expect(seen.map(([c, a]) => [c, args(a)])).toEqual([
       ['app_status', {}],
@@ -152,6 +156,10 @@ describe('ipc', () => {
       ['rollback_secret', { env: 'prod', name: 'OPENAI_API_KEY' }],
       ['snooze_secret', { env: 'prod', name: 'OPENAI_API_KEY', days: 7 }],
       ['set_rotation_policy', { request: policy }],
+      ['choose_project_folder', {}],
+      ['open_project', { path: '/home/ada/app' }],
+      ['recent_projects', {}],
+      ['forget_project', { path: '/home/ada/app/latchkey.toml' }],
     ]);
   });
 

@@ -23,6 +23,8 @@ import type { ImportRow } from './bindings/ImportRow';
 import type { IpcError } from './bindings/IpcError';
 import type { NameCheck } from './bindings/NameCheck';
 import type { ProfileInfo } from './bindings/ProfileInfo';
+import type { ProjectView } from './bindings/ProjectView';
+import type { RecentProject } from './bindings/RecentProject';
 import type { Revealed } from './bindings/Revealed';
 import type { RotateRequest } from './bindings/RotateRequest';
 import type { RotateResult } from './bindings/RotateResult';
@@ -299,6 +301,29 @@ export function setRotationPolicy(request: RotationPolicyRequest): Promise<void>
   return call('set_rotation_policy', { request });
 }
 
+/** Rust opens a native folder dialog; `null` when the user cancelled. */
+export function chooseProjectFolder(): Promise<string | null> {
+  return call('choose_project_folder');
+}
+
+/**
+ * Opens the project at or above `path` (a folder, or its latchkey.toml), remembers it, compares it
+ * with the vault. Rejects with code `no_project` (none there or above) or `project` (a file not usable).
+ */
+export function openProject(path: string): Promise<ProjectView> {
+  return call('open_project', { path });
+}
+
+/** The projects opened last, newest first (no unlock needed). */
+export function recentProjects(): Promise<RecentProject[]> {
+  return call('recent_projects');
+}
+
+/** Takes a project (its file, as recentProjects gives it) off the recent list; answers the rest. */
+export function forgetProject(path: string): Promise<RecentProject[]> {
+  return call('forget_project', { path });
+}
+
 // Tauri's unlisten functions are async underneath: never let one reject unhandled (the
 // window may already be going away when a component stops listening).
 function quiet(unlisten: UnlistenFn): UnlistenFn {
@@ -312,52 +337,41 @@ function quiet(unlisten: UnlistenFn): UnlistenFn {
   };
 }
 
-/** Calls `cb` whenever Rust locks the vault by itself. */
-export async function onVaultLocked(cb: () => void): Promise<UnlistenFn> {
+/** Calls `cb` with each payload of Rust's `event`, until unlistened. */
+async function subscribe<T>(event: string, cb: (payload: T) => void): Promise<UnlistenFn> {
   try {
-    return quiet(await listen(VAULT_LOCKED_EVENT, () => cb()));
+    return quiet(await listen<T>(event, (e) => cb(e.payload)));
   } catch (e) {
     throw toIpcError(e);
   }
+}
+
+/** Calls `cb` whenever Rust locks the vault by itself. */
+export function onVaultLocked(cb: () => void): Promise<UnlistenFn> {
+  return subscribe(VAULT_LOCKED_EVENT, () => cb());
 }
 
 /** Calls `cb` whenever the tray menu's "Open Rotation" is clicked. */
-export async function onOpenRotation(cb: () => void): Promise<UnlistenFn> {
-  try {
-    return quiet(await listen(OPEN_ROTATION_EVENT, () => cb()));
-  } catch (e) {
-    throw toIpcError(e);
-  }
+export function onOpenRotation(cb: () => void): Promise<UnlistenFn> {
+  return subscribe(OPEN_ROTATION_EVENT, () => cb());
 }
 
 /** Calls `cb` with each chunk of a launched agent's output (ANSI codes included, secrets masked). */
-export async function onAgentOutput(cb: (output: AgentOutput) => void): Promise<UnlistenFn> {
-  try {
-    return quiet(await listen<AgentOutput>(AGENT_OUTPUT_EVENT, (e) => cb(e.payload)));
-  } catch (e) {
-    throw toIpcError(e);
-  }
+export function onAgentOutput(cb: (output: AgentOutput) => void): Promise<UnlistenFn> {
+  return subscribe(AGENT_OUTPUT_EVENT, cb);
 }
 
 /** Calls `cb` when a launched agent ends (after its last output). */
-export async function onAgentExit(cb: (exit: AgentExit) => void): Promise<UnlistenFn> {
-  try {
-    return quiet(await listen<AgentExit>(AGENT_EXIT_EVENT, (e) => cb(e.payload)));
-  } catch (e) {
-    throw toIpcError(e);
-  }
+export function onAgentExit(cb: (exit: AgentExit) => void): Promise<UnlistenFn> {
+  return subscribe(AGENT_EXIT_EVENT, cb);
 }
 
 /**
  * Calls `cb` as each request of a brokered agent ends (names, never values; `problem` set
  * for a refused or failed one).
  */
-export async function onAgentRequest(cb: (request: AgentRequest) => void): Promise<UnlistenFn> {
-  try {
-    return quiet(await listen<AgentRequest>(AGENT_REQUEST_EVENT, (e) => cb(e.payload)));
-  } catch (e) {
-    throw toIpcError(e);
-  }
+export function onAgentRequest(cb: (request: AgentRequest) => void): Promise<UnlistenFn> {
+  return subscribe(AGENT_REQUEST_EVENT, cb);
 }
 
 /**

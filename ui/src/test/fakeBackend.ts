@@ -14,6 +14,7 @@ import type { AgentRun } from '../lib/bindings/AgentRun';
 import type { AgentStream } from '../lib/bindings/AgentStream';
 import type { AppStatus } from '../lib/bindings/AppStatus';
 import type { CheckInfo } from '../lib/bindings/CheckInfo';
+import type { DeclaredInfo } from '../lib/bindings/DeclaredInfo';
 import type { ExportInfo } from '../lib/bindings/ExportInfo';
 import type { Kind } from '../lib/bindings/Kind';
 import type { OnlineStatus } from '../lib/bindings/OnlineStatus';
@@ -64,6 +65,33 @@ export type Entry = { row: VariableRow; value: string; meta: RotationMeta };
 
 /** A variable as an environment sees it, and the environment that defines it. */
 export type Resolved = { entry: Entry; from: string };
+
+/**
+ * A variable a project file declares, as core reads it: what the app is told
+ * (DeclaredInfo), and the config values the file gives (never a secret's).
+ */
+export type FakeDeclared = DeclaredInfo & {
+  /** Config only: the value when the vault has none. */
+  default: string | null;
+  /** Config only: the value per environment, over the default. */
+  values: Record<string, string>;
+};
+
+/**
+ * A latchkey.toml on the fake disk, as core's Project reads it: the fake parses no TOML,
+ * it is told what the file declares (or why core refuses it).
+ */
+export type FakeProject = {
+  name: string | null;
+  defaultEnv: string;
+  /** The other environments it uses (`[project] envs`). */
+  envs: string[];
+  vars: FakeDeclared[];
+  /** What the catalog finds wrong in it (Project::problems: an unknown provider). */
+  problems: string[];
+  /** Why core refuses the file (a ProjectError's message: invalid, untrusted, a secret in it), if it does. */
+  refused: string | null;
+};
 
 /** A run launch_agent started, until agentExit. */
 export type RunningAgent = AgentRun & { env: string; vars: string[]; grant: ActivityEntry | null };
@@ -116,6 +144,14 @@ export class FakeBackend {
   sandboxFailure: string | null = null;
   /** How many paths a sandbox hides (Rust counts those that exist on the machine), for a sandboxed grant's rules. */
   sandboxHidden = 0;
+  /** The project files on the fake disk, by path (…/latchkey.toml). */
+  readonly projects = new Map<string, FakeProject>();
+  /** Folders on the fake disk besides those above a project file (one with no project in it). */
+  readonly folders = new Set<string>();
+  /** The recent projects list (projects.toml in the data directory): project files, newest first. */
+  recent: string[] = [];
+  /** What the native folder dialog answers: a path, or null for Cancel. */
+  projectChoice: string | null = null;
   /** The app's current directory, where a profile without a directory runs. */
   currentDir = '/home/ada';
   /** Programs that are not on PATH: launching one is `program_not_found`. */
@@ -204,6 +240,24 @@ export class FakeBackend {
   /** Saves an agent profile, as if created earlier. */
   profile(p: Partial<ProfileInfo> & { name: string }): this {
     this.profiles.set(p.name, { env: 'default', vars: [], command: null, cwd: null, broker: null, sandbox: null, ...p });
+    return this;
+  }
+
+  /**
+   * Puts `root`/latchkey.toml on the fake disk. Variables default as the file's do: a
+   * secret, required, no provider, no description, no value.
+   */
+  project(root: string, p: Partial<Omit<FakeProject, 'vars'>> & { vars?: (Partial<FakeDeclared> & { name: string })[] } = {}): this {
+    const vars = (p.vars ?? []).map(
+      (v): FakeDeclared => ({ kind: 'secret', provider: null, required: true, description: null, default: null, values: {}, ...v }),
+    );
+    this.projects.set(`${root}/latchkey.toml`, { name: null, defaultEnv: 'default', envs: [], problems: [], refused: null, ...p, vars });
+    return this;
+  }
+
+  /** Fills the recent projects list (project files, newest first), as if opened earlier. */
+  opened(...paths: string[]): this {
+    this.recent = [...paths];
     return this;
   }
 

@@ -24,6 +24,7 @@ import type { VerifyResult } from '../lib/bindings/VerifyResult';
 import type { Entry, FakeBackend } from './fakeBackend';
 import { HISTORY_LEN } from './fakeBackend';
 import { classify, fakeCheck, matches, providerById, trimmed } from './fakeChecks';
+import { projectCommand } from './fakeProjects';
 import {
   allowedHost,
   byName,
@@ -643,6 +644,11 @@ export function answer(rust: FakeBackend, cmd: string, args: Args): unknown {
     }
     case 'verify_variables':
       return verifyVariables(rust, args);
+    case 'choose_project_folder':
+    case 'open_project':
+    case 'recent_projects':
+    case 'forget_project':
+      return projectCommand(rust, cmd, args);
     default:
       throw `command ${cmd} not found`;
   }

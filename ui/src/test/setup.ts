@@ -5,6 +5,7 @@ import { afterEach, vi } from 'vitest';
 import { agentRuns } from '../lib/agents.svelte';
 import { navigation } from '../lib/navigation.svelte';
 import { notices } from '../lib/notices.svelte';
+import { currentProject } from '../lib/project.svelte';
 
 afterEach(async () => {
   // Unmount while the IPC mocks still answer: components stop listening on unmount, and a
@@ -16,4 +17,5 @@ afterEach(async () => {
   notices.reset();
   agentRuns.reset();
   navigation.reset();
+  currentProject.reset();
 });

@@ -5,9 +5,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use anyhow::{Context, Result, bail};
+use latchkey_core::project::status::State;
 use latchkey_core::validate::verify::{CONCURRENCY, Online, TIMEOUT, Verdict, Verifier};
 use latchkey_core::{
-    Catalog, Checked, ExposeSecret, Finding, FormatVerdict, plan_online, verify_checked_blocking,
+    Catalog, EnvironmentName, ExposeSecret, Finding, FormatVerdict, plan_online, verify_checked_blocking,
 };
 use serde::Serialize;
 
@@ -18,32 +19,40 @@ use latchkey_core::VariableName;
 
 /// One checked value, as `--json` prints it.
 #[derive(Serialize)]
-struct Report<'a> {
-    name: &'a str,
-    provider: Option<&'a str>,
+struct Report {
+    name: String,
+    /// The environment, when more than one is checked or a project is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    env: Option<String>,
+    provider: Option<String>,
     format: FormatVerdict,
-    problems: &'a [latchkey_core::Problem],
+    problems: Vec<latchkey_core::Problem>,
     online: Option<Online>,
     status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
+    message: Option<String>,
+    /// Required by the project, and nothing gives it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    missing: bool,
 }
 
-impl<'a> Report<'a> {
-    fn new(name: &'a str, finding: &'a Finding, online: Option<&'a Verdict>) -> Self {
+impl Report {
+    fn new(name: &str, finding: &Finding, online: Option<&Verdict>) -> Self {
         Report {
-            name,
-            provider: finding.provider.as_deref(),
+            name: name.to_owned(),
+            env: None,
+            provider: finding.provider.clone(),
             format: finding.format,
-            problems: &finding.problems,
+            problems: finding.problems.clone(),
             online: online.map(|v| v.online),
             status: online.and_then(|v| v.status),
-            message: online.map(|v| v.message.as_str()),
+            message: online.map(|v| v.message.clone()),
+            missing: false,
         }
     }
 
     fn invalid(&self) -> bool {
-        self.format == FormatVerdict::Invalid || self.online == Some(Online::Invalid)
+        self.missing || self.format == FormatVerdict::Invalid || self.online == Some(Online::Invalid)
     }
 }
 
@@ -53,29 +62,103 @@ pub fn run(args: CheckArgs) -> Result<()> {
         return check_stdin(&args, &catalog);
     }
     let vault = super::unlock()?;
-    let env = &args.env.name();
-    let mut checked = vault
-        .check(env, &catalog, args.name.as_ref(), args.online)
-        .with_context(|| format!("cannot check `{env}`"))?;
-    if args.online {
-        verify_checked_blocking(&Verifier::new(TIMEOUT, CONCURRENCY)?, &mut checked);
+    let project = crate::project::current()?;
+    let envs: Vec<EnvironmentName> = match &project {
+        Some(p) if args.env.all() => p.envs().to_vec(),
+        None if args.env.all() => vault.read()?.environments().map(|(name, _)| name.clone()).collect(),
+        _ => vec![args.env.name_in_project()?],
+    };
+    let file_problems = project.as_ref().map(|p| p.problems(&catalog)).unwrap_or_default();
+    for problem in &file_problems {
+        eprintln!("{}", latchkey_core::text::printable(problem));
     }
-    if let Err(err) = vault.record_checks(&checked) {
-        eprintln!("latchkey: warning: the results were not saved in the vault: {err}");
+    let mut reports = Vec::new();
+    for env in &envs {
+        let contract = match &project {
+            Some(p) => vault.project_status(p, std::slice::from_ref(env))?.pop(),
+            None => None,
+        };
+        let mut checked = if contract.as_ref().is_some_and(|c| !c.exists) {
+            Vec::new()
+        } else {
+            vault
+                .check(env, &catalog, args.name.as_ref(), args.online)
+                .with_context(|| format!("cannot check `{env}`"))?
+        };
+        if args.online {
+            verify_checked_blocking(&Verifier::new(TIMEOUT, CONCURRENCY)?, &mut checked);
+        }
+        if let Err(err) = vault.record_checks(&checked) {
+            eprintln!("latchkey: warning: the results were not saved in the vault: {err}");
+        }
+        let mut here: Vec<Report> = checked
+            .iter()
+            .map(|c| {
+                let mut finding = c.finding.clone();
+                if let Some(declared) = project.as_ref().and_then(|p| p.var(&c.name)) {
+                    declared.judge(&mut finding);
+                }
+                Report::new(c.name.as_str(), &finding, c.online.as_ref())
+            })
+            .collect();
+        if let (Some(project), Some(contract)) = (&project, &contract) {
+            for var in &contract.vars {
+                if args.name.as_ref().is_some_and(|n| *n != var.name) {
+                    continue;
+                }
+                let Some(declared) = project.var(&var.name) else { continue };
+                match var.state {
+                    State::Missing => here.push(Report {
+                        missing: true,
+                        format: FormatVerdict::Unknown,
+                        ..Report::new(var.name.as_str(), &empty_finding(), None)
+                    }),
+                    // A config value the project file gives: the endpoint checks, offline.
+                    State::Default => {
+                        let value = declared.value_in(env).unwrap_or_default();
+                        let finding = latchkey_core::validate::check(
+                            &catalog,
+                            var.name.as_str(),
+                            latchkey_core::Kind::Config,
+                            value,
+                            &|_| None,
+                        );
+                        here.push(Report::new(var.name.as_str(), &finding, None));
+                    }
+                    State::Set | State::Unset => {}
+                }
+            }
+        }
+        if project.is_some() || envs.len() > 1 {
+            here.iter_mut().for_each(|r| r.env = Some(env.to_string()));
+        }
+        if !args.json {
+            if envs.len() > 1 {
+                println!("{env}:");
+            }
+            if here.is_empty() {
+                eprintln!("No variables in `{env}` to check: add one with `latchkey set NAME --env {env}`.");
+            } else {
+                print_table(&here)?;
+            }
+        }
+        reports.extend(here);
     }
-    let reports: Vec<Report> = checked.iter().map(report).collect();
     if args.json {
         print_json(&reports)?;
-    } else if reports.is_empty() {
-        eprintln!("No variables in `{env}` to check: add one with `latchkey set NAME --env {env}`.");
-    } else {
-        print_table(&reports)?;
+    }
+    if !file_problems.is_empty() {
+        bail!(
+            "{} has {} problem(s): fix them",
+            super::shown(project.as_ref().map_or(std::path::Path::new("latchkey.toml"), |p| p.path())),
+            file_problems.len()
+        );
     }
     conclude(&reports)
 }
 
-fn report(checked: &Checked) -> Report<'_> {
-    Report::new(checked.name.as_str(), &checked.finding, checked.online.as_ref())
+fn empty_finding() -> Finding {
+    Finding { provider: None, format: FormatVerdict::Unknown, problems: Vec::new() }
 }
 
 /// `--stdin`: no vault is needed, and nothing is stored.
@@ -114,16 +197,31 @@ fn print_table(reports: &[Report]) -> Result<()> {
             FormatVerdict::Invalid => "invalid",
             FormatVerdict::Unknown => "unknown",
         };
+        if r.missing {
+            let env = r.env.as_deref().unwrap_or("default");
+            writeln!(out, "{:width$}  {:12}  {:8}  -", r.name, "-", "missing")?;
+            writeln!(
+                out,
+                "{:width$}  ! required by the project: set it with `latchkey set {} --env {env}`",
+                "", r.name
+            )?;
+            continue;
+        }
         let online = match (r.online, r.status) {
             (Some(online), Some(status)) => format!("{} ({status})", online.as_str()),
             (Some(online), None) => online.as_str().to_owned(),
             (None, _) => "-".to_owned(),
         };
-        writeln!(out, "{:width$}  {:12}  {format:8}  {online}", r.name, r.provider.unwrap_or("-"))?;
-        for problem in r.problems {
+        writeln!(
+            out,
+            "{:width$}  {:12}  {format:8}  {online}",
+            r.name,
+            r.provider.as_deref().unwrap_or("-")
+        )?;
+        for problem in &r.problems {
             writeln!(out, "{:width$}  ! {}: {}", "", problem.code, problem.message)?;
         }
-        if let Some(message) = r.message.filter(|_| r.online != Some(Online::Valid)) {
+        if let Some(message) = r.message.as_deref().filter(|_| r.online != Some(Online::Valid)) {
             writeln!(out, "{:width$}  ! online: {message}", "")?;
         }
     }
@@ -132,7 +230,17 @@ fn print_table(reports: &[Report]) -> Result<()> {
 }
 
 fn conclude(reports: &[Report]) -> Result<()> {
-    let invalid: Vec<&str> = reports.iter().filter(|r| r.invalid()).map(|r| r.name).collect();
+    let invalid: Vec<String> = reports
+        .iter()
+        .filter(|r| r.invalid())
+        .map(|r| match (&r.env, r.missing) {
+            (Some(env), true) => format!("{} (missing in {env})", r.name),
+            (Some(env), false) if reports.iter().any(|o| o.env.as_ref() != Some(env)) => {
+                format!("{} ({env})", r.name)
+            }
+            _ => r.name.clone(),
+        })
+        .collect();
     if !invalid.is_empty() {
         bail!("{} of {} failed their checks: {}", invalid.len(), reports.len(), invalid.join(", "));
     }
@@ -142,7 +250,9 @@ fn conclude(reports: &[Report]) -> Result<()> {
 /// `latchkey check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// One variable to check; all of the environment when omitted.
+    /// One variable to check; all of the environment when omitted. In a project, the
+    /// required variables nothing gives are reported too (`--env all`: in every
+    /// environment the project uses).
     #[arg(value_parser = variable_name(), conflicts_with = "stdin")]
     pub name: Option<VariableName>,
     #[command(flatten)]

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 pub fn run(args: ExportArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.name();
+    let env = &args.env.name_in_project()?;
     let request = ExportRequest { env: env.clone(), format: args.format, only: args.only };
     match &args.out {
         Some(path) => {

@@ -12,7 +12,7 @@ use latchkey_core::{FormatVerdict, Validation};
 
 pub fn run(args: ListArgs) -> Result<()> {
     let vault = super::unlock()?;
-    let env = &args.env.name();
+    let env = &args.env.name_in_project()?;
     let variables = vault.list(env).with_context(|| format!("cannot list `{env}`"))?;
     if args.json {
         let json = serde_json::to_string_pretty(&variables)?;

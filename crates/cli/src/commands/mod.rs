@@ -13,6 +13,7 @@ pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod profile;
+pub(crate) mod project;
 pub(crate) mod rm;
 pub(crate) mod rotate;
 pub(crate) mod run;

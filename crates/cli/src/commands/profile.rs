@@ -61,8 +61,16 @@ pub fn run(command: ProfileCommand) -> Result<()> {
             eprintln!("Removed profile `{name}`.");
         }
         ProfileCommand::Show { name } => {
-            let profile = vault.profile(&name)?;
-            print(&describe(&name, &profile))?;
+            let project = crate::project::current()?;
+            let in_project =
+                project.as_ref().and_then(|p| p.profiles().get(&name).map(|profile| (p, profile)));
+            match (vault.profile(&name), in_project) {
+                (Ok(profile), _) => print(&describe(&name, &profile))?,
+                (Err(_), Some((p, profile))) => {
+                    print(&format!("{}  from     {}\n", describe(&name, profile), super::shown(p.path())))?
+                }
+                (Err(e), None) => return Err(e.into()),
+            }
         }
         ProfileCommand::List { json } => {
             let profiles = vault.profiles().context("cannot read the profiles")?;
@@ -74,15 +82,28 @@ pub fn run(command: ProfileCommand) -> Result<()> {
                     })
                     .collect();
                 print(&format!("{}\n", serde_json::to_string_pretty(&map)?))?;
-            } else if profiles.is_empty() {
-                eprintln!("No profiles yet: `latchkey profile add NAME --env ENV --vars A,B` creates one.");
-            } else {
-                let mut out = String::new();
-                for (name, profile) in &profiles {
-                    out.push_str(&describe(name, profile));
-                }
-                print(&out)?;
+                return Ok(());
             }
+            // The project's own, where the vault has none of that name.
+            let project = crate::project::current()?;
+            let from_project: Vec<_> = project
+                .iter()
+                .flat_map(|p| p.profiles().iter().map(move |(n, profile)| (n, profile, p.path())))
+                .filter(|(n, _, _)| !profiles.iter().any(|(v, _)| v == *n))
+                .collect();
+            if profiles.is_empty() && from_project.is_empty() {
+                eprintln!("No profiles yet: `latchkey profile add NAME --env ENV --vars A,B` creates one.");
+                return Ok(());
+            }
+            let mut out = String::new();
+            for (name, profile) in &profiles {
+                out.push_str(&describe(name, profile));
+            }
+            for (name, profile, path) in from_project {
+                out.push_str(&describe(name, profile));
+                let _ = writeln!(out, "  from     {}", super::shown(path));
+            }
+            print(&out)?;
         }
     }
     Ok(())
@@ -97,7 +118,7 @@ fn describe(name: &ProfileName, p: &Profile) -> String {
         p.vars.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
     );
     if let Some(command) = &p.command {
-        let _ = writeln!(out, "  command  {}", join_command(command));
+        let _ = writeln!(out, "  command  {}", latchkey_core::text::printable(&join_command(command)));
     }
     if let Some(cwd) = &p.cwd {
         let _ = writeln!(out, "  cwd      {}", super::shown(cwd));

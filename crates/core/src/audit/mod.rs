@@ -86,6 +86,9 @@ pub struct Event {
     /// The agent profile, for grants made through one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// The project file whose contract shaped a grant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// The program run, for grants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub program: Option<String>,

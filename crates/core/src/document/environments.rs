@@ -24,6 +24,9 @@ impl Document {
         name: EnvironmentName,
         base: Option<EnvironmentName>,
     ) -> Result<(), EnvironmentError> {
+        if name.as_str() == "all" {
+            return Err(EnvironmentError::Reserved);
+        }
         if self.environments.contains_key(&name) {
             return Err(EnvironmentError::Exists(name));
         }
@@ -57,6 +60,9 @@ impl Document {
     ) -> Result<(), EnvironmentError> {
         if old.is_default() {
             return Err(EnvironmentError::RenameDefault);
+        }
+        if new.as_str() == "all" {
+            return Err(EnvironmentError::Reserved);
         }
         if self.environments.contains_key(&new) {
             return Err(EnvironmentError::Exists(new));

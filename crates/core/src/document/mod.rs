@@ -79,6 +79,9 @@ pub enum EnvironmentError {
     /// An environment of that name exists already.
     #[error("environment `{0}` already exists")]
     Exists(EnvironmentName),
+    /// `all` names every environment (`latchkey check --env all`), never one.
+    #[error("`all` means every environment (`latchkey check --env all`): choose another name")]
+    Reserved,
     /// The `default` environment cannot be removed.
     #[error("the `default` environment cannot be removed")]
     RemoveDefault,

@@ -48,6 +48,20 @@ pub enum LaunchError {
     /// The broker could not start.
     #[error(transparent)]
     Broker(#[from] crate::broker::BrokerError),
+    /// The project requires variables the environment does not have.
+    #[error(
+        "{file} requires {}, which `{env}` does not have: set {} with `latchkey set NAME --env {env}` (`latchkey project show` lists what is missing)",
+        names.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        if names.len() == 1 { "it" } else { "each" }
+    )]
+    Missing {
+        /// The project file.
+        file: PathBuf,
+        /// The environment.
+        env: crate::name::EnvironmentName,
+        /// The required variables nothing gives.
+        names: Vec<crate::name::VariableName>,
+    },
     /// The sandbox cannot be set up.
     #[error(transparent)]
     Sandbox(#[from] crate::sandbox::SandboxError),

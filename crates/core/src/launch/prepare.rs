@@ -35,11 +35,28 @@ impl Vault {
         let (env, profile, only, mut argv, profile_cwd, profile_broker, profile_sandbox) = match &spec.source
         {
             Source::Environment(env) => {
-                (env.clone(), None, spec.only.clone(), spec.command.clone(), None, None, None)
+                // In a project, exactly what it declares.
+                let only = spec.only.clone().or_else(|| spec.project.as_ref().map(|p| p.names()));
+                (env.clone(), None, only, spec.command.clone(), None, None, None)
             }
             Source::Profile(name) => {
-                let p =
-                    doc.profiles().get(name).cloned().ok_or_else(|| ProfileError::Unknown(name.clone()))?;
+                // The vault's own profile comes first: a file that came with a repository
+                // (or that a command wrote) cannot stand in for one the user made.
+                let from_project = spec.project.as_ref().and_then(|project| {
+                    let p = project.profiles().get(name)?;
+                    if doc.profiles().contains_key(name) {
+                        notices.push(format!(
+                            "profile `{name}` of the vault, not the one {} defines",
+                            project.path().display()
+                        ));
+                        return None;
+                    }
+                    notices.push(format!("profile `{name}` from {}", project.path().display()));
+                    Some(p.clone())
+                });
+                let p = from_project
+                    .or_else(|| doc.profiles().get(name).cloned())
+                    .ok_or_else(|| ProfileError::Unknown(name.clone()))?;
                 let argv = if spec.command.is_empty() {
                     p.command
                         .clone()
@@ -79,21 +96,48 @@ impl Vault {
             (Some(BrokerChoice::Off), _) => None,
             (None, own) => own,
         };
-        let sandbox_settings = match spec.sandbox.clone() {
+        let mut sandbox_settings = match spec.sandbox.clone() {
             Some(SandboxChoice::On(settings)) => Some(settings),
             Some(SandboxChoice::Off) => None,
             None => profile_sandbox,
         };
+        // A project's profile reaches only the project, however it is sandboxed.
+        if let (Some(settings), Some(project)) = (sandbox_settings.as_mut(), spec.project.as_ref())
+            && profile
+                .as_ref()
+                .is_some_and(|n| project.profiles().contains_key(n) && !doc.profiles().contains_key(n))
+        {
+            settings.within = Some(project.root().to_owned());
+        }
         // A sandboxed run is brokered: the sandbox's only way out is the broker.
         let broker_settings = match (broker_settings, &sandbox_settings) {
             (None, Some(_)) => Some(crate::broker::Settings::default()),
             (settings, _) => settings,
         };
         let resolved = doc.resolve(&env).map_err(GetError::from)?;
-        if let Some(only) = &only
-            && let Some(missing) = only.iter().find(|n| !resolved.iter().any(|r| &r.variable.name == *n))
-        {
-            return Err(GetError::NotFound { name: missing.clone(), env: env.clone() }.into());
+        // What the vault does not hold: the project file's config values, else nothing
+        // for an optional variable, else a refusal naming every required one.
+        let mut from_file: Vec<(String, SecretString)> = Vec::new();
+        if let Some(only) = &only {
+            let mut required = Vec::new();
+            for name in only.iter().filter(|n| !resolved.iter().any(|r| &r.variable.name == *n)) {
+                match spec.project.as_ref().and_then(|p| p.var(name)) {
+                    None => return Err(GetError::NotFound { name: name.clone(), env: env.clone() }.into()),
+                    Some(d) if d.kind == Kind::Config && d.value_in(&env).is_some() => {
+                        let value = d.value_in(&env).unwrap_or_default();
+                        from_file.push((name.to_string(), SecretString::from(value.to_owned())));
+                    }
+                    Some(d) if d.required => required.push(name.clone()),
+                    Some(_) => {}
+                }
+            }
+            if let Some(project) = spec.project.as_ref().filter(|_| !required.is_empty()) {
+                return Err(LaunchError::Missing {
+                    file: project.path().to_owned(),
+                    env: env.clone(),
+                    names: required,
+                });
+            }
         }
         let mut reader = ValueReader::default();
         let mut injected: Vec<(String, SecretString)> = Vec::new();
@@ -137,6 +181,8 @@ impl Vault {
                 injected.push((variable.name.to_string(), value));
             }
         }
+        // Not a setting the broker routes by: those never come from a project file.
+        injected.extend(from_file);
         // Secrets of the other environments, where reading them costs nothing.
         for (_, other) in doc.environments().filter(|(n, _)| **n != env) {
             for variable in other.variables().filter(|v| v.kind == Kind::Secret) {
@@ -291,7 +337,9 @@ impl Vault {
                     own.push(path.clone());
                 }
                 own.extend(self.identity_file().map(std::path::Path::to_owned));
-                let plan = crate::sandbox::Plan::new(settings, &here, &own, config_dir.as_deref())?;
+                let project_file = spec.project.as_ref().map(|p| p.path());
+                let plan =
+                    crate::sandbox::Plan::new(settings, &here, &own, config_dir.as_deref(), project_file)?;
                 notices.extend(plan.notices.iter().cloned());
                 Some(plan)
             }
@@ -316,6 +364,7 @@ impl Vault {
         }
         Ok(PreparedLaunch {
             env,
+            project: spec.project.as_ref().map(|p| p.path().to_owned()),
             profile,
             program,
             args: argv,

@@ -16,6 +16,8 @@ use crate::vault::SaveError;
 pub struct PreparedLaunch {
     pub(super) env: EnvironmentName,
     pub(super) profile: Option<ProfileName>,
+    /// The project file whose contract shaped the launch.
+    pub(super) project: Option<std::path::PathBuf>,
     pub(super) program: OsString,
     pub(super) args: Vec<OsString>,
     pub(super) cwd: Option<PathBuf>,
@@ -121,6 +123,7 @@ impl PreparedLaunch {
         let args_hmac = self.audit.as_ref().ok().map(|log| log.args_digest(&self.args));
         let grant = Event {
             profile: self.profile.as_ref().map(ToString::to_string),
+            project: self.project.as_ref().map(|p| p.display().to_string()),
             program: Some(Path::new(&self.program).display().to_string()),
             args_hmac,
             cwd: cwd.map(|d| d.display().to_string()),

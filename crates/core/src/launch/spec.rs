@@ -43,6 +43,11 @@ pub struct LaunchSpec {
     /// Whether the command is sandboxed (which brokers it too), and how; with a profile,
     /// `None` means the profile's own setting.
     pub sandbox: Option<SandboxChoice>,
+    /// The project the command runs in: with an environment and no `only`, the command
+    /// gets exactly the variables it declares, config values from the file filling in
+    /// what the vault does not hold, and it is refused while a required one is missing.
+    /// Its profiles are found too (the vault's own come first).
+    pub project: Option<std::sync::Arc<crate::project::Project>>,
 }
 
 /// Whether a launch is sandboxed, as a front end asks.
@@ -78,6 +83,7 @@ impl LaunchSpec {
             withholding: Withholding::from_env(),
             broker: None,
             sandbox: None,
+            project: None,
         }
     }
 }

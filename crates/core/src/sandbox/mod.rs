@@ -76,6 +76,12 @@ pub struct Settings {
     /// Paths hidden by default that the command may read (`~/.config/gh`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readable: Vec<PathBuf>,
+    /// For a profile of a project file: the project's root, which the working directory
+    /// and every writable and readable path must resolve inside when the run starts
+    /// (through any symlink), so that a file that came with a repository opens nothing
+    /// beyond it. Never stored.
+    #[serde(skip)]
+    pub within: Option<PathBuf>,
 }
 
 /// Why a sandbox cannot be set up. Nothing was started.
@@ -108,6 +114,16 @@ pub enum SandboxError {
     /// A path given to the sandbox is relative, or `~` cannot be expanded.
     #[error("{0} is not an absolute path: give the sandbox's paths from / or ~/")]
     Relative(PathBuf),
+    /// The project file is a symlink in a directory the command may write.
+    #[error(
+        "{0} is a symlink in a directory the sandboxed command may write, so the command could repoint it: make it a regular file"
+    )]
+    ProjectLink(PathBuf),
+    /// A path a project's profile names resolves outside the project.
+    #[error(
+        "{0} is outside the project, and a project's profile reaches only its own directory: change the profile in latchkey.toml"
+    )]
+    OutsideProject(PathBuf),
     /// A writable path does not exist.
     #[error("cannot make {path} writable in the sandbox: {source}")]
     Writable {

@@ -32,6 +32,7 @@ impl Plan {
         cwd: &Path,
         own: &[PathBuf],
         config_dir: Option<&Path>,
+        project_file: Option<&Path>,
     ) -> Result<Self, SandboxError> {
         let mut notices = Vec::new();
         let home = std::env::var_os("HOME").map(PathBuf::from);
@@ -41,6 +42,18 @@ impl Plan {
             _ => None,
         };
         let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+        // A project's profile: what it names must resolve inside the project, now.
+        if let Some(root) = &settings.within {
+            let root = canonical(root).unwrap_or_else(|| root.clone());
+            for path in std::iter::once(cwd)
+                .chain(settings.writable.iter().map(PathBuf::as_path))
+                .chain(settings.readable.iter().map(PathBuf::as_path))
+            {
+                if canonical(path).is_some_and(|p| !p.starts_with(&root)) {
+                    return Err(SandboxError::OutsideProject(path.to_owned()));
+                }
+            }
+        }
         // Where a credential store that does not exist yet would appear: the nearest
         // directory that does, listed so that the store stays out if it appears.
         let mut guarded: Vec<PathBuf> = Vec::new();
@@ -138,6 +151,23 @@ impl Plan {
                 if path.exists() && writable.iter().any(|w| path.starts_with(w)) {
                     read_only.push(path);
                 }
+            }
+        }
+        // The project file says what the next run is given: the command cannot rewrite
+        // the one it runs under, nor the nearest one to where it runs. A symlink cannot
+        // be held in place, so one the command could repoint is refused.
+        let files = project_file.map(Path::to_owned).into_iter().chain(crate::project::find(&writable[0]));
+        for file in files {
+            let writable_here = |p: &Path| writable.iter().any(|w| p.starts_with(w));
+            let location =
+                file.parent().and_then(canonical).map(|d| d.join(file.file_name().unwrap_or_default()));
+            if std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink())
+                && location.as_deref().is_some_and(writable_here)
+            {
+                return Err(SandboxError::ProjectLink(file));
+            }
+            if let Some(real) = canonical(&file).filter(|f| writable_here(f) && !read_only.contains(f)) {
+                read_only.push(real);
             }
         }
         // The sandbox's /tmp is its own: what is under the real one shows only through a

@@ -158,7 +158,7 @@ impl Vault {
     /// Unlocks the vault in `home`.
     ///
     /// The identity comes from `identity_file` when given (`LATCHKEY_IDENTITY`), else
-    /// from where `latchkey.toml` says. `passphrase` is asked only when the identity file
+    /// from where `settings.toml` says. `passphrase` is asked only when the identity file
     /// is passphrase-protected.
     pub fn unlock(
         home: &Home,

@@ -31,9 +31,11 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let catalog = || catalog.get_or_init(|| super::catalog().ok()).as_ref();
     let source = match &args.profile {
         Some(profile) => Source::Profile(profile.clone()),
-        None => Source::Environment(args.env.name()),
+        None => Source::Environment(args.env.name_in_project()?),
     };
     let mut spec = LaunchSpec::new(source, args.command);
+    // In a project, exactly what it declares, unless --all.
+    spec.project = if args.all { None } else { crate::project::current()? };
     spec.env_override = args.profile.as_ref().and(args.env.given());
     spec.only = args.only;
     spec.template = args.env_file;
@@ -62,7 +64,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
     };
     super::print_notices(&vault);
     for notice in prepared.notices() {
-        eprintln!("latchkey: {notice}");
+        eprintln!("latchkey: {}", latchkey_core::text::printable(notice));
     }
     if !prepared.withheld().is_empty() {
         eprintln!(
@@ -161,6 +163,10 @@ pub struct RunArgs {
     /// and directory (a command after `--` replaces the profile's).
     #[arg(value_parser = profile_name(), long, value_name = "PROFILE", conflicts_with = "only")]
     pub profile: Option<ProfileName>,
+    /// Inject every variable of the environment, not only those the project's
+    /// latchkey.toml declares.
+    #[arg(long, conflicts_with_all = ["profile", "only"])]
+    pub all: bool,
     /// Inject only these variables (comma-separated).
     #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
     pub only: Option<Vec<VariableName>>,
