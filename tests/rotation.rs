@@ -108,6 +108,14 @@ fn status_exits_1_when_a_secret_is_overdue_or_expired() {
     let strict: Value =
         serde_json::from_slice(&s.ok(&["status", "--json", "--preset", "strict"], b"")).unwrap();
     assert_eq!(strict[0]["interval_days"], 7);
+    // An expiry 6 days away is due soon although the interval is far from up, and the
+    // table says what its `!` means.
+    let soon = (time::OffsetDateTime::now_utc() + time::Duration::days(6)).date().to_string();
+    s.ok(&["set", "GITHUB_TOKEN", "--expires", &soon], github(0).as_bytes());
+    let rows: Value = serde_json::from_slice(&s.ok(&["status", "--json"], b"")).unwrap();
+    assert_eq!(rows[0]["status"], "due_soon", "{rows}");
+    let table = String::from_utf8(s.ok(&["status"], b"")).unwrap();
+    assert!(table.contains(&format!("{soon}!")) && table.contains("! a hard expiry"), "{table}");
     // A hard expiry in the past: expired, and the exit status says so.
     s.ok(&["set", "GITHUB_TOKEN", "--expires", "2020-01-01"], github(0).as_bytes());
     let out = s.run(&["status"], b"");
@@ -155,4 +163,39 @@ fn a_key_of_another_provider_is_named_for_what_it_is_and_refused_once() {
     let out = s.run(&["rotate", "OPENAI_API_KEY"], b"sk-proj-tooShortToBeAKey0123456789");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("(it does not have the shape of one)"), "{err}");
+}
+
+#[test]
+fn an_expiry_goes_with_the_old_key_and_metadata_changes_without_the_value() {
+    let (s, _) = Sandbox::with_identity_file();
+    // The first secret's row (status exits 1 while it is expired).
+    let status = |s: &Sandbox| -> Value {
+        serde_json::from_slice::<Value>(&s.run(&["status", "--json"], b"").stdout).unwrap()[0].clone()
+    };
+    s.ok(&["set", "GITHUB_TOKEN", "--rotate-every", "30d"], github(0).as_bytes());
+    // Metadata alone: no value asked for, the interval kept.
+    s.ok(&["edit", "GITHUB_TOKEN", "--expires", "2020-01-01", "--notes", "ci token"], b"");
+    assert_eq!(status(&s)["status"], "expired");
+    assert_eq!(status(&s)["interval_days"], 30, "--expires alone keeps the interval");
+    // A rotation takes the passed expiry with the old key.
+    s.ok(&["rotate", "GITHUB_TOKEN"], github(1).as_bytes());
+    let after = status(&s);
+    assert_eq!(after["status"], "ok", "{after}");
+    assert_eq!(after["expires"], Value::Null);
+    assert_eq!(after["interval_days"], 30);
+    // The new key's expiry, given with it; then cleared with `never`.
+    let ahead = (time::OffsetDateTime::now_utc() + time::Duration::days(200)).date().to_string();
+    s.ok(&["rotate", "GITHUB_TOKEN", "--expires", &ahead], github(2).as_bytes());
+    assert_eq!(status(&s)["expires"], ahead);
+    s.ok(&["edit", "GITHUB_TOKEN", "--expires", "never"], b"");
+    assert_eq!(status(&s)["expires"], Value::Null);
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), github(2).as_bytes(), "edit never touches the value");
+    let list: Value = serde_json::from_slice(&s.ok(&["list", "--json"], b"")).unwrap();
+    assert_eq!(list[0]["notes"], "ci token");
+    let out = s.run(&["edit", "GITHUB_TOKEN"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to change"));
+    let out = s.run(&["set", "GITHUB_TOKEN", "--expires", "soon"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("write YYYY-MM-DD, or never"));
 }

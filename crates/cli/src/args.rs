@@ -139,6 +139,40 @@ pub fn parse_date(text: &str) -> Result<time::Date, String> {
         .map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD"))
 }
 
+/// A hard expiry on the command line: a date, or `never` to clear it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expiry(pub Option<time::Date>);
+
+/// `YYYY-MM-DD`, or `never`.
+pub fn parse_expiry(text: &str) -> Result<Expiry, String> {
+    if text == "never" {
+        return Ok(Expiry(None));
+    }
+    parse_date(text)
+        .map(|d| Expiry(Some(d)))
+        .map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD, or never"))
+}
+
+/// The rotation settings `current` becomes with the options given (each replaces its
+/// part, the others are kept); `None` when neither is given.
+pub fn changed_policy(
+    current: Option<&latchkey_core::rotation::Policy>,
+    every_days: Option<u32>,
+    expires: Option<Expiry>,
+) -> Option<latchkey_core::rotation::Policy> {
+    if every_days.is_none() && expires.is_none() {
+        return None;
+    }
+    let mut policy = current.cloned().unwrap_or_default();
+    if let Some(days) = every_days {
+        policy.every_days = Some(days);
+    }
+    if let Some(Expiry(date)) = expires {
+        policy.expires = date;
+    }
+    Some(policy)
+}
+
 /// A variable in an environment.
 #[derive(Debug, Args)]
 pub struct NameArgs {

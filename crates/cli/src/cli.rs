@@ -4,8 +4,8 @@ use clap::{Parser, Subcommand};
 
 use crate::args::NameArgs;
 use crate::commands::{
-    self, audit, check, diff, doctor, env, export, get, identity, import, init, list, profile, project, rm,
-    rotate, set,
+    self, audit, check, diff, doctor, edit, env, export, get, identity, import, init, list, profile, project,
+    rm, rotate, set,
 };
 
 /// latchkey: API keys and config for AI agents, in an age vault or the OS keychain.
@@ -57,6 +57,15 @@ an interactive init protects it with a passphrase instead.")]
 One trailing newline on stdin is removed. The value's format is checked first: a
 placeholder or a failed checksum is refused unless --force; other problems are warnings.")]
     Set(crate::commands::set::SetArgs),
+    /// Change a variable's rotation interval, hard expiry, provider or notes, keeping its
+    /// value (never asked for).
+    #[command(after_help = "Examples:
+  latchkey edit GITHUB_TOKEN --expires 2027-03-31        the provider's hard expiry
+  latchkey edit GITHUB_TOKEN --expires never             no expiry any more
+  latchkey edit OPENAI_API_KEY --env prod --rotate-every 30d --notes 'team billing key'
+
+Options not given are kept.")]
+    Edit(crate::commands::edit::EditArgs),
     /// Print a value on stdout (with a newline only on a terminal).
     #[command(after_help = "Examples:
   latchkey get OPENAI_API_KEY
@@ -148,7 +157,8 @@ latchkey exits with the command's status, or 128+N when a signal N ended it.")]
   latchkey status --env prod --json
   latchkey status --preset strict      API keys weekly, database passwords monthly, webhooks quarterly
 
-Due soon means within 14 days or 20% of the interval, whichever is shorter. Set a
+Due soon means within 14 days or 20% of the interval, whichever is shorter, or within 14
+days of a hard expiry (a due date marked `!`): the nearer date decides. Set a
 secret's own interval with `latchkey set NAME --rotate-every 30d`, a provider's hard
 expiry with `--expires 2027-01-31`.")]
     Status(crate::commands::rotate::StatusArgs),
@@ -156,6 +166,7 @@ expiry with `--expires 2027-01-31`.")]
     #[command(after_help = "Examples:
   latchkey rotate OPENAI_API_KEY                  prompts for the new key, no echo
   printf %s \"$NEW\" | latchkey rotate GITHUB_TOKEN --env prod --online
+  latchkey rotate GITHUB_TOKEN --expires 2027-06-30   the new token's hard expiry
 
 The previous value is kept (the last 5, encrypted in the vault): `latchkey rollback NAME`
 restores it, `latchkey history NAME` lists when each was replaced.")]
@@ -223,6 +234,7 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Init(args) => init::run(args),
         Command::Set(args) => set::run(args),
         Command::Get(args) => get::run(args),
+        Command::Edit(args) => edit::run(args),
         Command::List(args) => list::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),

@@ -176,14 +176,17 @@ pub fn schedule(
     };
     let expires = policy.and_then(|p| p.expires);
     let due = interval_days.map(|d| rotated + Duration::days(i64::from(d)));
+    // The nearer of the two dates decides: an expiry a few days away is due soon even
+    // when the interval is far from up.
+    let expires_soon = expires.is_some_and(|e| now.date() + Duration::days(14) >= e);
     let status = if expires.is_some_and(|e| now.date() >= e) {
         Status::Expired
     } else {
         match (due, interval_days) {
             (Some(due), _) if now >= due => Status::Overdue,
             (Some(due), Some(days)) if now >= due - lead(Duration::days(i64::from(days))) => Status::DueSoon,
+            _ if expires_soon => Status::DueSoon,
             (Some(_), _) => Status::Ok,
-            (None, _) if expires.is_some_and(|e| now.date() + Duration::days(14) >= e) => Status::DueSoon,
             (None, _) if expires.is_some() => Status::Ok,
             (None, _) => Status::NoPolicy,
         }
@@ -359,6 +362,13 @@ mod tests {
         assert_eq!(s(45).status, Status::DueSoon);
         assert_eq!(s(59).status, Status::Expired);
         assert_eq!(s(59).due, None);
+        // With an interval (every secret has one by default), the nearer date decides:
+        // an expiry 6 days away is due soon although the interval is far from up.
+        let both = Policy { every_days: None, expires: Some(date!(2026 - 01 - 20)) };
+        let s = |days| schedule(T0, SecretClass::Token, Some(&both), Presets::Standard, at(days)).status;
+        assert_eq!(s(0), Status::Ok, "19 days to the expiry, 90 to the interval");
+        assert_eq!(s(13), Status::DueSoon, "6 days to the expiry");
+        assert_eq!(s(19), Status::Expired);
         let never = Policy { every_days: Some(0), expires: None };
         assert_eq!(
             schedule(T0, SecretClass::ApiKey, Some(&never), Presets::Strict, at(999)).status,

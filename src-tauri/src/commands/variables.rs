@@ -58,7 +58,12 @@ pub async fn set_variable(
                 vault.edit(
                     &env,
                     &name,
-                    MetadataEdit { kind: request.kind.into(), provider: request.provider, notes },
+                    MetadataEdit {
+                        kind: request.kind.into(),
+                        provider: request.provider,
+                        notes,
+                        rotation: None,
+                    },
                 )?
             }
         };

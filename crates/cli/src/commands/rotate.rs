@@ -9,7 +9,7 @@ use latchkey_core::validate::verify::{CONCURRENCY, Online, TIMEOUT, Verifier};
 use latchkey_core::{Kind, RotateError, SetError};
 use time::OffsetDateTime;
 
-use crate::args::{EnvArg, NameArgs, variable_name};
+use crate::args::{EnvArg, Expiry, NameArgs, changed_policy, parse_expiry, variable_name};
 use crate::input;
 use clap::Args;
 use latchkey_core::VariableName;
@@ -54,13 +54,18 @@ pub fn status(args: StatusArgs) -> Result<()> {
         writeln!(out, "{:width$}  {:9}  {:11}  {:8}  CHECK", "NAME", "STATUS", "DUE", "EVERY")?;
         let mut sorted: Vec<_> = dues.iter().collect();
         sorted.sort_by_key(|d| (rank(d.schedule.status), d.schedule.due));
+        let mut expiry_shown = false;
         for d in sorted {
-            let due = d
-                .schedule
-                .expires
-                .map(|e| format!("{e}!"))
-                .or(d.schedule.due.map(day))
-                .unwrap_or_else(|| "-".into());
+            // The nearer of the interval's due date and the hard expiry (marked `!`).
+            let interval_due = d.schedule.due.map(|due| due.date());
+            let due = match (d.schedule.expires, interval_due) {
+                (Some(e), Some(due)) if due < e => due.to_string(),
+                (Some(e), _) => {
+                    expiry_shown = true;
+                    format!("{e}!")
+                }
+                (None, _) => d.schedule.due.map(day).unwrap_or_else(|| "-".into()),
+            };
             let every = d.schedule.interval_days.map(|n| format!("{n}d")).unwrap_or_else(|| "never".into());
             let check = match &d.variable.validation {
                 Some(v) => match &v.online {
@@ -75,6 +80,9 @@ pub fn status(args: StatusArgs) -> Result<()> {
                 d.variable.name.as_str(),
                 d.schedule.status.as_str()
             )?;
+        }
+        if expiry_shown {
+            writeln!(out, "\n! a hard expiry (set with --expires): the key stops working that day")?;
         }
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
@@ -132,7 +140,8 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
         }
     }
     // 4. The same provider's shape is required; the previous value goes to the history.
-    let rotated = match vault.rotate(env, name, value, &catalog, args.force) {
+    let rotation = changed_policy(current.rotation.as_ref(), None, args.expires);
+    let rotated = match vault.rotate_with(env, name, value, &catalog, args.force, rotation) {
         Ok(rotated) => rotated,
         Err(err @ RotateError::OtherProvider { .. }) => {
             bail!("{err}: nothing was changed (store it anyway with --force)")
@@ -263,6 +272,10 @@ pub struct RotateArgs {
     /// Store the new value even if it is for another provider or fails its checks.
     #[arg(long)]
     pub force: bool,
+    /// The new key's hard expiry (YYYY-MM-DD), or `never`. Without it, an expiry that
+    /// has passed is cleared with the old key, and one still ahead is kept.
+    #[arg(long, value_name = "DATE", value_parser = parse_expiry)]
+    pub expires: Option<Expiry>,
 }
 
 /// `latchkey calendar`.

@@ -209,7 +209,7 @@ pub struct Rotated {
 impl Vault {
     /// Replaces the value of secret `name` with `value`, which must be a well-formed key
     /// of the same provider (unless `force`); the old value joins the history and the
-    /// schedule starts again.
+    /// schedule starts again. An expiry that has passed goes with the old value.
     pub fn rotate(
         &self,
         env: &EnvironmentName,
@@ -217,6 +217,20 @@ impl Vault {
         value: SecretString,
         catalog: &crate::validate::Catalog,
         force: bool,
+    ) -> Result<Rotated, RotateError> {
+        self.rotate_with(env, name, value, catalog, force, None)
+    }
+
+    /// [`Vault::rotate`], with the new value's rotation settings (its provider's expiry)
+    /// written in the same change.
+    pub fn rotate_with(
+        &self,
+        env: &EnvironmentName,
+        name: &VariableName,
+        value: SecretString,
+        catalog: &crate::validate::Catalog,
+        force: bool,
+        rotation: Option<crate::rotation::Policy>,
     ) -> Result<Rotated, RotateError> {
         let current = self
             .list(env)?
@@ -255,7 +269,7 @@ impl Vault {
             value,
             provider: None,
             notes: None,
-            rotation: None,
+            rotation,
         };
         let enforce = if force { super::EnforceChecks::Force } else { super::EnforceChecks::Refusals };
         let (_, finding) = self.set_checked(env, name, new, catalog, enforce)?;

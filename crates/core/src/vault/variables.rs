@@ -64,6 +64,8 @@ pub struct MetadataEdit {
     pub provider: Option<String>,
     /// Notes.
     pub notes: String,
+    /// The rotation settings, when they change (`None` keeps them).
+    pub rotation: Option<crate::rotation::Policy>,
 }
 
 /// What a removal left behind: keychain entries that could not be deleted. The vault no
@@ -147,17 +149,29 @@ impl Vault {
             if let Some(notes) = new.notes {
                 meta.notes = notes;
             }
+            let policy_given = new.rotation.is_some();
             if let Some(rotation) = new.rotation {
                 meta.rotation = Some(rotation).filter(|r| *r != crate::rotation::Policy::default());
             }
             // A changed value is a rotation: the old one goes to the history.
-            if let Some(Value::InVault(old)) = previous.as_ref().map(|p| &p.value)
+            let rotated = if let Some(Value::InVault(old)) = previous.as_ref().map(|p| &p.value)
                 && old.expose_secret() != value_text(&value).unwrap_or_default()
             {
                 meta.history.push(old.clone(), now);
+                true
+            } else {
+                previous.as_ref().is_some_and(|p| p.store() == Store::Keychain)
+            };
+            if rotated {
                 meta.rotated = Some(now);
-            } else if previous.as_ref().is_some_and(|p| p.store() == Store::Keychain) {
-                meta.rotated = Some(now);
+                // An expiry that has passed was the old key's: the new one's is not known
+                // (unless given with it).
+                if !policy_given && let Some(policy) = meta.rotation.as_mut() {
+                    if policy.expires.is_some_and(|e| e <= now.date()) {
+                        policy.expires = None;
+                    }
+                    meta.rotation = meta.rotation.filter(|r| *r != crate::rotation::Policy::default());
+                }
             }
             // A new value makes the previous results meaningless.
             meta.validation = finding.as_ref().map(|f| validation_of(f, now, None));
@@ -192,6 +206,9 @@ impl Vault {
             variable.kind = edit.kind;
             variable.meta.provider = edit.provider.filter(|p| !p.is_empty());
             variable.meta.notes = edit.notes;
+            if let Some(policy) = edit.rotation {
+                variable.meta.rotation = Some(policy).filter(|p| *p != crate::rotation::Policy::default());
+            }
             variable.meta.updated = now;
             let summary = variable.summary();
             environment.insert(variable);
