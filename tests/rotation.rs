@@ -193,8 +193,21 @@ fn an_expiry_goes_with_the_old_key_and_metadata_changes_without_the_value() {
     let list: Value = serde_json::from_slice(&s.ok(&["list", "--json"], b"")).unwrap();
     assert_eq!(list[0]["notes"], "ci token");
     let out = s.run(&["edit", "GITHUB_TOKEN"], b"");
+    assert_eq!(out.status.code(), Some(2), "nothing to change is a usage error");
+    let out = s.run(&["edit", "GITHUB_TOKEN", "--provider", "gihtub"], b"");
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to change"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`gihtub` is not a provider latchkey knows"));
+    // The same value again is no rotation.
+    let out = s.run(&["rotate", "GITHUB_TOKEN"], github(2).as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the new value is the one GITHUB_TOKEN has now"));
+    // A new value given with an interval only still drops a passed expiry.
+    s.ok(&["edit", "GITHUB_TOKEN", "--expires", "2020-01-01"], b"");
+    s.ok(&["set", "GITHUB_TOKEN", "--rotate-every", "60d"], github(3).as_bytes());
+    assert_eq!(status(&s)["expires"], Value::Null);
+    assert_eq!(status(&s)["interval_days"], 60);
+    let out = s.run(&["set", "GITHUB_TOKEN", "--rotate-every", "99999999y"], b"");
+    assert_eq!(out.status.code(), Some(2), "no overflow panic");
     let out = s.run(&["set", "GITHUB_TOKEN", "--expires", "soon"], b"");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("write YYYY-MM-DD, or never"));

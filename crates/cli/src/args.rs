@@ -121,12 +121,16 @@ pub fn parse_interval(text: &str) -> Result<u32, String> {
         .parse()
         .map_err(|_| format!("`{text}` is not an interval: write 30d, 12w, 6m, 1y or never"))?;
     let days = match unit {
-        "d" => n,
-        "w" => n * 7,
-        "m" => n * 30,
-        "y" => n * 365,
+        "d" => Some(n),
+        "w" => n.checked_mul(7),
+        "m" => n.checked_mul(30),
+        "y" => n.checked_mul(365),
         _ => return Err(format!("`{text}` is not an interval: write 30d, 12w, 6m, 1y or never")),
     };
+    // A century at most: a longer one is `never`.
+    let days = days.filter(|d| *d <= 36_500).ok_or_else(|| {
+        format!("`{text}` is longer than a century: write at most 100y, or never to turn rotation off")
+    })?;
     if days == 0 {
         return Err("an interval of zero days: write `never` to turn rotation off".into());
     }
@@ -153,24 +157,17 @@ pub fn parse_expiry(text: &str) -> Result<Expiry, String> {
         .map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD, or never"))
 }
 
-/// The rotation settings `current` becomes with the options given (each replaces its
-/// part, the others are kept); `None` when neither is given.
-pub fn changed_policy(
-    current: Option<&latchkey_core::rotation::Policy>,
+/// The rotation change these options ask for: each one given replaces its part (the
+/// vault merges it under its lock); `None` when neither is given.
+pub fn policy_change(
     every_days: Option<u32>,
     expires: Option<Expiry>,
-) -> Option<latchkey_core::rotation::Policy> {
-    if every_days.is_none() && expires.is_none() {
-        return None;
-    }
-    let mut policy = current.cloned().unwrap_or_default();
-    if let Some(days) = every_days {
-        policy.every_days = Some(days);
-    }
-    if let Some(Expiry(date)) = expires {
-        policy.expires = date;
-    }
-    Some(policy)
+) -> Option<latchkey_core::rotation::PolicyChange> {
+    (every_days.is_some() || expires.is_some()).then_some(latchkey_core::rotation::PolicyChange {
+        // 0 is `never`, as the vault stores it.
+        every_days: every_days.map(Some),
+        expires: expires.map(|Expiry(date)| date),
+    })
 }
 
 /// A variable in an environment.

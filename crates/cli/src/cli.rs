@@ -159,7 +159,7 @@ latchkey exits with the command's status, or 128+N when a signal N ended it.")]
 
 Due soon means within 14 days or 20% of the interval, whichever is shorter, or within 14
 days of a hard expiry (a due date marked `!`): the nearer date decides. Set a
-secret's own interval with `latchkey set NAME --rotate-every 30d`, a provider's hard
+secret's own interval with `latchkey edit NAME --rotate-every 30d`, a provider's hard
 expiry with `--expires 2027-01-31`.")]
     Status(crate::commands::rotate::StatusArgs),
     /// Rotate a secret: the provider's key page, the new value, checks, history.

@@ -105,6 +105,36 @@ pub struct Policy {
     pub expires: Option<Date>,
 }
 
+/// A change to a secret's rotation settings: each part kept (`None`), or set to a new
+/// value (`Some`, where `Some(None)` means the preset interval, or no expiry). Applied
+/// under the vault's lock, so two changes to different parts never lose each other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PolicyChange {
+    /// The interval in days (0: never), or the preset's.
+    pub every_days: Option<Option<u32>>,
+    /// The hard expiry, or none.
+    pub expires: Option<Option<Date>>,
+}
+
+impl PolicyChange {
+    /// A change that replaces the whole policy.
+    pub fn replace(policy: Policy) -> Self {
+        PolicyChange { every_days: Some(policy.every_days), expires: Some(policy.expires) }
+    }
+
+    /// The settings `current` becomes; `None` when they are the defaults.
+    pub fn apply(&self, current: Option<&Policy>) -> Option<Policy> {
+        let mut policy = current.cloned().unwrap_or_default();
+        if let Some(days) = self.every_days {
+            policy.every_days = days;
+        }
+        if let Some(expires) = self.expires {
+            policy.expires = expires;
+        }
+        Some(policy).filter(|p| *p != Policy::default())
+    }
+}
+
 /// Where a secret stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -155,6 +185,16 @@ pub struct Schedule {
     pub status: Status,
 }
 
+impl Schedule {
+    /// The nearer of the interval's due date and the hard expiry: the date that matters.
+    pub fn next_date(&self) -> Option<Date> {
+        match (self.due.map(|d| d.date()), self.expires) {
+            (Some(due), Some(expires)) => Some(due.min(expires)),
+            (due, expires) => due.or(expires),
+        }
+    }
+}
+
 /// The lead time before a due date: 14 days or 20% of the interval, whichever is shorter.
 pub fn lead(interval: Duration) -> Duration {
     let fifth: Duration = interval / 5;
@@ -175,7 +215,8 @@ pub fn schedule(
         None => Some(presets.days(class)),
     };
     let expires = policy.and_then(|p| p.expires);
-    let due = interval_days.map(|d| rotated + Duration::days(i64::from(d)));
+    // An interval past the calendar's end (a hand-edited vault) is never due.
+    let due = interval_days.and_then(|d| rotated.checked_add(Duration::days(i64::from(d))));
     // The nearer of the two dates decides: an expiry a few days away is due soon even
     // when the interval is far from up.
     let expires_soon = expires.is_some_and(|e| now.date() + Duration::days(14) >= e);

@@ -59,9 +59,9 @@ pub async fn set_variable(
                     &env,
                     &name,
                     MetadataEdit {
-                        kind: request.kind.into(),
-                        provider: request.provider,
-                        notes,
+                        kind: Some(request.kind.into()),
+                        provider: Some(request.provider.unwrap_or_default()),
+                        notes: Some(notes),
                         rotation: None,
                     },
                 )?

@@ -1,20 +1,14 @@
 //! `latchkey edit`: a variable's metadata (rotation interval, hard expiry, provider,
-//! notes) changed in one write, its value left alone and never asked for.
+//! notes) changed in one write, its value left alone and never asked for. Only what is
+//! given changes, merged by the vault under its lock.
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use latchkey_core::{MetadataEdit, VariableName};
+use latchkey_core::{Kind, MetadataEdit, VariableName};
 
-use crate::args::{EnvArg, Expiry, changed_policy, parse_expiry, parse_interval, variable_name};
+use crate::args::{EnvArg, Expiry, parse_expiry, parse_interval, policy_change, variable_name};
 
 pub fn run(args: EditArgs) -> Result<()> {
-    if args.rotate_every.is_none()
-        && args.expires.is_none()
-        && args.notes.is_none()
-        && args.provider.is_none()
-    {
-        bail!("nothing to change: give --rotate-every, --expires, --provider or --notes");
-    }
     let vault = super::unlock()?;
     let env = &args.env.name();
     let name = &args.name;
@@ -31,12 +25,22 @@ pub fn run(args: EditArgs) -> Result<()> {
             "{name} is inherited from `{from}`: edit it there (--env {from}), or set a value of its own in `{env}`"
         );
     }
-    let edit = MetadataEdit {
-        kind: current.kind,
-        provider: args.provider.or(current.provider.clone()),
-        notes: args.notes.unwrap_or(current.notes.clone()),
-        rotation: changed_policy(current.rotation.as_ref(), args.rotate_every, args.expires),
-    };
+    let rotation = policy_change(args.rotate_every, args.expires);
+    if rotation.is_some() && current.kind == Kind::Config {
+        bail!("{name} is config, which is not rotated: --rotate-every and --expires are for secrets");
+    }
+    if let Some(id) = args.provider.as_deref().filter(|p| !p.is_empty()) {
+        let catalog = super::catalog()?;
+        if catalog.provider(id).is_none() {
+            let known: Vec<&str> = catalog.providers().iter().map(|p| p.id.as_str()).collect();
+            bail!(
+                "`{}` is not a provider latchkey knows: give one of {} (or an empty --provider to clear it)",
+                latchkey_core::text::printable(id),
+                known.join(", ")
+            );
+        }
+    }
+    let edit = MetadataEdit { kind: None, provider: args.provider, notes: args.notes, rotation };
     vault.edit(env, name, edit).with_context(|| format!("cannot change {name} in `{env}`"))?;
     eprintln!("Changed {name} in `{env}` (its value is unchanged).");
     Ok(())
@@ -44,6 +48,7 @@ pub fn run(args: EditArgs) -> Result<()> {
 
 /// `latchkey edit`.
 #[derive(Debug, Args)]
+#[group(id = "change", required = true, multiple = true, args = ["rotate_every", "expires", "provider", "notes"])]
 pub struct EditArgs {
     /// The variable's name.
     #[arg(value_parser = variable_name())]

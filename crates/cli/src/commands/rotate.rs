@@ -9,7 +9,7 @@ use latchkey_core::validate::verify::{CONCURRENCY, Online, TIMEOUT, Verifier};
 use latchkey_core::{Kind, RotateError, SetError};
 use time::OffsetDateTime;
 
-use crate::args::{EnvArg, Expiry, NameArgs, changed_policy, parse_expiry, variable_name};
+use crate::args::{EnvArg, Expiry, NameArgs, parse_expiry, policy_change, variable_name};
 use crate::input;
 use clap::Args;
 use latchkey_core::VariableName;
@@ -53,7 +53,7 @@ pub fn status(args: StatusArgs) -> Result<()> {
         let width = dues.iter().map(|d| d.variable.name.as_str().len()).max().unwrap_or(4).max(4);
         writeln!(out, "{:width$}  {:9}  {:11}  {:8}  CHECK", "NAME", "STATUS", "DUE", "EVERY")?;
         let mut sorted: Vec<_> = dues.iter().collect();
-        sorted.sort_by_key(|d| (rank(d.schedule.status), d.schedule.due));
+        sorted.sort_by_key(|d| (rank(d.schedule.status), d.schedule.next_date()));
         let mut expiry_shown = false;
         for d in sorted {
             // The nearer of the interval's due date and the hard expiry (marked `!`).
@@ -140,7 +140,7 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
         }
     }
     // 4. The same provider's shape is required; the previous value goes to the history.
-    let rotation = changed_policy(current.rotation.as_ref(), None, args.expires);
+    let rotation = policy_change(None, args.expires);
     let rotated = match vault.rotate_with(env, name, value, &catalog, args.force, rotation) {
         Ok(rotated) => rotated,
         Err(err @ RotateError::OtherProvider { .. }) => {
@@ -216,7 +216,7 @@ pub fn calendar(args: CalendarArgs) -> Result<()> {
     let items: Vec<CalendarItem> = dues
         .iter()
         .filter_map(|d| {
-            let date = d.schedule.expires.or(d.schedule.due.map(|t| t.date()))?;
+            let date = d.schedule.next_date()?;
             Some(CalendarItem {
                 uid: format!("{vault_id}/{env}/{}@latchkey", d.variable.name),
                 title: format!("{} in {env}", d.variable.name),

@@ -8,7 +8,7 @@ use latchkey_core::{
     validate,
 };
 
-use crate::args::{EnvArg, Expiry, changed_policy, parse_expiry, parse_interval, variable_name};
+use crate::args::{EnvArg, Expiry, parse_expiry, parse_interval, policy_change, variable_name};
 use crate::input;
 use clap::{Args, ValueEnum};
 use latchkey_core::VariableName;
@@ -38,16 +38,7 @@ pub fn run(args: SetArgs) -> Result<()> {
     };
     let kind = if args.config { Kind::Config } else { Kind::Secret };
     // What is not given is kept: `--expires` alone leaves a custom interval alone.
-    let current = if args.rotate_every.is_some() || args.expires.is_some() {
-        vault
-            .list(env)
-            .ok()
-            .and_then(|all| all.into_iter().find(|v| v.name == args.name && v.inherited_from.is_none()))
-    } else {
-        None
-    };
-    let rotation =
-        changed_policy(current.as_ref().and_then(|v| v.rotation.as_ref()), args.rotate_every, args.expires);
+    let rotation = policy_change(args.rotate_every, args.expires);
     let new = NewValue { kind, store, value, provider: args.provider, notes: args.notes, rotation };
     let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
     let (stored, finding) = match vault.set_checked(env, &args.name, new, &catalog, enforce) {
@@ -111,10 +102,10 @@ pub struct SetArgs {
     #[arg(long)]
     pub trim: bool,
     /// Rotate every so often: 30d, 12w, 6m (months), 1y, or `never`; replaces the preset.
-    #[arg(long, value_name = "INTERVAL", value_parser = parse_interval)]
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_interval, conflicts_with = "config")]
     pub rotate_every: Option<u32>,
     /// A hard expiry date set by the provider (YYYY-MM-DD), like a fine-grained PAT's;
     /// `never` clears it.
-    #[arg(long, value_name = "DATE", value_parser = parse_expiry)]
+    #[arg(long, value_name = "DATE", value_parser = parse_expiry, conflicts_with = "config")]
     pub expires: Option<Expiry>,
 }

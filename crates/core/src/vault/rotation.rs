@@ -187,6 +187,12 @@ pub enum RotateError {
         /// What the new value looks like.
         seen: String,
     },
+    /// The new value is the current one.
+    #[error("the new value is the one {name} has now: nothing was changed; paste the new key")]
+    Unchanged {
+        /// The variable.
+        name: VariableName,
+    },
     /// The vault could not be read.
     #[error(transparent)]
     Get(#[from] GetError),
@@ -230,13 +236,17 @@ impl Vault {
         value: SecretString,
         catalog: &crate::validate::Catalog,
         force: bool,
-        rotation: Option<crate::rotation::Policy>,
+        rotation: Option<crate::rotation::PolicyChange>,
     ) -> Result<Rotated, RotateError> {
         let current = self
             .list(env)?
             .into_iter()
             .find(|v| &v.name == name && v.inherited_from.is_none() && v.kind == Kind::Secret)
             .ok_or_else(|| RotateError::NotFound { name: name.clone(), env: env.clone() })?;
+        // The same value again is no rotation: its schedule and history would lie.
+        if self.get(env, name).is_ok_and(|now| now.expose_secret() == value.expose_secret()) {
+            return Err(RotateError::Unchanged { name: name.clone() });
+        }
         let finding = self.check_value(env, name, Kind::Secret, &value, catalog)?;
         // A placeholder or a failed checksum is refused by `set_checked` below, with its
         // own reason; here, a well-formed key of another provider, or a value that is not

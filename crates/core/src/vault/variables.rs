@@ -23,8 +23,8 @@ pub struct NewValue {
     pub provider: Option<String>,
     /// Notes. `None` keeps the notes an existing variable has.
     pub notes: Option<String>,
-    /// Rotation settings. `None` keeps those an existing variable has.
-    pub rotation: Option<crate::rotation::Policy>,
+    /// A change to the rotation settings. `None` keeps those an existing variable has.
+    pub rotation: Option<crate::rotation::PolicyChange>,
 }
 
 /// What `set` stored: whether it created or updated the variable, and the variable as
@@ -58,14 +58,14 @@ pub enum EnforceChecks {
 /// A change to what is known about a variable, leaving its value alone.
 #[derive(Debug, Clone)]
 pub struct MetadataEdit {
-    /// Secret or config.
-    pub kind: Kind,
-    /// The provider; `None` or empty clears it.
+    /// Secret or config; `None` keeps it.
+    pub kind: Option<Kind>,
+    /// The provider; `None` keeps it, empty clears it.
     pub provider: Option<String>,
-    /// Notes.
-    pub notes: String,
-    /// The rotation settings, when they change (`None` keeps them).
-    pub rotation: Option<crate::rotation::Policy>,
+    /// Notes; `None` keeps them.
+    pub notes: Option<String>,
+    /// A change to the rotation settings; `None` keeps them.
+    pub rotation: Option<crate::rotation::PolicyChange>,
 }
 
 /// What a removal left behind: keychain entries that could not be deleted. The vault no
@@ -149,9 +149,9 @@ impl Vault {
             if let Some(notes) = new.notes {
                 meta.notes = notes;
             }
-            let policy_given = new.rotation.is_some();
-            if let Some(rotation) = new.rotation {
-                meta.rotation = Some(rotation).filter(|r| *r != crate::rotation::Policy::default());
+            let expiry_given = new.rotation.is_some_and(|c| c.expires.is_some());
+            if let Some(change) = new.rotation {
+                meta.rotation = change.apply(meta.rotation.as_ref());
             }
             // A changed value is a rotation: the old one goes to the history.
             let rotated = if let Some(Value::InVault(old)) = previous.as_ref().map(|p| &p.value)
@@ -166,7 +166,7 @@ impl Vault {
                 meta.rotated = Some(now);
                 // An expiry that has passed was the old key's: the new one's is not known
                 // (unless given with it).
-                if !policy_given && let Some(policy) = meta.rotation.as_mut() {
+                if !expiry_given && let Some(policy) = meta.rotation.as_mut() {
                     if policy.expires.is_some_and(|e| e <= now.date()) {
                         policy.expires = None;
                     }
@@ -203,11 +203,18 @@ impl Vault {
                 .get(name)
                 .cloned()
                 .ok_or_else(|| EditError::NotFound { name: name.clone(), env: env.clone() })?;
-            variable.kind = edit.kind;
-            variable.meta.provider = edit.provider.filter(|p| !p.is_empty());
-            variable.meta.notes = edit.notes;
-            if let Some(policy) = edit.rotation {
-                variable.meta.rotation = Some(policy).filter(|p| *p != crate::rotation::Policy::default());
+            // Merged here, under the lock: what another writer changed meanwhile stays.
+            if let Some(kind) = edit.kind {
+                variable.kind = kind;
+            }
+            if let Some(provider) = edit.provider {
+                variable.meta.provider = Some(provider).filter(|p| !p.is_empty());
+            }
+            if let Some(notes) = edit.notes {
+                variable.meta.notes = notes;
+            }
+            if let Some(change) = edit.rotation {
+                variable.meta.rotation = change.apply(variable.meta.rotation.as_ref());
             }
             variable.meta.updated = now;
             let summary = variable.summary();
