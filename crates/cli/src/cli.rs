@@ -25,8 +25,8 @@ use crate::commands::{
 Environment:
   LATCHKEY_HOME      the data directory (default: $XDG_DATA_HOME/latchkey)
   LATCHKEY_IDENTITY  an identity file to use instead of the configured one
-  LATCHKEY_ENV       the environment used when --env is not given (default: the project's
-                     default_env, else default)
+  LATCHKEY_ENV       the environment used when --env is not given (default: default; for
+                     run, export, check and list in a project, its default_env)
   LATCHKEY_PROJECT   a project file to use instead of the nearest latchkey.toml; off for none"
 )]
 pub struct Cli {
