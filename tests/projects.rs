@@ -384,10 +384,26 @@ fn a_repository_cannot_point_keys_elsewhere_nor_point_single_value_verbs_at_anot
     let out = f.here(&["run", "--", "true"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("OPENAI_BASE_URL decides where keys go or what code runs"),
+        stderr(&out).contains(
+            "OPENAI_BASE_URL decides where a provider's key goes, and a committed file cannot set it"
+        ),
         "{}",
         stderr(&out)
     );
+    // Nor open the broker's egress from the file.
+    let f = Fixture::new("[profiles.coder]\ncommand = \"true\"\nbroker = { egress = \"open\" }\n");
+    let out = f.here(&["run", "--profile", "coder"]);
+    assert!(stderr(&out).contains("a project file cannot open the broker's egress"), "{}", stderr(&out));
+    // The user's shell wins over the file's value.
+    let f = Fixture::new("[vars.LOG_LEVEL]\nkind = \"config\"\ndefault = \"info\"\n");
+    let out =
+        f.s.command(&["run", "--", "printenv", "LOG_LEVEL"])
+            .current_dir(&f.root)
+            .env("PWD", &f.root)
+            .env("LOG_LEVEL", "debug")
+            .output()
+            .unwrap();
+    assert_eq!(stdout(&out), "debug\n", "{}", stderr(&out));
     // default_env shapes run, export, check and list; never get, set or rm.
     let f = Fixture::new("[project]\ndefault_env = \"prod\"\n[vars.DB_HOST]\nkind = \"config\"\n");
     f.s.ok(&["env", "add", "prod"], b"");

@@ -123,6 +123,8 @@ impl Vault {
             for name in only.iter().filter(|n| !resolved.iter().any(|r| &r.variable.name == *n)) {
                 match spec.project.as_ref().and_then(|p| p.var(name)) {
                     None => return Err(GetError::NotFound { name: name.clone(), env: env.clone() }.into()),
+                    // The user's own shell wins over a committed file: its value goes through.
+                    Some(_) if std::env::var_os(name.as_str()).is_some() => {}
                     Some(d) if d.kind == Kind::Config && d.value_in(&env).is_some() => {
                         let value = d.value_in(&env).unwrap_or_default();
                         from_file.push((name.to_string(), SecretString::from(value.to_owned())));

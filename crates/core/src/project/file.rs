@@ -24,7 +24,7 @@
 //! command = "claude --model sonnet"    # or ["claude", "--model", "sonnet"]
 //! env = "dev"                          # default: default_env
 //! cwd = "."                            # relative to the project's root
-//! broker = true                        # or { egress = "strict", allow_hosts = [...] }
+//! broker = true                        # or { only = true }: never egress = "open" (run time only)
 //! sandbox = true                       # or { mode = "strict", writable = ["build"] }
 //! ```
 
@@ -212,14 +212,6 @@ pub(super) fn parse<'c>(
                     ),
                 ));
             }
-            if guard::steers(name.as_str(), catalog) {
-                return Err(invalid(
-                    offset,
-                    format!(
-                        "{name} decides where keys go or what code runs, so a committed file cannot set it: remove the value, and keep it in the vault (`latchkey set {name} --config --value VALUE`)"
-                    ),
-                ));
-            }
             // `API_KEY`, `DB_PASSWORD`: a name that ends in a credential's word (not one
             // that only holds one, like `SESSION_TIMEOUT`) gets no value here.
             let last = name.as_str().rsplit('_').next().unwrap_or_default();
@@ -227,6 +219,14 @@ pub(super) fn parse<'c>(
                 return Err(secret(offset, name.as_str()));
             }
             free_text(&text, offset, name.as_str())?;
+            if let Some(why) = guard::steering(name.as_str(), &text, catalog) {
+                return Err(invalid(
+                    offset,
+                    format!(
+                        "{name} {why}, and a committed file cannot set it: remove the value, and keep it in the vault (`latchkey set {name} --config --value VALUE`)"
+                    ),
+                ));
+            }
             Ok(text)
         };
         let default = var.default.as_ref().map(scalar).transpose()?;
@@ -323,6 +323,18 @@ pub(super) fn parse<'c>(
         let cwd = p.cwd.as_ref().map(|c| inside(c.get_ref(), c.span().start, "cwd")).transpose()?;
         let broker_at = p.broker.as_ref().map_or(start, |b| b.span().start);
         let broker = match p.broker.map(Spanned::into_inner).and_then(Switch::settings) {
+            // A committed file brokers, it never opens: `--egress open` and
+            // `--allow-host` are the user's to give at run time.
+            Some(settings)
+                if settings.egress == crate::broker::Egress::Open || !settings.allow_hosts.is_empty() =>
+            {
+                return Err(invalid(
+                    broker_at,
+                    format!(
+                        "profile `{profile_name}`: a project file cannot open the broker's egress (egress = \"open\", allow_hosts): pass --egress open or --allow-host HOST when you run it"
+                    ),
+                ));
+            }
             Some(settings) => {
                 let hosts = settings.allow_hosts.clone();
                 Some(settings.with_hosts(&hosts).map_err(|e| {

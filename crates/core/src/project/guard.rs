@@ -17,9 +17,21 @@ pub(super) fn holds_secret<'c>(text: &str, catalog: &dyn Fn() -> &'c Catalog) ->
     if ["password=", "pwd=", "passwd=", "secret=", "token="].iter().any(|p| lower.contains(p)) {
         return true;
     }
-    let tokens =
-        text.split(|c: char| c.is_whitespace() || "\"'`,;()[]{}<>|".contains(c)).filter(|t| !t.is_empty());
-    for token in std::iter::once(text.trim()).chain(tokens) {
+    // Words, then their parts: a key follows `key:`, `x@` or a URL's `/` as often as a
+    // space; and what percent-encoding hides.
+    let decoded = percent_decoded(&text);
+    let words = |t: &'_ str| -> Vec<String> {
+        let coarse = t.split(|c: char| c.is_whitespace() || "\"'`,;()[]{}<>|".contains(c));
+        let fine = t.split(|c: char| !(c.is_ascii_alphanumeric() || "-_+.".contains(c)));
+        coarse.chain(fine).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    };
+    let mut tokens = vec![text.trim().to_owned()];
+    tokens.extend(words(&text));
+    if decoded != text {
+        tokens.push(decoded.trim().to_owned());
+        tokens.extend(words(&decoded));
+    }
+    for token in tokens.iter().map(String::as_str) {
         let known_prefix = crate::validate::may_be_built_in_key(token)
             || token.starts_with("AKIA")
             || token.starts_with("ASIA");
@@ -33,11 +45,34 @@ pub(super) fn holds_secret<'c>(text: &str, catalog: &dyn Fn() -> &'c Catalog) ->
     false
 }
 
+/// `text` with `%XX` escapes decoded (invalid ones left as they are).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) =
+                (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b)))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// A URL with a password for a host that is not this machine, in any of its hosts
 /// (`postgres://u:p@localhost,db.prod/app` names two), or with a credential in its query.
 /// A local development database (`postgres://postgres:postgres@localhost/app`) is not
 /// a secret.
 fn url_with_password(text: &str) -> bool {
+    // Browsers and many clients read `\\` as `/`: `u:p@db.example.com\\@localhost/`.
+    let text = text.replace('\\', "/");
     let Some((_, rest)) = text.split_once("://") else { return false };
     let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
     let query_secret = query
@@ -84,15 +119,25 @@ pub(super) fn random_token(value: &str) -> bool {
     !is_uuid && digits >= 4 && letters >= 8 && (upper && lower || digits * 4 >= value.len())
 }
 
-/// Whether a variable's value, set by a committed file, would decide where keys go or
-/// what code runs: the search path, loaders and interpreters' startup options, proxies
-/// and trusted authorities, provider base URLs and endpoints, latchkey's own settings.
-pub(super) fn steers<'c>(name: &str, catalog: &dyn Fn() -> &'c Catalog) -> bool {
+/// Why a committed file may not give `name` the value `value`, if it may not: the
+/// variable decides what code runs, what is trusted or where things go, and the value
+/// does not stay inside the project or on this machine. A deny-list cannot be complete,
+/// so two rules back it: a location (`*_URL`, `*_HOST`, ...) may only point at this
+/// machine, a path (`*_PATH`, `*_DIR`, ...) only inside the project, and at run time a
+/// variable the user's shell sets wins over the file's value.
+pub(super) fn steering<'c>(
+    name: &str,
+    value: &str,
+    catalog: &dyn Fn() -> &'c Catalog,
+) -> Option<&'static str> {
     let upper = name.to_ascii_uppercase();
-    const EXACT: &[&str] = &[
+    let ends = |list: &[&str]| list.iter().any(|s| upper.ends_with(s));
+    let starts = |list: &[&str]| list.iter().any(|p| upper.starts_with(p));
+    const CODE: &[&str] = &[
         "PATH",
         "BASH_ENV",
         "ENV",
+        "SHELL",
         "SHELLOPTS",
         "BASHOPTS",
         "PS4",
@@ -101,43 +146,211 @@ pub(super) fn steers<'c>(name: &str, catalog: &dyn Fn() -> &'c Catalog) -> bool 
         "HOME",
         "TMPDIR",
         "CDPATH",
-        "PERLLIB",
+        "ZDOTDIR",
         "EDITOR",
         "VISUAL",
         "PAGER",
+        "MANPAGER",
         "BROWSER",
+        "LESSOPEN",
+        "LESSCLOSE",
+        "CLASSPATH",
+        "CC",
+        "CXX",
+        "CPP",
+        "AR",
+        "AS",
+        "LD",
+        "GLIBC_TUNABLES",
+        "HOSTALIASES",
+        "LOCALDOMAIN",
+        "RES_OPTIONS",
+        "SSLKEYLOGFILE",
+        "WGETRC",
+        "INPUTRC",
+        "TERMINFO",
+        "VIMINIT",
+        "EXINIT",
+        "MYVIMRC",
+        "KUBECONFIG",
+        "PHPRC",
+        "LUA_INIT",
+        "GOFLAGS",
+        "GOPROXY",
+        "GOSUMDB",
+        "GONOSUMDB",
+        "GONOPROXY",
+        "GOPRIVATE",
+        "GOINSECURE",
+        "GOTOOLCHAIN",
+        "GOPATH",
+        "GOROOT",
+        "GOBIN",
+        "GOENV",
+        "GOEXPERIMENT",
+        "MAIL",
+        "NLSPATH",
+        "LOCPATH",
+        "TZDIR",
     ];
-    const PREFIXES: &[&str] = &[
+    const CODE_PREFIXES: &[&str] = &[
         "LD_",
         "DYLD_",
         "PYTHON",
-        "PERL5",
+        "PERL",
         "RUBY",
         "NODE_",
-        "NPM_CONFIG_",
+        "NPM_",
+        "PNPM_",
+        "YARN_",
+        "BUN_",
+        "PIP_",
+        "UV_",
+        "POETRY_",
+        "CONDA",
         "GIT_",
         "XDG_",
         "LATCHKEY_",
         "SSL_",
+        "OPENSSL_",
         "GCONV",
+        "DOTNET_",
+        "CORECLR_",
+        "COMPLUS_",
+        "RUSTC",
+        "RUSTDOC",
+        "RUSTFLAGS",
+        "CARGO_",
+        "JAVA_",
+        "JDK_",
+        "MAVEN_",
+        "GRADLE_",
+        "SBT_",
+        "KUBE",
+        "HELM_",
+        "DOCKER_",
+        "PODMAN_",
+        "CONTAINERS_",
+        "SSH_",
+        "GPG",
+        "GNUPG",
+        "VAULT_",
+        "CONSUL_",
+        "NOMAD_",
+        "AWS_CONFIG",
+        "AWS_SHARED",
+        "AWS_PROFILE",
+        "AWS_CA",
+        "CLOUDSDK_",
+        "GRPC_",
+        "REQUESTS_",
+        "CURL_",
+        "LUA_",
+        "R_",
+        "GEM_",
+        "BUNDLE_",
+        "PKG_CONFIG",
+        "EMACS",
+        "PASSWORD_STORE",
     ];
-    const SUFFIXES: &[&str] =
-        &["_OPTIONS", "_OPTS", "_PROXY", "_CA_BUNDLE", "_CA_CERTS", "_CERT_FILE", "_CERT_DIR"];
-    if EXACT.contains(&upper.as_str())
-        || PREFIXES.iter().any(|p| upper.starts_with(p))
-        || SUFFIXES.iter().any(|s| upper.ends_with(s))
-        || upper.ends_with("PROXY")
+    const CODE_SUFFIXES: &[&str] = &[
+        "_OPTIONS",
+        "_OPTS",
+        "PROXY",
+        "_CA_BUNDLE",
+        "_CA_CERTS",
+        "_CERT",
+        "_CERTS",
+        "_CERT_FILE",
+        "_CERT_DIR",
+        "_KEY_FILE",
+        "FLAGS",
+        "_WRAPPER",
+        "_COMMAND",
+        "_CMD",
+        "_EXEC",
+        "_PROGRAM",
+        "_PRELOAD",
+        "_ASKPASS",
+        "_HOOK",
+        "_HOOKS",
+        "_PLUGIN",
+        "_PLUGINS",
+        "_SCRIPT",
+        "_INIT",
+        "_RC",
+        "_PROFILE",
+        "_CONTEXT",
+        "_SHELL",
+    ];
+    if CODE.contains(&upper.as_str()) || starts(CODE_PREFIXES) || ends(CODE_SUFFIXES) {
+        return Some("decides what code runs or what is trusted");
+    }
+    // A provider's base URL routes its key: never from a file, even to this machine. The
+    // catalog is asked only for a name shaped like one (loading it costs more than
+    // reading the rest of the file).
+    const LOCATIONS: &[&str] = &[
+        "_URL",
+        "_URI",
+        "_ADDR",
+        "_ADDRESS",
+        "HOST",
+        "HOSTS",
+        "_HOSTNAME",
+        "_ENDPOINT",
+        "_BASE",
+        "_SERVER",
+        "_SERVERS",
+        "_REGISTRY",
+        "_DSN",
+        "_INDEX",
+        "_DOMAIN",
+    ];
+    let location = upper == "HOST" || ends(LOCATIONS);
+    if crate::validate::is_endpoint_name(&upper)
+        || (location && catalog().provider_for_url_variable(&upper).is_some())
     {
-        return true;
+        return Some("decides where a provider's key goes");
     }
-    if crate::validate::is_endpoint_name(name) {
-        return true;
+    if location && !points_here(value) {
+        return Some("is a location, and this one is not on this machine");
     }
-    // A provider's base URL variable (OPENAI_BASE_URL, HF_ENDPOINT, NPM_CONFIG_REGISTRY):
-    // the catalog is asked only for a name shaped like one, as loading it costs more than
-    // reading the rest of the file.
-    let url_shaped = ["_URL", "_ENDPOINT", "_BASE", "_REGISTRY", "_HOST"].iter().any(|s| upper.ends_with(s));
-    url_shaped && catalog().provider_for_url_variable(name).is_some()
+    const PLACES: &[&str] =
+        &["_PATH", "_DIR", "_DIRS", "_FILE", "_HOME", "_CONF", "_CONFIG", "_ROOT", "_CACHE"];
+    if ends(PLACES) && !inside_project(value) {
+        return Some("is a path, and this one leads outside the project");
+    }
+    None
+}
+
+/// Whether a location (a URL, or `host[:port]`) is this machine, every host of it.
+fn points_here(value: &str) -> bool {
+    let value = value.trim().replace('\\', "/");
+    let authority = match value.split_once("://") {
+        Some((_, rest)) => rest.split(['/', '?', '#']).next().unwrap_or_default(),
+        None => value.as_str(),
+    };
+    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    !hosts.is_empty()
+        && hosts.split(',').all(|host| {
+            let host = match host.strip_prefix('[') {
+                Some(v6) => v6.split(']').next().unwrap_or_default(),
+                None => host.split(':').next().unwrap_or_default(),
+            };
+            let host = host.to_ascii_lowercase();
+            host == "localhost"
+                || host.ends_with(".localhost")
+                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        })
+}
+
+/// Whether a path stays inside the project: relative, with no `..` and no `~`.
+fn inside_project(value: &str) -> bool {
+    let path = std::path::Path::new(value.trim());
+    !value.trim().starts_with('~')
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
 }
 
 /// A character that is invisible or controls a terminal: C0 and C1 controls (a tab
@@ -221,21 +434,60 @@ mod tests {
     fn what_steers_keys_or_code_cannot_come_from_the_file() {
         let built_in = Catalog::built_in();
         let none = &|| &built_in;
-        for name in [
-            "PATH",
-            "LD_PRELOAD",
-            "NODE_OPTIONS",
-            "BASH_ENV",
-            "PYTHONPATH",
-            "HTTPS_PROXY",
-            "OPENAI_BASE_URL",
-            "LATCHKEY_HOME",
-            "REQUESTS_CA_BUNDLE",
+        for (name, value) in [
+            ("PATH", "./bin"),
+            ("LD_PRELOAD", "./x.so"),
+            ("NODE_OPTIONS", "--require ./x.js"),
+            ("BASH_ENV", "./x"),
+            ("PYTHONPATH", "src"),
+            ("https_proxy", "http://127.0.0.1:9"),
+            ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1"),
+            ("openai_base_url", "http://127.0.0.1:9/v1"),
+            ("LATCHKEY_HOME", "x"),
+            ("REQUESTS_CA_BUNDLE", "ca.pem"),
+            ("LESSOPEN", "|./evil.sh %s"),
+            ("GOFLAGS", "-toolexec=./x"),
+            ("RUSTC_WRAPPER", "./x"),
+            ("KUBECONFIG", "kube.yaml"),
+            ("AWS_PROFILE", "prod"),
+            ("VAULT_ADDR", "https://vault.example.com"),
+            ("PGHOST", "db.prod.internal"),
+            ("PIP_INDEX_URL", "https://evil.example.com/simple"),
+            ("SSLKEYLOGFILE", "keys.log"),
+            ("MODEL_PATH", "/home/me/.ssh/id_rsa"),
+            ("CACHE_DIR", "../../elsewhere"),
+            ("CONFIG_FILE", "~/.aws/config"),
         ] {
-            assert!(steers(name, none), "{name}");
+            assert!(steering(name, value, none).is_some(), "{name}={value}");
         }
-        for name in ["LOG_LEVEL", "MAX_TOKENS", "OPENAI_MODEL", "DATABASE_URL"] {
-            assert!(!steers(name, none), "{name}");
+        for (name, value) in [
+            ("LOG_LEVEL", "info"),
+            ("MAX_TOKENS", "4096"),
+            ("OPENAI_MODEL", "gpt-4o"),
+            ("DATABASE_URL", "postgres://postgres:postgres@localhost:5432/app"),
+            ("REDIS_HOST", "127.0.0.1"),
+            ("MODEL_PATH", "models/small.bin"),
+            ("DATA_DIR", "./data"),
+            ("GOOGLE_CLOUD_PROJECT", "my-project"),
+        ] {
+            assert_eq!(steering(name, value, none), None, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn keys_behind_punctuation_and_percent_encoding_are_found() {
+        let built_in = Catalog::built_in();
+        let none = &|| &built_in;
+        let key = "sk-proj-a1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8i9J0";
+        for text in [
+            format!("key:{key}"),
+            format!("{key}!"),
+            format!("x@{key}"),
+            key.replace('-', "%2D"),
+            "https://user:hunter2@db.example.com\\@localhost/".to_owned(),
+            "https://api.telegram.org/bot123456789:AAEhBP0av28CtQe7sKmL9xJz4wQ1rT5uY3i/x".to_owned(),
+        ] {
+            assert!(holds_secret(&text, none), "{text}");
         }
     }
 }

@@ -100,7 +100,7 @@ fn a_committed_file_cannot_steer_keys_or_code_nor_hide_a_secret_in_another_field
         ("HTTPS_PROXY", "http://127.0.0.1:9"),
     ] {
         let message = error(&format!("[vars.{name}]\nkind = \"config\"\ndefault = \"{value}\"\n"));
-        assert!(message.contains("decides where keys go or what code runs"), "{name}: {message}");
+        assert!(message.contains("a committed file cannot set it"), "{name}: {message}");
     }
     let key = "sk-proj-a1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8i9J0";
     for text in [
