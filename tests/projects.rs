@@ -449,10 +449,23 @@ fn a_sandboxed_command_cannot_rewrite_or_hide_the_project_it_runs_under() {
         "echo '[vars.OTHER]' >> latchkey.toml; : > vault.age; echo done",
     ]);
     assert!(stdout(&out).contains("done"), "{}", stderr(&out));
+    assert!(root.join("latchkey.toml").exists(), "{}", stderr(&out));
     assert!(
         !std::fs::read_to_string(root.join("latchkey.toml")).unwrap().contains("OTHER"),
         "the file was rewritten"
     );
+    // A project file it makes below its directory is moved aside when it ends, and said.
+    let out = run(&[
+        "run",
+        "--sandbox",
+        "--",
+        "sh",
+        "-c",
+        "mkdir -p sub && printf '[project]\\ndefault_env = \"prod\"\\n' > sub/latchkey.toml",
+    ]);
+    assert!(stderr(&out).contains("the sandboxed command wrote"), "{}", stderr(&out));
+    assert!(!root.join("sub/latchkey.toml").exists());
+    assert!(root.join("sub/latchkey.toml.untrusted").exists());
     // A vault.age written beside it does not make the project disappear.
     let out = run(&["run", "--", "sh", "-c", "echo ${OTHER:-absent}"]);
     assert_eq!(stdout(&out), "absent\n", "{}", stderr(&out));

@@ -24,6 +24,9 @@ pub struct Running {
     pub(super) exit: Event,
     pub(super) grant_error: Option<String>,
     pub(super) broker: Option<Broker>,
+    /// For a sandboxed command: its writable directories, and when it started, to move
+    /// aside the project files it wrote.
+    pub(super) sandboxed: Option<(Vec<std::path::PathBuf>, Vec<std::path::PathBuf>, std::time::SystemTime)>,
 }
 
 /// How a command ended.
@@ -36,6 +39,8 @@ pub struct Ended {
     /// Why its end could not be recorded in the audit log, if so (a grant that could
     /// not be recorded is told by [`Running::grant_error`] at the start).
     pub audit_error: Option<String>,
+    /// For a sandboxed command: the project files it wrote, moved aside.
+    pub planted: crate::sandbox::planted::Planted,
 }
 
 impl Running {
@@ -80,7 +85,12 @@ impl Running {
                 audit_error.get_or_insert_with(|| format!("its end was not recorded in the audit log: {e}"));
             }
         }
-        Ended { code, duration, audit_error }
+        let planted = self
+            .sandboxed
+            .take()
+            .map(|(roots, kept, since)| crate::sandbox::planted::quarantine(&roots, &kept, since))
+            .unwrap_or_default();
+        Ended { code, duration, audit_error, planted }
     }
 
     /// Waits for the command to exit, marks it reaped and reaps it, with no moment in

@@ -51,6 +51,9 @@ impl PreparedLaunch {
             ChildIo::Inherit { interactive } => (!interactive, false),
         };
         let sandbox = parts.sandbox.take();
+        let sandboxed = sandbox
+            .as_ref()
+            .map(|plan| (plan.writable().to_vec(), plan.read_only().to_vec(), std::time::SystemTime::now()));
         let broker = match parts.broker.take() {
             Some(plan) => {
                 // latchkey holds the real values the command must not: another process of
@@ -165,6 +168,7 @@ impl PreparedLaunch {
             exit,
             grant_error,
             broker,
+            sandboxed,
         })
     }
 }

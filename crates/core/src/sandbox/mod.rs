@@ -21,6 +21,7 @@ mod hidden;
 mod listed;
 mod machine;
 mod plan;
+pub mod planted;
 
 use std::path::PathBuf;
 

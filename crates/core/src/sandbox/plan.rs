@@ -184,6 +184,16 @@ impl Plan {
         Ok(Plan { settings, hidden, writable, read_only, listed, notices })
     }
 
+    /// Where the command may write: its directory first.
+    pub(crate) fn writable(&self) -> &[PathBuf] {
+        &self.writable
+    }
+
+    /// What stays read-only inside the writable directories.
+    pub(crate) fn read_only(&self) -> &[PathBuf] {
+        &self.read_only
+    }
+
     /// A line for the audit grant: the rules, no values.
     pub(crate) fn summary(&self) -> String {
         let list =

@@ -143,6 +143,25 @@ pub fn run(args: RunArgs) -> Result<u8> {
     if let Some(error) = ended.audit_error {
         eprintln!("latchkey: warning: {error}");
     }
+    let shown = |p: &std::path::Path| latchkey_core::text::printable(&p.display().to_string()).into_owned();
+    for (from, to) in &ended.planted.moved {
+        eprintln!(
+            "latchkey: warning: the sandboxed command wrote {}: moved aside to {}. A project file a command writes is not trusted: read it, and move it back if you meant it",
+            shown(from),
+            shown(to)
+        );
+    }
+    for path in &ended.planted.left {
+        eprintln!(
+            "latchkey: warning: the sandboxed command wrote {}, which could not be moved aside: read it before you run latchkey there",
+            shown(path)
+        );
+    }
+    if ended.planted.cut_short {
+        eprintln!(
+            "latchkey: warning: the sandboxed command's directories hold too many entries to look through them all for project files it wrote"
+        );
+    }
     Ok(ended.code)
 }
 
