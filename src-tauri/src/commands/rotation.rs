@@ -33,7 +33,7 @@ pub fn rotate_secret(state: State<'_, AppState>, request: RotateRequest) -> Resu
     let (env, name) = (env_name(&request.env)?, var_name(&request.name)?);
     let catalog = state.catalog();
     state.with_vault(|vault| {
-        let rotated = vault.rotate(&env, &name, request.value, catalog, request.force)?;
+        let rotated = vault.rotate(&env, &name, request.value, catalog, request.force, None)?;
         Ok(RotateResult {
             stale_exports: rotated.stale_exports.iter().map(|e| e.path.display().to_string()).collect(),
             problems: rotated.finding.problems.iter().map(ProblemInfo::from).collect(),

@@ -141,7 +141,7 @@ pub fn rotate(args: RotateArgs) -> Result<()> {
     }
     // 4. The same provider's shape is required; the previous value goes to the history.
     let rotation = policy_change(None, args.expires);
-    let rotated = match vault.rotate_with(env, name, value, &catalog, args.force, rotation) {
+    let rotated = match vault.rotate(env, name, value, &catalog, args.force, rotation) {
         Ok(rotated) => rotated,
         Err(err @ RotateError::OtherProvider { .. }) => {
             bail!("{err}: nothing was changed (store it anyway with --force)")

@@ -3,46 +3,39 @@
 //! character that could rewrite the terminal line it is printed on. And what an error
 //! about the file may not repeat: the text it could not read, which may be a key.
 
+use zeroize::Zeroizing;
+
 use crate::validate::Catalog;
 
 /// Whether `text` (any string the file holds) looks like a secret or holds one: a
 /// provider's key, a private key, a URL with a password for a host that is not local, a
 /// `password=` setting, or a long random-looking token, alone or among other words.
 pub(super) fn holds_secret<'c>(text: &str, catalog: &dyn Fn() -> &'c Catalog) -> bool {
-    let text: String = text.chars().filter(|c| !invisible(*c)).collect();
+    let text = Zeroizing::new(text.chars().filter(|c| !invisible(*c)).collect::<String>());
     if text.contains("PRIVATE KEY-----") {
         return true;
     }
-    let lower = text.to_ascii_lowercase();
+    let lower = Zeroizing::new(text.to_ascii_lowercase());
     if ["password=", "pwd=", "passwd=", "secret=", "token="].iter().any(|p| lower.contains(p)) {
         return true;
     }
-    // Words, then their parts: a key follows `key:`, `x@` or a URL's `/` as often as a
-    // space; and what percent-encoding hides.
-    let decoded = percent_decoded(&text);
-    let words = |t: &'_ str| -> Vec<String> {
-        let coarse = t.split(|c: char| c.is_whitespace() || "\"'`,;()[]{}<>|".contains(c));
-        let fine = t.split(|c: char| !(c.is_ascii_alphanumeric() || "-_+.".contains(c)));
-        coarse.chain(fine).filter(|w| !w.is_empty()).map(str::to_owned).collect()
-    };
-    let mut tokens = vec![text.trim().to_owned()];
-    tokens.extend(words(&text));
-    if decoded != text {
-        tokens.push(decoded.trim().to_owned());
-        tokens.extend(words(&decoded));
-    }
-    for token in tokens.iter().map(String::as_str) {
+    let secret_token = |token: &str| {
         let known_prefix = crate::validate::may_be_built_in_key(token)
             || token.starts_with("AKIA")
             || token.starts_with("ASIA");
-        if known_prefix && catalog().matches(token).next().is_some() {
-            return true;
-        }
-        if url_with_password(token) || random_token(token) {
-            return true;
-        }
-    }
-    false
+        (known_prefix && catalog().matches(token).next().is_some())
+            || url_with_password(token)
+            || random_token(token)
+    };
+    // The whole text, its words, then their parts (a key follows `key:`, `x@` or a URL's
+    // `/` as often as a space); and the same of what percent-encoding hides.
+    let decoded = Zeroizing::new(percent_decoded(&text));
+    let texts: &[&str] = if *decoded == *text { &[&text] } else { &[&text, &decoded] };
+    texts.iter().any(|t| {
+        let coarse = t.split(|c: char| c.is_whitespace() || "\"'`,;()[]{}<>|".contains(c));
+        let fine = t.split(|c: char| !(c.is_ascii_alphanumeric() || "-_+.".contains(c)));
+        std::iter::once(t.trim()).chain(coarse).chain(fine).filter(|w| !w.is_empty()).any(secret_token)
+    })
 }
 
 /// `text` with `%XX` escapes decoded (invalid ones left as they are).
@@ -88,16 +81,7 @@ fn url_with_password(text: &str) -> bool {
     if userinfo.split_once(':').is_none_or(|(_, password)| password.is_empty()) {
         return false;
     }
-    !hosts.split(',').all(|host| {
-        let host = match host.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or_default(),
-            None => host.split(':').next().unwrap_or_default(),
-        };
-        let host = host.to_ascii_lowercase();
-        host == "localhost"
-            || host.ends_with(".localhost")
-            || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-    })
+    !all_local(hosts)
 }
 
 /// A token of 24 or more letters and digits (and `-_+/=.`), letters and digits mixed,
@@ -331,17 +315,22 @@ fn points_here(value: &str) -> bool {
         None => value.as_str(),
     };
     let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    !hosts.is_empty()
-        && hosts.split(',').all(|host| {
-            let host = match host.strip_prefix('[') {
-                Some(v6) => v6.split(']').next().unwrap_or_default(),
-                None => host.split(':').next().unwrap_or_default(),
-            };
-            let host = host.to_ascii_lowercase();
-            host == "localhost"
-                || host.ends_with(".localhost")
-                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-        })
+    !hosts.is_empty() && all_local(hosts)
+}
+
+/// Whether every host of a comma-separated `host[:port]` list (`[v6]:port` too) is this
+/// machine. Read by hand: url reads no list of hosts.
+fn all_local(hosts: &str) -> bool {
+    hosts.split(',').all(|host| {
+        let host = match host.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => host.split(':').next().unwrap_or_default(),
+        };
+        let host = host.to_ascii_lowercase();
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    })
 }
 
 /// Whether a path stays inside the project: relative, with no `..` and no `~`.

@@ -215,21 +215,9 @@ pub struct Rotated {
 impl Vault {
     /// Replaces the value of secret `name` with `value`, which must be a well-formed key
     /// of the same provider (unless `force`); the old value joins the history and the
-    /// schedule starts again. An expiry that has passed goes with the old value.
+    /// schedule starts again. An expiry that has passed goes with the old value, unless
+    /// `rotation` gives the new key's, written in the same change.
     pub fn rotate(
-        &self,
-        env: &EnvironmentName,
-        name: &VariableName,
-        value: SecretString,
-        catalog: &crate::validate::Catalog,
-        force: bool,
-    ) -> Result<Rotated, RotateError> {
-        self.rotate_with(env, name, value, catalog, force, None)
-    }
-
-    /// [`Vault::rotate`], with the new value's rotation settings (its provider's expiry)
-    /// written in the same change.
-    pub fn rotate_with(
         &self,
         env: &EnvironmentName,
         name: &VariableName,
