@@ -13,11 +13,17 @@ if [ -z "${LATCHKEY_KEYRING_DIR:-}" ]; then
     }
   done
   dir=$(mktemp -d)
+  mkdir -m 0700 "$dir/run"
   # Everything in the session, the keyring daemon D-Bus may start included, keeps its
-  # keyrings under this throwaway XDG_DATA_HOME.
+  # keyrings under this throwaway XDG_DATA_HOME, and its sockets and mounts under this
+  # XDG_RUNTIME_DIR: the document portal a webview starts mounts a FUSE file system
+  # there (else at ~/.cache/doc), which would outlive the session as a dead mount
+  # that makes later bind mounts of ~/.cache fail.
   status=0
-  dbus-run-session -- env LATCHKEY_KEYRING_DIR="$dir" XDG_DATA_HOME="$dir/data" "$0" "$@" || status=$?
-  rm -rf "$dir"
+  dbus-run-session -- env LATCHKEY_KEYRING_DIR="$dir" XDG_DATA_HOME="$dir/data" XDG_RUNTIME_DIR="$dir/run" \
+    "$0" "$@" || status=$?
+  fusermount -u -z "$dir/run/doc" 2>/dev/null || umount -l "$dir/run/doc" 2>/dev/null || true
+  rm -rf --one-file-system "$dir"
   exit "$status"
 fi
 

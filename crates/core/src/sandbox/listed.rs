@@ -65,7 +65,10 @@ pub(crate) fn listed(hidden: &[PathBuf], guarded: &[PathBuf], writable: &[PathBu
             if dirs.contains(&path.as_path()) || hidden.contains(&path) {
                 continue;
             }
-            let Ok(kind) = entry.file_type() else { continue };
+            // The kind from `lstat`, not from the listing: a mount point whose file system
+            // is gone (a FUSE daemon that died: "transport endpoint is not connected")
+            // fails it, and is left out, as nothing could be read through it anyway.
+            let Ok(kind) = std::fs::symlink_metadata(&path).map(|m| m.file_type()) else { continue };
             if kind.is_symlink() {
                 let Ok(target) = std::fs::read_link(&path) else { continue };
                 entries.push(Entry::Symlink { target, at: path });
