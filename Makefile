@@ -83,6 +83,7 @@ bench: tools ui launcher
 	crates/core/benches/broker.sh
 	crates/cli/benches/get.sh
 	crates/cli/benches/sandbox.sh
+	crates/cli/benches/sweep.sh
 	tests/with-keyring.sh crates/cli/benches/run.sh
 	$(CARGO) build --release -p latchkey-desktop -p latchkey-cli --locked
 	$(MAKE) launcher

@@ -42,6 +42,8 @@ const COMMANDS: &[&str] = &[
     "open_project",
     "recent_projects",
     "forget_project",
+    "sweep",
+    "redact_leaks",
 ];
 
 fn main() {

@@ -59,4 +59,21 @@ export LATCHKEY_TEST_KEYRING=1
 export LATCHKEY_LOOPBACK_ONLY=1 HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
   https_proxy=http://127.0.0.1:9 http_proxy=http://127.0.0.1:9 NO_PROXY=127.0.0.1,localhost,::1 \
   no_proxy=127.0.0.1,localhost,::1
-exec "$@"
+
+# Services D-Bus started for the command (the keyring, a webview's portals) inherit the
+# session's stdout: left running, they would hold it open, and whatever reads it (make's
+# caller, node --test) would wait forever. End every process of this session with it.
+end_session() {
+  for environ in /proc/[0-9]*/environ; do
+    pid=${environ#/proc/}
+    pid=${pid%/environ}
+    [ "$pid" = "$$" ] && continue
+    if { tr '\0' '\n' <"$environ"; } 2>/dev/null | grep -qxF "DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS"; then
+      kill "$pid" 2>/dev/null || true
+    fi
+  done
+}
+status=0
+"$@" || status=$?
+end_session
+exit "$status"

@@ -67,6 +67,8 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog
             commands::projects::open_project,
             commands::projects::recent_projects,
             commands::projects::forget_project,
+            commands::leaks::sweep,
+            commands::leaks::redact_leaks,
         ])
 }
 

@@ -21,8 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { startDriver, Session, until } from './webdriver.mjs';
+import { startDriver, stopDriver, Session, until } from './webdriver.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const app = process.env.LATCHKEY_DESKTOP_BIN ?? join(root, 'target/debug/latchkey-desktop');
@@ -71,12 +70,7 @@ before(async () => {
 });
 
 after(async () => {
-  await s?.close();
-  if (driver && driver.exitCode === null && driver.signalCode === null) {
-    const gone = new Promise((done) => driver.once('exit', done));
-    driver.kill();
-    await Promise.race([gone, sleep(5000)]);
-  }
+  await stopDriver(driver, s);
   if (home) rmSync(home, { recursive: true, force: true });
 });
 

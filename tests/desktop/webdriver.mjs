@@ -24,6 +24,16 @@ export async function startDriver(env, port = 4444, nativePort = null) {
   throw new Error('tauri-driver did not start: is it installed (cargo install tauri-driver)?');
 }
 
+// Closes the session and stops the driver (waiting up to 5 s for it to go).
+export async function stopDriver(driver, session) {
+  await session?.close();
+  if (driver && driver.exitCode === null && driver.signalCode === null) {
+    const gone = new Promise((done) => driver.once('exit', done));
+    driver.kill();
+    await Promise.race([gone, sleep(5000)]);
+  }
+}
+
 export class Session {
   static async create(base, application) {
     const r = await fetch(`${base}/session`, {

@@ -86,12 +86,17 @@ describe('architecture', () => {
         'ExportFormatName.ts',
         'ExportInfo.ts',
         'ExportStateName.ts',
+        'FindingForm.ts',
+        'FindingStatus.ts',
         'FormatStatus.ts',
         'IdentityKind.ts',
         'ImportAction.ts',
         'ImportRequest.ts',
         'ImportRow.ts',
         'IpcError.ts',
+        'LeakGroup.ts',
+        'LeakInfo.ts',
+        'LeakPlace.ts',
         'Kind.ts',
         'NameCheck.ts',
         'OnlineStatus.ts',
@@ -101,6 +106,8 @@ describe('architecture', () => {
         'ProjectEnv.ts',
         'ProjectView.ts',
         'RecentProject.ts',
+        'RedactRequest.ts',
+        'RedactResult.ts',
         'Revealed.ts',
         'RotateRequest.ts',
         'RotateResult.ts',
@@ -114,6 +121,9 @@ describe('architecture', () => {
         'State.ts',
         'Status.ts',
         'Store.ts',
+        'SweepProgress.ts',
+        'SweepRequest.ts',
+        'SweepView.ts',
         'ValueCheck.ts',
         'VariableRow.ts',
         'VerifyResult.ts',
@@ -133,7 +143,7 @@ describe('architecture', () => {
     const events = sources.find((s) => s.path === 'lib/bindings/events.ts')!.text;
     expect(events.startsWith('// Generated from src-tauri: the names of the events the app emits. Do not edit.\n')).toBe(true);
     const declared = [...events.matchAll(/^export const (\w+_EVENT) = "[\w-]+";$/gm)].map((m) => m[1]);
-    expect(declared.sort()).toEqual(['AGENT_EXIT_EVENT', 'AGENT_OUTPUT_EVENT', 'AGENT_REQUEST_EVENT', 'OPEN_ROTATION_EVENT', 'VAULT_LOCKED_EVENT']);
+    expect(declared.sort()).toEqual(['AGENT_EXIT_EVENT', 'AGENT_OUTPUT_EVENT', 'AGENT_REQUEST_EVENT', 'OPEN_ROTATION_EVENT', 'SWEEP_PROGRESS_EVENT', 'VAULT_LOCKED_EVENT']);
     const app = sources.filter((s) => !s.path.startsWith('lib/bindings/') && !s.path.endsWith('.test.ts') && !s.path.startsWith('test/'));
     // No hand-copied event name: the app's code names each only through events.ts.
     for (const name of ['agent-output', 'agent-exit', 'agent-request', 'vault-locked', 'open-rotation']) {

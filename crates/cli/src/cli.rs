@@ -4,8 +4,8 @@ use clap::{Parser, Subcommand};
 
 use crate::args::NameArgs;
 use crate::commands::{
-    self, audit, check, diff, doctor, edit, env, export, get, identity, import, init, list, profile, project,
-    rm, rotate, set,
+    self, agents, audit, check, diff, doctor, edit, env, export, get, identity, import, init, list, profile,
+    project, rm, rotate, scan, set,
 };
 
 /// latchkey: API keys and config for AI agents, in an age vault or the OS keychain.
@@ -208,6 +208,40 @@ exit code and duration.")]
     /// Export the vault's identity, to open the vault with the plain `age` tool.
     #[command(subcommand)]
     Identity(crate::commands::identity::IdentityCommand),
+    /// Find every copy of a stored key outside the vault, in any common encoding: in
+    /// files, agent transcripts and configs, shell histories and git history.
+    #[command(after_help = "Examples:
+  latchkey scan                          the current directory
+  latchkey scan --agents --history       agent transcripts and configs, shell histories
+  latchkey scan ~/notes --redact         replace each copy with <latchkey:NAME>
+  latchkey scan --git                    every commit of this repository
+  latchkey scan --staged                 the next commit (`latchkey hook install` runs it)
+
+It looks for every secret of every environment (keychain-stored ones too) and the
+values kept in rotation history (`past`), each literal, base64 (standard and URL-safe,
+at any alignment), percent-encoded, JSON-escaped and hex; and for well-formed keys of
+known providers the vault does not hold (`unmanaged`). Output names the place, line,
+column, variable, environment, form and status: never the value. Exits 1 when a
+current value is found. A current value found marks its secret `leaked` in `latchkey
+status` until it is rotated.")]
+    Scan(crate::commands::scan::ScanArgs),
+    /// List the agent tools on this machine, their MCP servers, and the plaintext secrets
+    /// in those servers' configs (names only).
+    #[command(after_help = "Examples:
+  latchkey agents
+  latchkey agents --json
+
+Reads the configs of Claude Code, Claude Desktop, Codex, Cursor, VS Code, Windsurf,
+Continue and Gemini CLI; a secret is a value under env or headers that is not a
+reference (${VAR}, ${input:..}) and is named like a key or has a provider's key shape,
+or an argument with a provider's key shape. Values are never printed.")]
+    Agents(crate::commands::agents::AgentsArgs),
+    /// Git hooks: `latchkey hook install` refuses commits that hold a stored key.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  latchkey hook install      in a repository: each commit runs `latchkey scan --staged` first"
+    )]
+    Hook(crate::commands::scan::HookCommand),
     /// Say what this machine offers and what latchkey uses: keychain, identity, the
     /// broker's trust, and the sandbox's kernel features.
     #[command(after_help = "Example:\n  latchkey doctor")]
@@ -218,6 +252,9 @@ exit code and duration.")]
 pub fn run(command: Command) -> anyhow::Result<u8> {
     if let Command::Run(args) = command {
         return commands::run::run(args);
+    }
+    if let Command::Scan(args) = command {
+        return commands::scan::run(args);
     }
     run_verb(command).map(|()| 0)
 }
@@ -254,5 +291,8 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Env(command) => env::run(command),
         Command::Identity(command) => identity::run(command),
         Command::Doctor => doctor::run(),
+        Command::Hook(command) => scan::hook(command),
+        Command::Agents(args) => agents::run(args),
+        Command::Scan(_) => unreachable!("handled by run"),
     }
 }

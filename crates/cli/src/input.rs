@@ -57,3 +57,16 @@ pub fn existing_passphrase(path: &std::path::Path) -> Option<SecretString> {
     );
     Some(SecretString::from(typed.as_str()))
 }
+
+/// Asks `question` and reads a yes; without a terminal to ask on, the error says
+/// `unattended` (how to go on without being asked).
+pub fn confirm(question: &str, unattended: &str) -> Result<bool> {
+    use std::io::{BufRead as _, IsTerminal as _};
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!("{unattended}");
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}

@@ -94,6 +94,44 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
 
+/// Replaces the user's file `path` with `bytes` atomically, keeping the mode, owner and
+/// group of `original` (its metadata, read when it was read), if `still` holds right
+/// before the rename; `false` (and nothing changed) when it does not.
+pub(crate) fn replace_keeping(
+    path: &Path,
+    bytes: &[u8],
+    original: &fs::Metadata,
+    still: &dyn Fn() -> bool,
+) -> io::Result<bool> {
+    let temp = temp_path(path);
+    let result = (|| {
+        let mut file = private_new_file().open(&temp)?;
+        file.write_all(bytes)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+            if let Err(e) = std::os::unix::fs::fchown(&file, Some(original.uid()), Some(original.gid()))
+                && (original.uid(), original.gid()) != (file.metadata()?.uid(), file.metadata()?.gid())
+            {
+                return Err(e);
+            }
+            file.set_permissions(fs::Permissions::from_mode(original.mode() & 0o7777))?;
+        }
+        file.sync_all()?;
+        drop(file);
+        if !still() {
+            return Ok(false);
+        }
+        fs::rename(&temp, path).map(|()| true)
+    })();
+    if !matches!(result, Ok(true)) {
+        let _ = fs::remove_file(&temp);
+    }
+    let replaced = result?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))?;
+    Ok(replaced)
+}
+
 /// Writes `bytes` to `path`, which must not exist yet, through a temporary file linked
 /// into place: the path never holds a partial file. Created 0600.
 pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -34,6 +34,7 @@ pub mod project;
 pub mod reference;
 pub mod rotation;
 pub mod sandbox;
+pub mod sweep;
 pub mod text;
 pub mod validate;
 pub mod value;

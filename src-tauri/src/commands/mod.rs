@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod checks;
 pub mod environments;
+pub mod leaks;
 pub mod projects;
 pub mod rotation;
 pub mod variables;

@@ -68,6 +68,16 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<RotateRequest>(&mut out);
     one::<RotateResult>(&mut out);
     one::<RotationPolicyRequest>(&mut out);
+    one::<LeakInfo>(&mut out);
+    one::<core::sweep::Status>(&mut out);
+    one::<core::sweep::Form>(&mut out);
+    one::<SweepRequest>(&mut out);
+    one::<SweepView>(&mut out);
+    one::<LeakGroup>(&mut out);
+    one::<LeakPlace>(&mut out);
+    one::<SweepProgress>(&mut out);
+    one::<RedactRequest>(&mut out);
+    one::<RedactResult>(&mut out);
     let mut text =
         String::from("// Generated from src-tauri: the names of the events the app emits. Do not edit.\n");
     for (constant, name, doc) in events::EVENTS {

@@ -88,6 +88,8 @@ pub enum ErrorCode {
     Project,
     /// The project requires variables the environment does not have.
     MissingRequired,
+    /// A sweep for leaked keys could not run.
+    Sweep,
 }
 
 /// An error as the UI sees it: a stable `code` to branch on, and a `message` that tells
@@ -199,6 +201,12 @@ ipc_error_from! {
         _ => Launch,
     },
     core::ProjectError => |e| Project,
+    core::sweep::SweepError => |e| match e {
+        core::sweep::SweepError::Open(_) => Vault,
+        core::sweep::SweepError::Keychain(_) => Keychain,
+        _ => Sweep,
+    },
+    core::sweep::leaks::LeakError => |e| Vault,
     core::broker::HostError => |e| InvalidHost,
     core::sandbox::SandboxError => |e| InvalidValue,
     core::audit::AuditError => |e| Audit,

@@ -11,6 +11,8 @@ pub const AGENT_REQUEST_EVENT: &str = "agent-request";
 pub const VAULT_LOCKED_EVENT: &str = "vault-locked";
 /// The tray asks for the Rotation screen.
 pub const OPEN_ROTATION_EVENT: &str = "open-rotation";
+/// How far a sweep is ([`super::SweepProgress`]).
+pub const SWEEP_PROGRESS_EVENT: &str = "sweep-progress";
 
 /// Every event, as (constant name, event name, what it carries), for the bindings.
 pub const EVENTS: &[(&str, &str, &str)] = &[
@@ -19,4 +21,5 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
     ("AGENT_REQUEST_EVENT", AGENT_REQUEST_EVENT, "A brokered agent's request ended (AgentRequest)."),
     ("VAULT_LOCKED_EVENT", VAULT_LOCKED_EVENT, "The vault locked itself after inactivity."),
     ("OPEN_ROTATION_EVENT", OPEN_ROTATION_EVENT, "The tray asks for the Rotation screen."),
+    ("SWEEP_PROGRESS_EVENT", SWEEP_PROGRESS_EVENT, "How far a sweep is (SweepProgress)."),
 ];

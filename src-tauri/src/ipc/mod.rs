@@ -11,6 +11,7 @@ mod checks;
 mod environments;
 mod error;
 pub mod events;
+mod leaks;
 mod projects;
 mod rotation;
 
@@ -27,8 +28,9 @@ pub use environments::{
     ImportRequest, ImportRow,
 };
 pub use error::{ErrorCode, IpcError};
+pub use leaks::{LeakGroup, LeakPlace, RedactRequest, RedactResult, SweepProgress, SweepRequest, SweepView};
 pub use projects::{DeclaredInfo, ProjectEnv, ProjectView, RecentProject};
-pub use rotation::{RotateRequest, RotateResult, RotationPolicyRequest, RotationRow};
+pub use rotation::{LeakInfo, RotateRequest, RotateResult, RotationPolicyRequest, RotationRow};
 
 use latchkey_core as core;
 use secrecy::{ExposeSecret, SecretString};

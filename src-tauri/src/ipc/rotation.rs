@@ -33,6 +33,18 @@ pub struct RotationRow {
     pub snoozed_until: Option<String>,
     /// How many previous values it keeps.
     pub versions: u32,
+    /// Where a sweep found its current value outside the vault, until it is rotated.
+    pub leaked: Option<LeakInfo>,
+}
+
+/// Where a secret's current value was found outside the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LeakInfo {
+    /// The places, as the sweep named them.
+    pub places: Vec<String>,
+    /// When it was last found (RFC 3339).
+    pub found: String,
 }
 
 impl RotationRow {
@@ -56,6 +68,10 @@ impl RotationRow {
             expires: due.schedule.expires.map(|d| d.to_string()),
             snoozed_until: v.snoozed_until.map(rfc3339),
             versions: v.versions,
+            leaked: due
+                .leaked
+                .as_ref()
+                .map(|l| LeakInfo { places: l.places.clone(), found: rfc3339(l.found) }),
         }
     }
 }

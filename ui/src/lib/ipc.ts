@@ -15,16 +15,16 @@ import type { Comparison } from './bindings/Comparison';
 import type { Copied } from './bindings/Copied';
 import type { CreateVaultRequest } from './bindings/CreateVaultRequest';
 import type { EnvironmentInfo } from './bindings/EnvironmentInfo';
-import type { ErrorCode } from './bindings/ErrorCode';
 import type { ExportFileRequest } from './bindings/ExportFileRequest';
 import type { ExportInfo } from './bindings/ExportInfo';
 import type { ImportRequest } from './bindings/ImportRequest';
 import type { ImportRow } from './bindings/ImportRow';
-import type { IpcError } from './bindings/IpcError';
 import type { NameCheck } from './bindings/NameCheck';
 import type { ProfileInfo } from './bindings/ProfileInfo';
 import type { ProjectView } from './bindings/ProjectView';
 import type { RecentProject } from './bindings/RecentProject';
+import type { RedactRequest } from './bindings/RedactRequest';
+import type { RedactResult } from './bindings/RedactResult';
 import type { Revealed } from './bindings/Revealed';
 import type { RotateRequest } from './bindings/RotateRequest';
 import type { RotateResult } from './bindings/RotateResult';
@@ -32,37 +32,21 @@ import type { RotationPolicyRequest } from './bindings/RotationPolicyRequest';
 import type { RotationRow } from './bindings/RotationRow';
 import type { SaveProfileRequest } from './bindings/SaveProfileRequest';
 import type { SetVariableRequest } from './bindings/SetVariableRequest';
+import type { SweepProgress } from './bindings/SweepProgress';
+import type { SweepRequest } from './bindings/SweepRequest';
+import type { SweepView } from './bindings/SweepView';
 import type { ValueCheck } from './bindings/ValueCheck';
 import type { VariableRow } from './bindings/VariableRow';
 import type { VerifyResult } from './bindings/VerifyResult';
-import { AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT, AGENT_REQUEST_EVENT, OPEN_ROTATION_EVENT, VAULT_LOCKED_EVENT } from './bindings/events';
+import { AGENT_EXIT_EVENT, AGENT_OUTPUT_EVENT, AGENT_REQUEST_EVENT, OPEN_ROTATION_EVENT, SWEEP_PROGRESS_EVENT, VAULT_LOCKED_EVENT } from './bindings/events';
 
 export type { UnlistenFn };
 
-/**
- * A rejected call as the UI handles it: Rust's IpcError (its code one of ErrorCode), or
- * `internal` for a rejection that is not one (Tauri itself refusing the call, say).
- */
-export type AppError = { code: ErrorCode | 'internal'; message: string };
+import { toIpcError } from './errors';
+export { isIpcError, toIpcError, type AppError } from './errors';
 
 /** The rotation presets: how often each class of secret should change. */
 export type RotationPreset = 'standard' | 'strict';
-
-/** Whether `e` already has the IpcError shape `{ code, message }`. */
-export function isIpcError(e: unknown): e is IpcError {
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof (e as { code?: unknown }).code === 'string' &&
-    typeof (e as { message?: unknown }).message === 'string'
-  );
-}
-
-/** Any rejection as an AppError: Rust's IpcError kept as it is, anything else `{ code: "internal" }`. */
-export function toIpcError(e: unknown): AppError {
-  if (isIpcError(e)) return { code: e.code, message: e.message };
-  return { code: 'internal', message: String(e) };
-}
 
 /** Whether this page runs in latchkey's Tauri window (not in a plain browser). */
 export function insideTauri(): boolean {
@@ -314,6 +298,16 @@ export function openProject(path: string): Promise<ProjectView> {
   return call('open_project', { path });
 }
 
+/** Sweeps agent files, histories and paths for stored keys (progress: onSweepProgress); never a value. */
+export function sweep(request: SweepRequest): Promise<SweepView> {
+  return call('sweep', { request });
+}
+
+/** Replaces one variable's copies in the given files with `<latchkey:NAME>`; files git tracks are refused. */
+export function redactLeaks(request: RedactRequest): Promise<RedactResult> {
+  return call('redact_leaks', { request });
+}
+
 /** The projects opened last, newest first (no unlock needed). */
 export function recentProjects(): Promise<RecentProject[]> {
   return call('recent_projects');
@@ -354,6 +348,11 @@ export function onVaultLocked(cb: () => void): Promise<UnlistenFn> {
 /** Calls `cb` whenever the tray menu's "Open Rotation" is clicked. */
 export function onOpenRotation(cb: () => void): Promise<UnlistenFn> {
   return subscribe(OPEN_ROTATION_EVENT, () => cb());
+}
+
+/** Calls `cb` as a sweep reads files. */
+export function onSweepProgress(cb: (progress: SweepProgress) => void): Promise<UnlistenFn> {
+  return subscribe(SWEEP_PROGRESS_EVENT, cb);
 }
 
 /** Calls `cb` with each chunk of a launched agent's output (ANSI codes included, secrets masked). */

@@ -22,6 +22,7 @@ function row(name: string, status: Status, due: string | null, extra: Partial<Ro
     expires: null,
     snoozedUntil: null,
     versions: 0,
+    leaked: null,
     ...extra,
   };
 }

@@ -52,12 +52,16 @@ export function dueTime(row: RotationRow): number | null {
   return times.length > 0 ? Math.min(...times) : null;
 }
 
-/** Overdue and expired first, then due soon, then ok, then no policy; the soonest first within each. */
+/** Leaked first, then overdue and expired, then due soon, then ok, then no policy; the soonest first within each. */
 export function sortRotation(rows: readonly RotationRow[]): RotationRow[] {
   const at = (r: RotationRow) => dueTime(r) ?? Number.POSITIVE_INFINITY;
+  const leaked = (r: RotationRow) => (r.leaked ? 0 : 1);
   return [...rows].sort(
     (a, b) =>
-      STATUS[known(a.status)].rank - STATUS[known(b.status)].rank || at(a) - at(b) || a.name.localeCompare(b.name),
+      leaked(a) - leaked(b) ||
+      STATUS[known(a.status)].rank - STATUS[known(b.status)].rank ||
+      at(a) - at(b) ||
+      a.name.localeCompare(b.name),
   );
 }
 

@@ -128,6 +128,8 @@ export class FakeBackend {
   readonly tracked = new Set<string>();
   /** The recorded exports. */
   exports: ExportInfo[] = [];
+  /** The secrets a sweep found outside the vault, by `env/NAME` (core's leaks.toml). */
+  readonly leaks = new Map<string, { places: string[]; found: string }>();
   /** The agent profiles, by name. */
   readonly profiles = new Map<string, ProfileInfo>();
   /** The activity (audit) log as Rust lists it, oldest first: exits folded into their grants. */

@@ -24,6 +24,7 @@ import type { VerifyResult } from '../lib/bindings/VerifyResult';
 import type { Entry, FakeBackend } from './fakeBackend';
 import { HISTORY_LEN } from './fakeBackend';
 import { classify, fakeCheck, matches, providerById, trimmed } from './fakeChecks';
+import { leakCommand } from './fakeLeaks';
 import { projectCommand } from './fakeProjects';
 import {
   allowedHost,
@@ -333,6 +334,13 @@ function launchAgent(rust: FakeBackend, profile: unknown) {
   return { ...run, notices: [...run.notices], withheld: [...run.withheld], brokered: run.brokered && [...run.brokered] };
 }
 
+/** Where a sweep found the secret's current value, unless it was rotated since (core's Vault::leaks). */
+function leakOf(rust: FakeBackend, env: string, e: Entry, rotated: string): RotationRow['leaked'] {
+  const from = [...rust.envs].find(([, entries]) => entries.get(e.row.name) === e)?.[0] ?? env;
+  const leak = rust.leaks.get(`${from}/${e.row.name}`);
+  return leak && Date.parse(rotated) <= Date.parse(leak.found) ? { places: [...leak.places], found: leak.found } : null;
+}
+
 function rotationStatus(rust: FakeBackend, args: Args): RotationRow[] {
   const env = rust.envName(args.env);
   const preset = args.preset;
@@ -360,6 +368,7 @@ function rotationStatus(rust: FakeBackend, args: Args): RotationRow[] {
         expires: e.meta.expires,
         snoozedUntil: e.meta.snoozedUntil,
         versions: e.meta.history.length,
+        leaked: leakOf(rust, env, e, rotated),
       };
     });
 }
@@ -649,6 +658,9 @@ export function answer(rust: FakeBackend, cmd: string, args: Args): unknown {
     case 'recent_projects':
     case 'forget_project':
       return projectCommand(rust, cmd, args);
+    case 'sweep':
+    case 'redact_leaks':
+      return leakCommand(rust, cmd, args);
     default:
       throw `command ${cmd} not found`;
   }

@@ -2,7 +2,6 @@
 //! environment, after a preview with values hidden.
 
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal};
 
 use crate::args::{EnvArg, variable_name};
 use anyhow::{Context, Result, bail};
@@ -43,16 +42,13 @@ pub fn run(args: ImportArgs) -> Result<()> {
         eprintln!("Nothing to change.");
         return Ok(());
     }
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            bail!("import needs confirmation: pass --yes to import without it, or --dry-run to preview only");
-        }
-        eprint!("Import into `{env}`? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            bail!("nothing was imported");
-        }
+    if !args.yes
+        && !crate::input::confirm(
+            &format!("Import into `{env}`?"),
+            "import needs confirmation: pass --yes to import without it, or --dry-run to preview only",
+        )?
+    {
+        bail!("nothing was imported");
     }
     let done = vault
         .import(env, incoming, args.overwrite, &catalog)

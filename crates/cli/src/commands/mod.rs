@@ -1,6 +1,7 @@
 //! One module per verb. Each takes its parsed arguments and returns what `main` prints
 //! as an error; none decides exit codes.
 
+pub(crate) mod agents;
 pub(crate) mod audit;
 pub(crate) mod check;
 pub(crate) mod diff;
@@ -18,6 +19,7 @@ pub(crate) mod project;
 pub(crate) mod rm;
 pub(crate) mod rotate;
 pub(crate) mod run;
+pub(crate) mod scan;
 pub(crate) mod set;
 
 use std::path::PathBuf;

@@ -43,6 +43,7 @@ pub fn status(args: StatusArgs) -> Result<()> {
                     "expires": d.schedule.expires.map(|e| e.to_string()),
                     "format": v.as_ref().map(|v| v.format),
                     "online": v.as_ref().and_then(|v| v.online.as_ref()).map(|o| o.result),
+                    "leaked": d.leaked,
                 })
             })
             .collect();
@@ -53,7 +54,7 @@ pub fn status(args: StatusArgs) -> Result<()> {
         let width = dues.iter().map(|d| d.variable.name.as_str().len()).max().unwrap_or(4).max(4);
         writeln!(out, "{:width$}  {:9}  {:11}  {:8}  CHECK", "NAME", "STATUS", "DUE", "EVERY")?;
         let mut sorted: Vec<_> = dues.iter().collect();
-        sorted.sort_by_key(|d| (rank(d.schedule.status), d.schedule.next_date()));
+        sorted.sort_by_key(|d| (d.leaked.is_none(), rank(d.schedule.status), d.schedule.next_date()));
         let mut expiry_shown = false;
         for d in sorted {
             // The nearer of the interval's due date and the hard expiry (marked `!`).
@@ -74,11 +75,17 @@ pub fn status(args: StatusArgs) -> Result<()> {
                 },
                 None => "-".into(),
             };
+            let status = if d.leaked.is_some() { "leaked" } else { d.schedule.status.as_str() };
+            writeln!(out, "{:width$}  {status:9}  {due:11}  {every:8}  {check}", d.variable.name.as_str())?;
+        }
+        for d in dues.iter().filter_map(|d| d.leaked.as_ref().map(|l| (d, l))) {
+            let (d, leak) = d;
             writeln!(
                 out,
-                "{:width$}  {:9}  {due:11}  {every:8}  {check}",
-                d.variable.name.as_str(),
-                d.schedule.status.as_str()
+                "\n{} leaked: found {} in {}",
+                d.variable.name,
+                day(leak.found),
+                latchkey_core::text::printable(&leak.places.join(", "))
             )?;
         }
         if expiry_shown {
@@ -86,6 +93,15 @@ pub fn status(args: StatusArgs) -> Result<()> {
         }
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
+    let leaked: Vec<&str> =
+        dues.iter().filter(|d| d.leaked.is_some()).map(|d| d.variable.name.as_str()).collect();
+    if !leaked.is_empty() {
+        bail!(
+            "{} secret(s) were found outside the vault (`latchkey scan`): {}; rotate them with `latchkey rotate NAME`",
+            leaked.len(),
+            leaked.join(", ")
+        );
+    }
     let late: Vec<&str> =
         dues.iter().filter(|d| d.schedule.status.is_late()).map(|d| d.variable.name.as_str()).collect();
     if !late.is_empty() {

@@ -170,6 +170,17 @@ pub fn check(
     }
 }
 
+/// The provider whose key `value` is by a format that tells on its own, with its
+/// checksum holding where the format has one: a well-formed key found in the open.
+pub fn key_provider<'a>(catalog: &'a Catalog, value: &str) -> Option<&'a Provider> {
+    catalog
+        .matches(value)
+        .find(|(_, format)| {
+            format.context.is_empty() && format.checksum.is_none_or(|sum| checksum::holds(sum, value))
+        })
+        .map(|(provider, _)| provider)
+}
+
 /// [`check`] for a value with no environment around it, taken as a secret unless its
 /// name says it is an endpoint (`latchkey check --stdin`).
 pub fn check_alone(catalog: &Catalog, name: &str, value: &str) -> Finding {

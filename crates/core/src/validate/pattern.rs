@@ -77,6 +77,11 @@ impl Pattern {
         })
     }
 
+    /// The literal texts every match starts with; empty when none is known.
+    pub(super) fn prefixes(&self) -> &[String] {
+        &self.facts().prefixes
+    }
+
     pub(super) fn is_match(&self, value: &str) -> bool {
         if !value.starts_with(&self.quick_prefix) {
             return false;

@@ -32,6 +32,13 @@ impl Vault {
         Ok(log)
     }
 
+    /// The vault's own key (the audit log's, made on first use), for MACs that only this
+    /// vault can make or check.
+    pub(crate) fn own_key(&self) -> Result<Zeroizing<Vec<u8>>, SaveError> {
+        self.audit_log()?;
+        Ok(self.audit_key.get().expect("audit_log sets the key").clone())
+    }
+
     /// Checks the audit log: its chain, its head and the anchor the vault keeps. When
     /// it is intact, the vault's anchor moves to its end. Returns how many entries it
     /// holds, or what is wrong.

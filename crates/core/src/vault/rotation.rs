@@ -19,13 +19,15 @@ pub struct Due {
     pub class: SecretClass,
     /// Its schedule now.
     pub schedule: Schedule,
+    /// Where a sweep found its current value outside the vault, until it is rotated.
+    pub leaked: Option<crate::sweep::leaks::Leak>,
 }
 
 impl Due {
     fn of(variable: VariableSummary, presets: Presets, now: OffsetDateTime) -> Self {
         let class = SecretClass::of(variable.name.as_str());
         let schedule = schedule(variable.rotated, class, variable.rotation.as_ref(), presets, now);
-        Due { variable, class, schedule }
+        Due { variable, class, schedule, leaked: None }
     }
 }
 
@@ -37,11 +39,22 @@ impl Vault {
         presets: Presets,
         now: OffsetDateTime,
     ) -> Result<Vec<Due>, GetError> {
+        let leaks = self.leaks().unwrap_or_else(|e| {
+            self.note(format!("the record of leaked secrets is unreadable: {e}"));
+            Vec::new()
+        });
         Ok(self
             .list(env)?
             .into_iter()
             .filter(|v| v.kind == Kind::Secret)
-            .map(|variable| Due::of(variable, presets, now))
+            .map(|variable| {
+                let defined_in = variable.inherited_from.as_ref().unwrap_or(env);
+                let leaked = leaks
+                    .iter()
+                    .find(|l| l.variable == variable.name && &l.environment == defined_in)
+                    .cloned();
+                Due { leaked, ..Due::of(variable, presets, now) }
+            })
             .collect())
     }
 

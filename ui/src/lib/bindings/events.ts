@@ -14,3 +14,6 @@ export const VAULT_LOCKED_EVENT = "vault-locked";
 
 /** The tray asks for the Rotation screen. */
 export const OPEN_ROTATION_EVENT = "open-rotation";
+
+/** How far a sweep is (SweepProgress). */
+export const SWEEP_PROGRESS_EVENT = "sweep-progress";

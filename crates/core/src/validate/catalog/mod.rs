@@ -184,6 +184,20 @@ impl Catalog {
             .any(|p| self.providers[p.provider].formats[p.format].context.is_empty() && p.is_match(value))
     }
 
+    /// The literal texts that keys of the formats that tell on their own start with
+    /// (formats with no literal start are left out): where to look for keys in text.
+    pub fn key_prefixes(&self) -> Vec<String> {
+        let mut prefixes: Vec<String> = self
+            .patterns
+            .iter()
+            .filter(|p| self.providers[p.provider].formats[p.format].context.is_empty())
+            .flat_map(|p| p.prefixes().to_vec())
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        prefixes
+    }
+
     /// Whether no format `value` has is marked as impossible to verify (a webhook URL).
     pub fn verifiable(&self, value: &str) -> bool {
         self.matches(value).all(|(_, format)| format.verify)
