@@ -468,6 +468,17 @@ fn a_fifo_a_symlink_out_and_an_unreadable_file_do_not_stop_or_fool_a_sweep() {
     let found = findings(&out);
     assert_eq!(found.len(), 1, "only the real file inside the tree: {found:?}");
     assert!(found[0]["place"]["path"].as_str().unwrap().ends_with("sub/real.txt"));
+
+    // A file whose name holds a value: found, its name shown masked, in the table too.
+    let named = tree.join(format!("notes-{}.txt", values.by_name["GITHUB_TOKEN"]));
+    std::fs::write(&named, format!("t={}\n", values.by_name["GITHUB_TOKEN"])).unwrap();
+    for args in [&["--json"][..], &[][..], &["--redact", "--yes"][..]] {
+        let out = scan(&sandbox, &sandbox.path(""), &tree, args);
+        assert_no_value(&values, &out);
+        let said =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(said.contains("notes-<latchkey:GITHUB_TOKEN>.txt"), "{said}");
+    }
 }
 
 #[test]

@@ -55,7 +55,7 @@ pub async fn sweep<R: Runtime>(
         let mut sweep = sought.sweep_files(&files, &|p| {
             let _ = app.emit(SWEEP_PROGRESS_EVENT, SweepProgress::from(p));
         });
-        sweep.unreadable.extend(unreadable);
+        sweep.unreadable.extend(unreadable.into_iter().map(|u| sought.unreadable(&u.path, u.reason)));
         sweep
     })
     .await

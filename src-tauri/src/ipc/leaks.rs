@@ -132,6 +132,7 @@ impl SweepView {
                 column: f.column,
                 form: f.form,
                 redactable: f.status != core::sweep::Status::Unmanaged
+                    && !f.masked
                     && matches!(f.place, core::sweep::Place::File { .. }),
             };
             let same = |g: &&mut LeakGroup| {

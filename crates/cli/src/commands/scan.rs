@@ -75,7 +75,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         let swept = sought.sweep_files(&files, &|p| bar.show(p));
         bar.clear();
         result.merge(swept);
-        result.unreadable.extend(unreadable);
+        result.unreadable.extend(unreadable.into_iter().map(|u| sought.unreadable(&u.path, u.reason)));
     }
     if args.git || args.staged {
         let repo = sweep::git::toplevel(&cwd)?;

@@ -133,6 +133,10 @@ pub struct Finding {
     /// The provider whose key it is, for an unmanaged key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// Whether the place's name itself held a value, masked in `place`: the name is a
+    /// copy too, and redaction cannot reach the file by it (rename it by hand).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub masked: bool,
 }
 
 impl Finding {
@@ -245,10 +249,14 @@ impl Vault {
 impl Sought {
     /// Turns a stream's hits into findings at `place`.
     pub(crate) fn findings(&self, hits: Vec<search::Hit>, place: &Place) -> Vec<Finding> {
+        // A name that holds a value is shown with the value masked: the output never
+        // holds one, not even in a path.
+        let (place, masked) = self.masked_place(place);
         hits.into_iter()
             .map(|hit| {
                 let mut finding = Finding {
                     place: place.clone(),
+                    masked,
                     line: hit.line,
                     column: hit.column,
                     offset: hit.offset,
@@ -283,6 +291,48 @@ impl Sought {
             .collect()
     }
 
+    /// A place that could not be read, its name masked.
+    pub fn unreadable(&self, path: &Path, reason: String) -> Unreadable {
+        Unreadable { path: self.mask(&path.to_string_lossy()).into(), reason }
+    }
+
+    /// `text` with every stored value in it (in any form) replaced by its placeholder.
+    pub fn mask(&self, text: &str) -> String {
+        let mut hits = Vec::new();
+        // Reading from memory cannot fail.
+        let _ = self.search(text.as_bytes(), |hit| hits.push(hit));
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        for hit in hits {
+            let search::HitWhat::Value(index, _) = hit.what else { continue };
+            let (start, end) = (hit.offset as usize, hit.offset as usize + hit.len);
+            if start < copied || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                continue;
+            }
+            out.push_str(&text[copied..start]);
+            out.push_str(&format!("<latchkey:{}>", self.holders(index)[0].variable));
+            copied = end;
+        }
+        out.push_str(&text[copied..]);
+        out
+    }
+
+    /// The place as output may show it, and whether a value had to be masked in it.
+    fn masked_place(&self, place: &Place) -> (Place, bool) {
+        let (text, rebuild): (String, Box<dyn Fn(String) -> Place>) = match place {
+            Place::File { path } => {
+                (path.to_string_lossy().into_owned(), Box::new(|p| Place::File { path: p.into() }))
+            }
+            Place::Commit { commit, path } => {
+                let commit = commit.clone();
+                (path.clone(), Box::new(move |p| Place::Commit { commit: commit.clone(), path: p }))
+            }
+            Place::Staged { path } => (path.clone(), Box::new(|p| Place::Staged { path: p })),
+        };
+        let shown = self.mask(&text);
+        if shown == text { (place.clone(), false) } else { (rebuild(shown), true) }
+    }
+
     /// Sweeps `files`, several at a time, calling `progress` as files are done.
     pub fn sweep_files(&self, files: &[PathBuf], progress: &(dyn Fn(Progress) + Sync)) -> Sweep {
         let total_bytes = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
@@ -307,9 +357,7 @@ impl Sought {
                                 out.bytes += bytes;
                                 done_bytes.fetch_add(bytes, Ordering::Relaxed);
                             }
-                            Err(e) => {
-                                out.unreadable.push(Unreadable { path: path.clone(), reason: e.to_string() })
-                            }
+                            Err(e) => out.unreadable.push(self.unreadable(path, e.to_string())),
                         }
                         drop(out);
                         let files = done_files.fetch_add(1, Ordering::Relaxed) + 1;

@@ -59,7 +59,7 @@ pub enum RedactError {
 /// values in files, unmanaged keys and commits left out.
 pub fn plan(findings: &[Finding]) -> Vec<(PathBuf, usize)> {
     let mut files: Vec<(PathBuf, usize)> = Vec::new();
-    for finding in findings.iter().filter(|f| f.status != Status::Unmanaged) {
+    for finding in findings.iter().filter(|f| f.status != Status::Unmanaged && !f.masked) {
         if let Place::File { path } = &finding.place {
             match files.iter_mut().find(|(p, _)| p == path) {
                 Some((_, n)) => *n += 1,
