@@ -139,6 +139,17 @@ pub struct Finding {
     pub masked: bool,
 }
 
+impl Finding {
+    /// What replaces it on redaction: `<latchkey:NAME>`.
+    pub fn placeholder(&self) -> String {
+        match (&self.variable, &self.provider) {
+            (Some(name), _) => format!("<latchkey:{name}>"),
+            (None, Some(provider)) => format!("<latchkey:unmanaged-{provider}>"),
+            (None, None) => "<latchkey:unknown>".to_owned(),
+        }
+    }
+}
+
 /// A place that could not be read, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unreadable {
@@ -299,7 +310,7 @@ impl Sought {
                 continue;
             }
             out.push_str(&text[copied..start]);
-            out.push_str(&format!("<latchkey:{}>", self.name_for(index)));
+            out.push_str(&format!("<latchkey:{}>", self.holders(index)[0].variable));
             copied = end;
         }
         out.push_str(&text[copied..]);
