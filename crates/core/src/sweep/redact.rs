@@ -42,6 +42,11 @@ pub enum RedactError {
         "{0}: the value sits in base64 that cannot be re-encoded as it was; nothing was changed: rotate the key"
     )]
     Base64(PathBuf),
+    /// An agent reads its keys from this config: a placeholder there would break it.
+    #[error(
+        "{0} is an agent's config, which the agent reads its keys from: store them with `latchkey set` (see `latchkey agents`); nothing was changed"
+    )]
+    AgentConfig(PathBuf),
     /// The file changed while it was redacted (an agent writing to it).
     #[error("{0} changed while it was redacted; nothing was changed: run the sweep again")]
     Changed(PathBuf),
@@ -87,6 +92,11 @@ impl Sought {
         let io = |source| RedactError::Io { path: path.to_owned(), source };
         if super::git::is_tracked(path) {
             return Err(RedactError::Tracked(path.to_owned()));
+        }
+        let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        if home.is_some_and(|h| super::agents::config_files(&h).contains(&real)) {
+            return Err(RedactError::AgentConfig(path.to_owned()));
         }
         let mut file = super::places::open_regular(path).map_err(io)?;
         let before = file.metadata().map_err(io)?;
