@@ -71,7 +71,7 @@ pub fn run(args: ScanArgs) -> Result<u8> {
         Sweep { values: sought.values(), skipped_short: sought.skipped_short(), ..Sweep::default() };
     if !roots.is_empty() {
         let (files, unreadable) = places::walk(&roots);
-        let bar = Bar::new(!args.json || std::io::stderr().is_terminal());
+        let bar = Bar::new();
         let swept = sought.sweep_files(&files, &|p| bar.show(p));
         bar.clear();
         result.merge(swept);
@@ -261,8 +261,8 @@ struct Bar {
 }
 
 impl Bar {
-    fn new(wanted: bool) -> Self {
-        Self { on: wanted && std::io::stderr().is_terminal(), last: Mutex::new(None) }
+    fn new() -> Self {
+        Self { on: std::io::stderr().is_terminal(), last: Mutex::new(None) }
     }
 
     fn show(&self, p: Progress) {

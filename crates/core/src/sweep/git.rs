@@ -98,7 +98,7 @@ impl Sought {
         // Name each blob with findings by the first commit that holds it.
         let mut first: HashMap<String, String> = HashMap::new();
         for finding in &mut sweep.findings {
-            if let Place::Commit { commit, path } = &mut finding.place {
+            if let Place::Commit { commit, .. } = &mut finding.place {
                 let oid = std::mem::take(commit);
                 let named = match first.get(&oid) {
                     Some(c) => c.clone(),
@@ -119,7 +119,6 @@ impl Sought {
                     }
                 };
                 *commit = named;
-                let _ = path;
             }
         }
         sweep.findings.sort_by(|a, b| (&a.place, a.offset).cmp(&(&b.place, b.offset)));

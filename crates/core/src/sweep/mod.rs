@@ -139,17 +139,6 @@ pub struct Finding {
     pub masked: bool,
 }
 
-impl Finding {
-    /// What replaces it on redaction: `<latchkey:NAME>`.
-    pub fn placeholder(&self) -> String {
-        match (&self.variable, &self.provider) {
-            (Some(name), _) => format!("<latchkey:{name}>"),
-            (None, Some(provider)) => format!("<latchkey:unmanaged-{provider}>"),
-            (None, None) => "<latchkey:unknown>".to_owned(),
-        }
-    }
-}
-
 /// A place that could not be read, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unreadable {
@@ -310,7 +299,7 @@ impl Sought {
                 continue;
             }
             out.push_str(&text[copied..start]);
-            out.push_str(&format!("<latchkey:{}>", self.holders(index)[0].variable));
+            out.push_str(&format!("<latchkey:{}>", self.name_for(index)));
             copied = end;
         }
         out.push_str(&text[copied..]);

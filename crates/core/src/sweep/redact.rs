@@ -186,7 +186,7 @@ impl Sought {
     }
 
     /// The name a placeholder gives the value of this index: a variable holding it now.
-    fn name_for(&self, index: usize) -> &VariableName {
+    pub(crate) fn name_for(&self, index: usize) -> &VariableName {
         let holders = self.holders(index);
         let current = holders.iter().find(|h| h.status == Status::Current);
         &current.unwrap_or(&holders[0]).variable
