@@ -226,10 +226,13 @@ current value is found. A current value found marks its secret `leaked` in `latc
 status` until it is rotated.")]
     Scan(crate::commands::scan::ScanArgs),
     /// List the agent tools on this machine, their MCP servers, and the plaintext secrets
-    /// in those servers' configs (names only).
+    /// in those servers' configs (names only); protect those servers.
     #[command(after_help = "Examples:
   latchkey agents
   latchkey agents --json
+  latchkey agents protect        move servers' plaintext keys into the vault
+  latchkey agents unprotect      put them back
+  latchkey agents deny           keep Claude Code out of .env files and latchkey's data
 
 Reads the configs of Claude Code, Claude Desktop, Codex, Cursor, VS Code, Windsurf,
 Continue and Gemini CLI; a secret is a value under env or headers that is not a

@@ -14,10 +14,14 @@
 //! - [`leaks`]: the record of current values found outside the vault.
 
 pub mod agents;
+pub mod deny;
+mod entry;
 mod forms;
 pub mod git;
+mod jsonc;
 pub mod leaks;
 pub mod places;
+pub mod protect;
 pub mod redact;
 mod search;
 pub mod servers;

@@ -265,7 +265,7 @@ fn broken_format(path: &Path, before: &[u8], after: &[u8]) -> Option<&'static st
     }
 }
 
-fn same_file_unchanged(before: &std::fs::Metadata, now: &std::fs::Metadata) -> bool {
+pub(super) fn same_file_unchanged(before: &std::fs::Metadata, now: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::Unreadable;
 use super::agents::{PlaceKind, tools};
+use super::jsonc::Step;
 use crate::validate::Catalog;
 
 /// An agent tool whose config or data is on this machine.
@@ -39,6 +40,25 @@ pub struct Server {
     pub secrets: Vec<String>,
     /// Whether it runs through `latchkey run` already.
     pub protected: bool,
+    /// The config's format: `json` or `toml`.
+    #[serde(skip)]
+    pub(crate) format: String,
+    /// Where the entry is in the config.
+    #[serde(skip)]
+    pub(crate) at: Vec<Step>,
+}
+
+impl Server {
+    /// Whether it runs a local command (which `latchkey run` can wrap), not a remote
+    /// endpoint.
+    pub fn is_local(&self) -> bool {
+        self.program.is_some()
+    }
+
+    /// The names in its `env` block that hold plaintext secrets.
+    pub fn env_secrets(&self) -> impl Iterator<Item = &str> {
+        self.secrets.iter().filter_map(|s| s.strip_prefix("env."))
+    }
 }
 
 /// The agent tools on this machine and their servers.
@@ -67,7 +87,8 @@ pub fn configured(home: &Path, catalog: &Catalog) -> Configured {
             if !path.is_file() {
                 continue;
             }
-            let parsed = read_config(&path, place.format.as_deref().unwrap_or("json"));
+            let format = place.format.as_deref().unwrap_or("json");
+            let parsed = read_config(&path, format);
             let doc = match parsed {
                 Ok(doc) => doc,
                 Err(reason) => {
@@ -76,8 +97,11 @@ pub fn configured(home: &Path, catalog: &Catalog) -> Configured {
                 }
             };
             for pointer in &place.servers {
-                for (name, server) in reach(&doc, pointer) {
-                    out.servers.push(describe(&tool.id, &path, name, server, catalog));
+                for (name, at, server) in reach(&doc, pointer) {
+                    let mut server = describe(&tool.id, &path, name, server, catalog);
+                    server.format = format.to_owned();
+                    server.at = at;
+                    out.servers.push(server);
                 }
             }
         }
@@ -92,10 +116,15 @@ fn read_config(path: &Path, format: &str) -> Result<serde_json::Value, String> {
     let mut text = String::new();
     std::io::Read::read_to_string(&mut std::io::Read::take(file, 16 << 20), &mut text)
         .map_err(|e| e.to_string())?;
+    parse_config(&text, format)
+}
+
+/// A config's text as JSON values.
+pub(crate) fn parse_config(text: &str, format: &str) -> Result<serde_json::Value, String> {
     match format {
-        "json" => serde_json::from_str(&without_comments(&text))
+        "json" => serde_json::from_str(&without_comments(text))
             .map_err(|e| format!("not valid JSON: line {}", e.line())),
-        "toml" => toml::from_str::<toml::Value>(&text)
+        "toml" => toml::from_str::<toml::Value>(text)
             .map_err(|e| format!("not valid TOML: {}", e.message()))
             .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string())),
         other => Err(format!("{other} configs are not read yet")),
@@ -146,33 +175,48 @@ fn without_comments(text: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// The servers a dotted pointer reaches: an object's entries by key, or a list's by
-/// their `name`.
-fn reach<'a>(doc: &'a serde_json::Value, pointer: &str) -> Vec<(String, &'a serde_json::Value)> {
-    let mut at: Vec<&serde_json::Value> = vec![doc];
+/// The servers a dotted pointer reaches, with where each is: an object's entries by
+/// key, or a list's by their `name`.
+fn reach<'a>(doc: &'a serde_json::Value, pointer: &str) -> Vec<(String, Vec<Step>, &'a serde_json::Value)> {
+    let mut at: Vec<(Vec<Step>, &serde_json::Value)> = vec![(Vec::new(), doc)];
     for part in pointer.split('.') {
         at = at
             .into_iter()
-            .flat_map(|v| match (part, v) {
-                ("*", serde_json::Value::Object(map)) => map.values().collect::<Vec<_>>(),
-                (key, serde_json::Value::Object(map)) => map.get(key).into_iter().collect(),
+            .flat_map(|(steps, v)| match (part, v) {
+                ("*", serde_json::Value::Object(map)) => {
+                    map.iter().map(|(k, v)| (with(&steps, Step::Key(k.clone())), v)).collect::<Vec<_>>()
+                }
+                (key, serde_json::Value::Object(map)) => {
+                    map.get(key).map(|v| (with(&steps, Step::Key(key.to_owned())), v)).into_iter().collect()
+                }
                 _ => Vec::new(),
             })
             .collect();
     }
     at.into_iter()
-        .flat_map(|v| match v {
-            serde_json::Value::Object(map) => map.iter().map(|(k, s)| (k.clone(), s)).collect::<Vec<_>>(),
+        .flat_map(|(steps, v)| match v {
+            serde_json::Value::Object(map) => map
+                .iter()
+                .map(|(k, s)| (k.clone(), with(&steps, Step::Key(k.clone())), s))
+                .collect::<Vec<_>>(),
             serde_json::Value::Array(list) => list
                 .iter()
                 .enumerate()
                 .map(|(i, s)| {
-                    (s.get("name").and_then(|n| n.as_str()).map_or_else(|| format!("#{i}"), str::to_owned), s)
+                    let name =
+                        s.get("name").and_then(|n| n.as_str()).map_or_else(|| format!("#{i}"), str::to_owned);
+                    (name, with(&steps, Step::Index(i)), s)
                 })
                 .collect(),
             _ => Vec::new(),
         })
         .collect()
+}
+
+fn with(steps: &[Step], next: Step) -> Vec<Step> {
+    let mut out = steps.to_vec();
+    out.push(next);
+    out
 }
 
 /// Whether a value is a reference to a secret kept elsewhere, not the secret.
@@ -259,7 +303,17 @@ fn describe(
         command.map(|c| Path::new(c).file_name().map_or(c.to_owned(), |f| f.to_string_lossy().into_owned()));
     let protected = program.as_deref() == Some("latchkey") && args.first() == Some(&"run");
     let host = url.and_then(|u| url::Url::parse(u).ok()).and_then(|u| u.host_str().map(str::to_owned));
-    Server { tool: tool.to_owned(), config: config.to_owned(), name, program, host, secrets, protected }
+    Server {
+        tool: tool.to_owned(),
+        config: config.to_owned(),
+        name,
+        program,
+        host,
+        secrets,
+        protected,
+        format: String::new(),
+        at: Vec::new(),
+    }
 }
 
 #[cfg(test)]
