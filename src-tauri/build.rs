@@ -44,6 +44,11 @@ const COMMANDS: &[&str] = &[
     "forget_project",
     "sweep",
     "redact_leaks",
+    "agent_tools",
+    "protect_server",
+    "unprotect_server",
+    "add_deny_rules",
+    "set_daily_sweep",
 ];
 
 fn main() {

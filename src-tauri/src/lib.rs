@@ -8,6 +8,7 @@ pub mod commands;
 pub mod ipc;
 pub mod reminders;
 pub mod session;
+pub mod sweeps;
 
 use std::time::{Duration, Instant};
 
@@ -23,6 +24,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(reminders::Reminders::default())
+        .manage(sweeps::DailySweep::default())
         .manage(AppState::new(home, catalog))
         .manage(agents::Agents::default())
         // Keep in step with COMMANDS in build.rs, which grants them to the window.
@@ -69,6 +71,11 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog
             commands::projects::forget_project,
             commands::leaks::sweep,
             commands::leaks::redact_leaks,
+            commands::agent_tools::agent_tools,
+            commands::agent_tools::protect_server,
+            commands::agent_tools::unprotect_server,
+            commands::agent_tools::add_deny_rules,
+            commands::agent_tools::set_daily_sweep,
         ])
 }
 
@@ -89,6 +96,8 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
             let _ = reminders::tray(app.handle());
             let handle = app.handle().clone();
             std::thread::spawn(move || reminders::reminder_loop(handle));
+            let handle = app.handle().clone();
+            std::thread::spawn(move || sweeps::sweep_loop(handle));
             Ok(())
         })
         .run(context())?;

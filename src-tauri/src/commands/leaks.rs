@@ -10,7 +10,7 @@ use crate::ipc::events::SWEEP_PROGRESS_EVENT;
 use crate::ipc::{ErrorCode, IpcError, RedactRequest, RedactResult, SweepProgress, SweepRequest, SweepView};
 use crate::session::AppState;
 
-fn home_dir() -> Option<PathBuf> {
+pub(crate) fn home_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)
 }
 
@@ -51,12 +51,9 @@ pub async fn sweep<R: Runtime>(
     }
     let sought = state.with_vault(|vault| Ok(vault.sought(state.catalog().clone())?))?;
     let sweep = tauri::async_runtime::spawn_blocking(move || {
-        let (files, unreadable) = latchkey_core::sweep::places::walk(&roots);
-        let mut sweep = sought.sweep_files(&files, &|p| {
+        sought.sweep_roots(&roots, &|p| {
             let _ = app.emit(SWEEP_PROGRESS_EVENT, SweepProgress::from(p));
-        });
-        sweep.unreadable.extend(unreadable.into_iter().map(|u| sought.unreadable(&u.path, u.reason)));
-        sweep
+        })
     })
     .await
     .map_err(|e| IpcError::new(ErrorCode::Io, format!("the sweep stopped: {e}")))?;

@@ -1,5 +1,6 @@
 //! The app's commands, a few lines each over latchkey-core, grouped by domain.
 
+pub mod agent_tools;
 pub mod agents;
 pub mod checks;
 pub mod environments;

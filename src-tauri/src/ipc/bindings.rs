@@ -78,6 +78,11 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<SweepProgress>(&mut out);
     one::<RedactRequest>(&mut out);
     one::<RedactResult>(&mut out);
+    one::<AgentToolsView>(&mut out);
+    one::<ToolInfo>(&mut out);
+    one::<ServerInfo>(&mut out);
+    one::<ServerRequest>(&mut out);
+    one::<ProtectResult>(&mut out);
     let mut text =
         String::from("// Generated from src-tauri: the names of the events the app emits. Do not edit.\n");
     for (constant, name, doc) in events::EVENTS {

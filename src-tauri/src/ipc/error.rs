@@ -90,6 +90,8 @@ pub enum ErrorCode {
     MissingRequired,
     /// A sweep for leaked keys could not run.
     Sweep,
+    /// An agent tool's config could not be protected, restored or given deny rules.
+    AgentConfig,
 }
 
 /// An error as the UI sees it: a stable `code` to branch on, and a `message` that tells
@@ -207,6 +209,21 @@ ipc_error_from! {
         _ => Sweep,
     },
     core::sweep::leaks::LeakError => |e| Vault,
+    core::sweep::schedule::ScheduleError => |e| Io,
+    core::sweep::protect::EntryError => |e| AgentConfig,
+    core::sweep::protect::ProtectError => |e| match e {
+        core::sweep::protect::ProtectError::Get(core::GetError::Environment(_))
+        | core::sweep::protect::ProtectError::Set(core::SetError::Environment(_)) => UnknownEnvironment,
+        core::sweep::protect::ProtectError::Get(core::GetError::Keychain(_))
+        | core::sweep::protect::ProtectError::Set(core::SetError::Keychain(_)) => Keychain,
+        core::sweep::protect::ProtectError::Profile(p) => profile_code(p),
+        _ => AgentConfig,
+    },
+    core::sweep::protect::UnprotectError => |e| match e {
+        core::sweep::protect::UnprotectError::Profile(p) => profile_code(p),
+        core::sweep::protect::UnprotectError::Get(core::GetError::Keychain(_)) => Keychain,
+        _ => AgentConfig,
+    },
     core::broker::HostError => |e| InvalidHost,
     core::sandbox::SandboxError => |e| InvalidValue,
     core::audit::AuditError => |e| Audit,

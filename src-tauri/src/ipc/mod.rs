@@ -5,6 +5,7 @@
 //! (`make bindings` rewrites them). No type here carries a secret value except
 //! [`Revealed`], the answer to an explicit reveal.
 
+mod agent_tools;
 mod agents;
 mod bindings;
 mod checks;
@@ -15,6 +16,7 @@ mod leaks;
 mod projects;
 mod rotation;
 
+pub use agent_tools::{AgentToolsView, ProtectResult, ServerInfo, ServerRequest, ToolInfo};
 pub use agents::{
     ActivityEntry, AgentExit, AgentOutput, AgentRequest, AgentRun, AgentStream, BrokerSettings, ProfileInfo,
     SandboxSettings, SaveProfileRequest,

@@ -54,7 +54,8 @@ export function insideTauri(): boolean {
   return typeof internals?.invoke === 'function';
 }
 
-async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+/** Invokes a Rust command; a rejection becomes an IpcError. */
+export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {

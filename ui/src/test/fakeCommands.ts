@@ -24,6 +24,7 @@ import type { VerifyResult } from '../lib/bindings/VerifyResult';
 import type { Entry, FakeBackend } from './fakeBackend';
 import { HISTORY_LEN } from './fakeBackend';
 import { classify, fakeCheck, matches, providerById, trimmed } from './fakeChecks';
+import { agentToolsCommand } from './fakeAgentTools';
 import { leakCommand } from './fakeLeaks';
 import { projectCommand } from './fakeProjects';
 import {
@@ -661,6 +662,12 @@ export function answer(rust: FakeBackend, cmd: string, args: Args): unknown {
     case 'sweep':
     case 'redact_leaks':
       return leakCommand(rust, cmd, args);
+    case 'agent_tools':
+    case 'protect_server':
+    case 'unprotect_server':
+    case 'add_deny_rules':
+    case 'set_daily_sweep':
+      return agentToolsCommand(rust, cmd, args);
     default:
       throw `command ${cmd} not found`;
   }

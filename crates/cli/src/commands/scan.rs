@@ -70,12 +70,10 @@ pub fn run(args: ScanArgs) -> Result<u8> {
     let mut result =
         Sweep { values: sought.values(), skipped_short: sought.skipped_short(), ..Sweep::default() };
     if !roots.is_empty() {
-        let (files, unreadable) = places::walk(&roots);
         let bar = Bar::new();
-        let swept = sought.sweep_files(&files, &|p| bar.show(p));
+        let swept = sought.sweep_roots(&roots, &|p| bar.show(p));
         bar.clear();
         result.merge(swept);
-        result.unreadable.extend(unreadable.into_iter().map(|u| sought.unreadable(&u.path, u.reason)));
     }
     if args.git || args.staged {
         let repo = sweep::git::toplevel(&cwd)?;

@@ -23,6 +23,7 @@ pub mod leaks;
 pub mod places;
 pub mod protect;
 pub mod redact;
+pub mod schedule;
 mod search;
 pub mod servers;
 

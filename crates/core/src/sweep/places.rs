@@ -117,3 +117,18 @@ fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, unreadable: &mut Vec<Unreadabl
 pub fn histories(home: &Path) -> Vec<PathBuf> {
     HISTORIES.iter().map(|h| home.join(h)).filter(|p| p.is_file()).collect()
 }
+
+impl super::Sought {
+    /// Walks `roots` and sweeps every file found; what could not be listed or read is
+    /// in the sweep's `unreadable`.
+    pub fn sweep_roots(
+        &self,
+        roots: &[PathBuf],
+        progress: &(dyn Fn(super::Progress) + Sync),
+    ) -> super::Sweep {
+        let (files, unreadable) = walk(roots);
+        let mut sweep = self.sweep_files(&files, progress);
+        sweep.unreadable.extend(unreadable.into_iter().map(|u| self.unreadable(&u.path, u.reason)));
+        sweep
+    }
+}
