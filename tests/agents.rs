@@ -241,3 +241,41 @@ fn deny_adds_claude_codes_rules_once_and_keeps_the_rest_of_its_settings() {
     assert!(stderr(&again).contains("denies every rule already"), "{}", stderr(&again));
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), text);
 }
+
+#[test]
+fn a_key_named_twice_a_hard_link_and_another_vault_are_refused_with_nothing_written() {
+    let home = Home::new();
+    // A key twice in one object: one copy would be moved, the other kept.
+    let vscode = home.dir.join(".config/Code/User/mcp.json");
+    let twice = format!(
+        "{{\"servers\": {{\"openai\": {{\"command\": \"node\", \"env\": {{\"OPENAI_API_KEY\": \"{0}\", \"OPENAI_API_KEY\": \"{0}\"}}}}}}}}",
+        home.openai
+    );
+    std::fs::write(&vscode, &twice).unwrap();
+    let out = home.latchkey(&["agents", "protect", "--yes", "vscode/openai"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("names `OPENAI_API_KEY` twice"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&vscode).unwrap(), twice);
+
+    // A hard link would keep the old text under its other name.
+    let codex = home.dir.join(".codex/config.toml");
+    std::fs::hard_link(&codex, home.dir.join("codex-backup.toml")).unwrap();
+    let before = std::fs::read_to_string(&codex).unwrap();
+    let out = home.latchkey(&["agents", "protect", "--yes", "stripe"]);
+    assert!(!out.status.success() && stderr(&out).contains("hard links"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&codex).unwrap(), before);
+
+    // Unprotect takes the keys from the vault the entry runs with, never another one.
+    let out = home.latchkey(&["agents", "protect", "--yes", "hash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (other, _) = Sandbox::with_identity_file();
+    other.set("default", "GITHUB_TOKEN", &corpus_key("github", 4));
+    let protected = home.read(".claude.json");
+    let out =
+        other.command(&["agents", "unprotect", "--yes", "hash"]).env("HOME", &home.dir).output().unwrap();
+    assert!(!out.status.success() && stderr(&out).contains("runs with the vault in"), "{}", stderr(&out));
+    assert_eq!(home.read(".claude.json"), protected);
+}

@@ -59,9 +59,11 @@ fn sweep_if_due<R: Runtime>(app: &AppHandle<R>, now: OffsetDateTime) {
     let sources = Sources { paths: Vec::new(), agents: true, history: true };
     let Ok(roots) = sources.roots(crate::commands::leaks::home_dir().as_deref()) else { return };
     let sweep = sought.sweep_roots(&roots, &|_| {});
+    // Read again: the user may have turned the sweep off while it ran.
     let saved = state.peek_vault(|v| {
         let _ = v.record_leaks(&sweep.findings, now);
-        v.set_sweep_schedule(Schedule { daily: true, last: Some(now) })
+        let schedule = v.sweep_schedule()?;
+        v.set_sweep_schedule(Schedule { last: Some(now), ..schedule })
     });
     if !matches!(saved, Some(Ok(()))) {
         return;

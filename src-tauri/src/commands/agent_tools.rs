@@ -25,7 +25,7 @@ pub async fn agent_tools(state: State<'_, AppState>) -> Result<AgentToolsView, I
     let home = user_home()?;
     let schedule = state.with_vault(|vault| Ok(vault.sweep_schedule()?))?;
     let catalog = state.catalog().clone();
-    let data = state.home().dir().to_owned();
+    let data = state.home().clone();
     let view = tauri::async_runtime::spawn_blocking(move || {
         let found = servers::configured(&home, &catalog);
         let settings = deny::claude_settings(&home);
@@ -127,7 +127,7 @@ pub async fn unprotect_server(
 #[tauri::command]
 pub async fn add_deny_rules(state: State<'_, AppState>) -> Result<u32, IpcError> {
     let home = user_home()?;
-    let rules = deny::claude_rules(&home, state.home().dir());
+    let rules = deny::claude_rules(&home, state.home());
     let added = deny::add_rules(&deny::claude_settings(&home), &rules)?;
     Ok(added as u32)
 }

@@ -146,7 +146,13 @@ fn protect(args: ProtectArgs) -> Result<()> {
     );
     for s in &chosen {
         let keys: Vec<&str> = s.env_secrets().collect();
-        eprintln!("  {}/{}  {}  ({})", s.tool, printable(&s.name), keys.join(", "), super::shown(&s.config));
+        eprintln!(
+            "  {}/{}  {}  ({})",
+            s.tool,
+            printable(&s.name),
+            printable(&keys.join(", ")),
+            super::shown(&s.config)
+        );
     }
     if !args.yes && !crate::input::confirm("Protect them?", "pass --yes to protect without a terminal")? {
         eprintln!("Nothing changed.");
@@ -180,13 +186,13 @@ fn protect(args: ProtectArgs) -> Result<()> {
                 if !done.left.is_empty() {
                     eprintln!(
                         "  Left in place: {} (latchkey run hands over environment variables only).",
-                        done.left.join(", ")
+                        printable(&done.left.join(", "))
                     );
                 }
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("latchkey: {}/{}: {e}", s.tool, printable(&s.name));
+                eprintln!("latchkey: {}/{}: {}", s.tool, printable(&s.name), printable(&e.to_string()));
             }
         }
     }
@@ -230,7 +236,7 @@ fn unprotect(args: UnprotectArgs) -> Result<()> {
             ),
             Err(e) => {
                 failed += 1;
-                eprintln!("latchkey: {}/{}: {e}", s.tool, printable(&s.name));
+                eprintln!("latchkey: {}/{}: {}", s.tool, printable(&s.name), printable(&e.to_string()));
             }
         }
     }
@@ -244,7 +250,7 @@ fn deny_rules(yes: bool) -> Result<()> {
     let home = home()?;
     let data = latchkey_core::Home::from_env()?;
     let settings = deny::claude_settings(&home);
-    let rules = deny::claude_rules(&home, data.dir());
+    let rules = deny::claude_rules(&home, &data);
     let missing = deny::missing_rules(&settings, &rules)?;
     if missing.is_empty() {
         eprintln!("{} denies every rule already.", super::shown(&settings));
@@ -255,7 +261,9 @@ fn deny_rules(yes: bool) -> Result<()> {
         }
         if yes || crate::input::confirm("Add them?", "pass --yes to add them without a terminal")? {
             let added = deny::add_rules(&settings, &rules)?;
-            eprintln!("Added {added} rule(s). Claude Code reads them at its next start.");
+            eprintln!(
+                "Added {added} rule(s). Claude Code reads them at its next start. They stop its file tools, not a shell command that reads the file: launch it with `latchkey run --sandbox` for that."
+            );
         } else {
             eprintln!("Nothing changed.");
         }
@@ -320,7 +328,7 @@ fn list(json: bool) -> Result<()> {
             "\n{exposed} plaintext secret(s) in local servers' env blocks: `latchkey agents protect` moves them into the vault. Then run `latchkey scan --agents` for the copies agents kept."
         );
     }
-    let rules = deny::claude_rules(&home, latchkey_core::Home::from_env()?.dir());
+    let rules = deny::claude_rules(&home, &latchkey_core::Home::from_env()?);
     if !deny::missing_rules(&deny::claude_settings(&home), &rules).unwrap_or_default().is_empty() {
         eprintln!(
             "Claude Code may read .env files and latchkey's data: `latchkey agents deny` adds deny rules."

@@ -8,18 +8,27 @@ use zeroize::Zeroizing;
 use super::jsonc::{self, Edit, Node};
 use super::protect::{ConfigFile, EntryError};
 
-/// The rules for Claude Code's `permissions.deny`: `.env` files in the project, and
-/// latchkey's data directory (`data`).
-pub fn claude_rules(home: &Path, data: &Path) -> Vec<String> {
-    let data = match data.strip_prefix(home) {
-        Ok(inside) => format!("~/{}", inside.display()),
-        // Claude Code writes an absolute path with a leading `//`.
-        Err(_) => format!("/{}", data.display()),
+/// The rules for Claude Code's `permissions.deny`: `.env` files in the project,
+/// latchkey's data directory (`data`), and the identity file when it is elsewhere.
+pub fn claude_rules(home: &Path, data: &crate::Home) -> Vec<String> {
+    let shown = |path: &Path| {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        match path.strip_prefix(home) {
+            Ok(inside) => format!("~/{}", inside.display()),
+            // Claude Code writes an absolute path with a leading `//`.
+            Err(_) => format!("/{}", path.display()),
+        }
     };
-    ["./.env", "./.env.*", "**/.env", "**/.env.*", &format!("{data}/**")]
-        .iter()
-        .map(|p| format!("Read({p})"))
-        .collect()
+    let mut rules: Vec<String> =
+        ["./.env", "./.env.*", "**/.env", "**/.env.*"].iter().map(|p| format!("Read({p})")).collect();
+    rules.push(format!("Read({}/**)", shown(data.dir())));
+    if let Ok(settings) = data.settings()
+        && let crate::home::IdentityLocation::File { path } = &settings.identity
+        && !path.starts_with(data.dir())
+    {
+        rules.push(format!("Read({})", shown(path)));
+    }
+    rules
 }
 
 /// Claude Code's user settings file.

@@ -214,6 +214,16 @@ pub(super) fn insertion(text: &str, object: &Span, key: &str, value: Zeroizing<S
 fn read_json(text: &str, at: &[Step]) -> Result<Entry, String> {
     let root = jsonc::parse(text).ok_or("not valid JSON")?;
     let server = root.at(at).ok_or("the server's entry is gone")?;
+    // With a key twice, one copy would be rewritten and the other kept: refused.
+    let mut on_the_way = vec![&root];
+    for i in 1..at.len() {
+        on_the_way.extend(root.at(&at[..i]));
+    }
+    on_the_way.push(server);
+    on_the_way.extend(server.member("env").map(|m| &m.value));
+    if let Some(key) = on_the_way.iter().find_map(|s| s.duplicate_key()) {
+        return Err(format!("it names `{key}` twice in one object: remove one, then run this again"));
+    }
     let string = |span: &Span, what: &str| span.string(text).ok_or(format!("its {what} is not a string"));
     let command = string(&server.member("command").ok_or("the server has no command")?.value, "command")?;
     let args = match server.member("args").map(|m| &m.value.node) {

@@ -205,6 +205,16 @@ impl Span {
         }
     }
 
+    /// A key an object names twice (readers disagree on which one counts).
+    pub(crate) fn duplicate_key(&self) -> Option<&str> {
+        let Node::Object(members) = &self.node else { return None };
+        members
+            .iter()
+            .enumerate()
+            .find(|(i, m)| members[..*i].iter().any(|o| o.key == m.key))
+            .map(|(_, m)| m.key.as_str())
+    }
+
     /// A string's text, unescaped.
     pub(crate) fn string(&self, text: &str) -> Option<Zeroizing<String>> {
         matches!(self.node, Node::Text)

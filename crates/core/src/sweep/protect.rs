@@ -16,6 +16,15 @@ use crate::{EnvironmentName, Kind, Profile, ProfileName, Store, VariableName, Va
 /// The variable that points a protected entry at a vault outside the default place.
 const HOME_VARIABLE: &str = crate::home::HOME_ENV;
 
+/// The largest config rewritten: a bigger one is refused, never cut short.
+const MAX_CONFIG: u64 = 16 << 20;
+
+/// The vault's directory as an absolute path: an agent starts a server from a
+/// directory of its own.
+pub(crate) fn vault_dir(vault: &Vault) -> PathBuf {
+    std::path::absolute(vault.home().dir()).unwrap_or_else(|_| vault.home().dir().to_owned())
+}
+
 /// What protecting a server did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Protection {
@@ -55,14 +64,6 @@ pub enum ProtectError {
         /// Why.
         source: crate::NameError,
     },
-    /// A key's name is not a variable name.
-    #[error("{server}'s env name `{key}` is not a variable name: rename it in the config first")]
-    VariableName {
-        /// The server.
-        server: String,
-        /// The name, which is not secret.
-        key: String,
-    },
     /// The vault holds another value under a key's name.
     #[error(
         "`{name}` in {env} holds another value than {server}'s: protect it into another environment with --env, or remove the old one"
@@ -99,6 +100,14 @@ pub enum UnprotectError {
     /// It does not run through `latchkey run --profile NAME --`.
     #[error("{0} does not run through `latchkey run --profile NAME --`: nothing to restore")]
     NotProtected(String),
+    /// It runs with another vault than the one open.
+    #[error("{server} runs with the vault in {vault}: set LATCHKEY_HOME to it and run this again")]
+    OtherVault {
+        /// The server.
+        server: String,
+        /// Where its vault is.
+        vault: String,
+    },
     /// The config could not be read, parsed or rewritten.
     #[error(transparent)]
     Entry(#[from] EntryError),
@@ -167,10 +176,15 @@ impl Vault {
             .map_err(|source| ProtectError::ProfileName { server: label.clone(), source })?;
         let mut vars = Vec::new();
         let (mut moved, mut reused) = (Vec::new(), Vec::new());
+        let mut left: Vec<String> =
+            server.secrets.iter().filter(|s| !s.starts_with("env.")).cloned().collect();
         let mut taken: Vec<(VariableName, SecretString)> = Vec::new();
         for key in &keys {
-            let name = VariableName::new(key)
-                .map_err(|_| ProtectError::VariableName { server: label.clone(), key: (*key).to_owned() })?;
+            // A name no environment variable can have stays where it is, said so.
+            let Ok(name) = VariableName::new(key) else {
+                left.push(format!("env.{key} (not a variable name)"));
+                continue;
+            };
             let Some(value) = entry.env_value(key) else { continue };
             match self.get(env, &name) {
                 Ok(held) if held.expose_secret() == value.as_str() => reused.push(name.clone()),
@@ -182,6 +196,9 @@ impl Vault {
                 Err(e) => return Err(e.into()),
             }
             vars.push(name);
+        }
+        if vars.is_empty() {
+            return Err(ProtectError::Nothing(label));
         }
         let wanted = Profile {
             env: env.clone(),
@@ -204,9 +221,9 @@ impl Vault {
         args.push(entry.command.clone());
         args.extend(entry.args.iter().cloned());
         let mut add_env = Vec::new();
-        if crate::home::default_home_dir().as_deref() != Some(self.home().dir()) {
-            let dir = self.home().dir().to_string_lossy().into_owned();
-            add_env.push((HOME_VARIABLE.to_owned(), Zeroizing::new(dir)));
+        let dir = vault_dir(self);
+        if crate::home::default_home_dir().as_deref() != Some(dir.as_path()) {
+            add_env.push((HOME_VARIABLE.to_owned(), Zeroizing::new(dir.to_string_lossy().into_owned())));
         }
         let change = Change {
             command: Zeroizing::new(latchkey.to_string_lossy().into_owned()),
@@ -232,7 +249,6 @@ impl Vault {
             self.save_profile(&profile, wanted, false)?;
         }
         file.write(&rewritten)?;
-        let left = server.secrets.iter().filter(|s| !s.starts_with("env.")).cloned().collect();
         Ok(Protection { profile, env: env.clone(), moved, reused, left })
     }
 
@@ -247,6 +263,16 @@ impl Vault {
         };
         let profile_name =
             ProfileName::new(&profile_name).map_err(|_| UnprotectError::NotProtected(label.clone()))?;
+        // The entry's keys come from the vault it runs with, and only from that one.
+        let named = match entry.env_value(HOME_VARIABLE) {
+            Some(dir) => Some(PathBuf::from(dir.as_str())),
+            None => crate::home::default_home_dir(),
+        };
+        let dir = vault_dir(self);
+        if named.as_deref() != Some(dir.as_path()) {
+            let named = named.map_or_else(|| "the default place".to_owned(), |p| p.display().to_string());
+            return Err(UnprotectError::OtherVault { server: label, vault: named });
+        }
         let profile = self.profile(&profile_name)?;
         let mut add_env = Vec::new();
         for var in &profile.vars {
@@ -254,8 +280,7 @@ impl Vault {
             add_env.push((var.to_string(), Zeroizing::new(value.expose_secret().to_owned())));
         }
         let mut remove_env: Vec<String> = profile.vars.iter().map(ToString::to_string).collect();
-        let home = self.home().dir().to_string_lossy();
-        if entry.env_value(HOME_VARIABLE).is_some_and(|v| v.as_str() == home) {
+        if entry.env_value(HOME_VARIABLE).is_some() {
             remove_env.push(HOME_VARIABLE.to_owned());
         }
         let (command, args) = original.split_first().expect("a protected entry names its command");
@@ -290,9 +315,24 @@ impl ConfigFile {
         let real = std::fs::canonicalize(path).map_err(io)?;
         let mut file = super::places::open_regular(&real).map_err(io)?;
         let before = file.metadata().map_err(io)?;
+        let invalid = |reason: &str| EntryError::Invalid { path: real.clone(), reason: reason.to_owned() };
+        let too_large = "over 16 MiB, too large to rewrite: edit it by hand";
+        if before.len() > MAX_CONFIG {
+            return Err(invalid(too_large));
+        }
+        #[cfg(unix)]
+        if std::os::unix::fs::MetadataExt::nlink(&before) > 1 {
+            // Replacing one name would leave the keys under the other.
+            return Err(invalid(
+                "has other hard links, which would keep the old text: make it a single file first",
+            ));
+        }
         let mut text = Zeroizing::new(String::new());
-        std::io::Read::read_to_string(&mut std::io::Read::take(&mut file, 16 << 20), &mut text)
+        std::io::Read::read_to_string(&mut std::io::Read::take(&mut file, MAX_CONFIG + 1), &mut text)
             .map_err(io)?;
+        if text.len() as u64 > MAX_CONFIG {
+            return Err(invalid(too_large));
+        }
         Ok(Self { real, format: format.to_owned(), text, before })
     }
 
