@@ -56,7 +56,7 @@ impl Home {
         );
         std::fs::write(dir.join(".config/Code/User/mcp.json"), vscode).unwrap();
         let codex = format!(
-            "model = \"o3\" # the model\n\n[mcp_servers.stripe]\ncommand = \"npx\"\nargs = [\"-y\", \"@stripe/mcp\"]\n\n[mcp_servers.stripe.env]\nSTRIPE_SECRET_KEY = \"{stripe}\"\nMODE = \"test\"\n"
+            "model = \"o3\" # the model\n\n[mcp_servers.stripe]\ncommand = \"npx\"\nargs = [\"-y\", \"@stripe/mcp\"]\n\n[mcp_servers.stripe.env]\nSTRIPE_SECRET_KEY = \"{stripe}\"\nMODE = \"test\"\nweird-key = \"1\"\n"
         );
         std::fs::write(dir.join(".codex/config.toml"), codex).unwrap();
         Home { sandbox, dir, github, openai, stripe }
@@ -136,6 +136,8 @@ fn protect_moves_keys_into_the_vault_the_server_runs_with_them_and_unprotect_res
     for server in ["claude-code/hash", "vscode/openai", "codex/stripe"] {
         assert!(said.contains(&format!("Protected {server}")), "{said}");
     }
+    // A name no variable can have stays in the config, said so.
+    assert!(said.contains("Left in place: env.weird-key (not a variable name)"), "{said}");
     // The remote server's header is not a local command's env: reported, left alone.
     assert!(!said.contains("Protected claude-code/docs"), "{said}");
 
@@ -278,4 +280,27 @@ fn a_key_named_twice_a_hard_link_and_another_vault_are_refused_with_nothing_writ
         other.command(&["agents", "unprotect", "--yes", "hash"]).env("HOME", &home.dir).output().unwrap();
     assert!(!out.status.success() && stderr(&out).contains("runs with the vault in"), "{}", stderr(&out));
     assert_eq!(home.read(".claude.json"), protected);
+}
+
+#[test]
+fn a_config_over_16_mib_is_not_read_and_never_rewritten_cut_short() {
+    let home = Home::new();
+    let codex = home.dir.join(".codex/config.toml");
+    let mut text = std::fs::read_to_string(&codex).unwrap();
+    text.push_str("\n[notes]\n");
+    let line = format!("k = \"{}\"\n", "x".repeat(1000));
+    while text.len() <= 16 << 20 {
+        text.push_str(&format!("# {line}"));
+    }
+    text.push_str("[profiles.important]\nmodel = \"keep-me\"\n");
+    std::fs::write(&codex, &text).unwrap();
+    let listed = home.latchkey(&["agents"]);
+    assert!(stderr(&listed).contains("was not read: over 16 MiB"), "{}", stderr(&listed));
+    let out = home.latchkey(&["agents", "protect", "--yes", "codex/stripe"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("no MCP server named codex/stripe"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&codex).unwrap(), text);
 }

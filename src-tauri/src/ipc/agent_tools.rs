@@ -61,20 +61,14 @@ pub struct ServerInfo {
 impl ServerInfo {
     /// The UI's view of a server.
     pub fn new(s: &core::sweep::servers::Server) -> Self {
-        let runs = match (&s.program, &s.host) {
-            _ if s.protected => "latchkey run".to_owned(),
-            (Some(p), _) => p.clone(),
-            (None, Some(h)) => h.clone(),
-            (None, None) => "-".to_owned(),
-        };
         Self {
             tool: s.tool.clone(),
             name: s.name.clone(),
             config: s.config.display().to_string(),
-            runs,
+            runs: s.runs(),
             secrets: s.secrets.clone(),
             protected: s.protected,
-            protectable: s.is_local() && !s.protected && s.env_secrets().next().is_some(),
+            protectable: s.protectable(),
         }
     }
 }

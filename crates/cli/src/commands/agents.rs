@@ -132,9 +132,7 @@ fn protect(args: ProtectArgs) -> Result<()> {
     let home = home()?;
     let catalog = super::catalog()?;
     let found = servers::configured(&home, &catalog);
-    let chosen = pick(found.servers, &args.servers, |s| {
-        s.is_local() && !s.protected && s.env_secrets().next().is_some()
-    })?;
+    let chosen = pick(found.servers, &args.servers, Server::protectable)?;
     if chosen.is_empty() {
         eprintln!("No MCP server holds a plaintext secret in its env block: nothing to protect.");
         return Ok(());
@@ -159,10 +157,7 @@ fn protect(args: ProtectArgs) -> Result<()> {
         return Ok(());
     }
     let latchkey = this_program()?;
-    let store = match args.store {
-        StoreArg::Vault => latchkey_core::Store::Vault,
-        StoreArg::Keychain => latchkey_core::Store::Keychain,
-    };
+    let store = latchkey_core::Store::from(args.store);
     let mut failed = 0;
     for s in &chosen {
         match vault.protect_server(s, &env, store, &latchkey, &catalog) {
@@ -301,12 +296,7 @@ fn list(json: bool) -> Result<()> {
         writeln!(out, "\nMCP servers:")?;
         writeln!(out, "  {:<14} {:width$}  {:<18} PLAINTEXT SECRETS", "TOOL", "SERVER", "RUNS")?;
         for s in &found.servers {
-            let runs = match (&s.program, &s.host) {
-                (_, _) if s.protected => "latchkey run".to_owned(),
-                (Some(p), _) => p.clone(),
-                (None, Some(h)) => h.clone(),
-                (None, None) => "-".to_owned(),
-            };
+            let runs = s.runs();
             let secrets = if s.secrets.is_empty() { "none".to_owned() } else { s.secrets.join(", ") };
             writeln!(
                 out,

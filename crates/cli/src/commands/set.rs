@@ -32,10 +32,7 @@ pub fn run(args: SetArgs) -> Result<()> {
         value = parse_text_value(validate::trimmed(value.expose_secret()))
             .context("nothing is left of the value once trimmed")?;
     }
-    let store = match args.store {
-        StoreArg::Vault => Store::Vault,
-        StoreArg::Keychain => Store::Keychain,
-    };
+    let store = Store::from(args.store);
     let kind = if args.config { Kind::Config } else { Kind::Secret };
     // What is not given is kept: `--expires` alone leaves a custom interval alone.
     let rotation = policy_change(args.rotate_every, args.expires);
@@ -70,6 +67,15 @@ pub enum StoreArg {
     Vault,
     /// In the OS keychain; the vault keeps only a reference.
     Keychain,
+}
+
+impl From<StoreArg> for Store {
+    fn from(arg: StoreArg) -> Self {
+        match arg {
+            StoreArg::Vault => Store::Vault,
+            StoreArg::Keychain => Store::Keychain,
+        }
+    }
 }
 
 /// `latchkey set`.

@@ -43,11 +43,15 @@ impl Entry {
         self.env.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
+    /// Whether it runs `latchkey run` already, with a profile or not.
+    pub fn runs_latchkey(&self) -> bool {
+        runs_latchkey(&self.command, self.args.first().map(|a| a.as_str()))
+    }
+
     /// For an entry that runs `latchkey run --profile NAME -- COMMAND...`: the profile,
     /// and the original command and arguments.
     pub fn protected_profile(&self) -> Option<(String, Vec<Zeroizing<String>>)> {
-        let program = std::path::Path::new(self.command.as_str()).file_name()?;
-        if program != "latchkey" || self.args.first().map(|a| a.as_str()) != Some("run") {
+        if !self.runs_latchkey() {
             return None;
         }
         let (profile, rest) = match self.args.get(1).map(|a| a.as_str()) {
@@ -58,6 +62,12 @@ impl Entry {
         let (dashes, original) = rest.split_first()?;
         (dashes.as_str() == "--" && !original.is_empty()).then(|| (profile, original.to_vec()))
     }
+}
+
+/// Whether a server's `command` and first argument are `latchkey run`: the one rule for
+/// a server that runs through latchkey, listed or rewritten.
+pub(crate) fn runs_latchkey(command: &str, first: Option<&str>) -> bool {
+    std::path::Path::new(command).file_name().is_some_and(|p| p == "latchkey") && first == Some("run")
 }
 
 impl Change {

@@ -144,7 +144,7 @@ fn url_safe(b: u8) -> u8 {
 
 /// The bytes inside a JSON string holding `text`; with `slash`, `/` is escaped too, and
 /// with `html`, the characters HTML-safe encoders write as `\u00XX`.
-fn json_escaped(text: &[u8], slash: bool, html: bool) -> Zeroizing<Vec<u8>> {
+pub(super) fn json_escaped(text: &[u8], slash: bool, html: bool) -> Zeroizing<Vec<u8>> {
     let mut out = Zeroizing::new(Vec::with_capacity(text.len() + 8));
     for &b in text {
         match b {

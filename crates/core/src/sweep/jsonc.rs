@@ -305,21 +305,11 @@ pub(crate) fn render(
 
 /// `value` as a JSON string, written straight into zeroizing memory.
 pub(crate) fn quoted(value: &str) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(value.len() + 2));
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    let mut inner = super::forms::json_escaped(value.as_bytes(), false, false);
+    inner.insert(0, b'"');
+    inner.push(b'"');
+    // Escapes are ASCII and every other byte is the value's own UTF-8.
+    Zeroizing::new(String::from_utf8(std::mem::take(&mut *inner)).expect("escaped UTF-8 is UTF-8"))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::{EnvironmentName, Kind, Profile, ProfileName, Store, VariableName, Va
 const HOME_VARIABLE: &str = crate::home::HOME_ENV;
 
 /// The largest config rewritten: a bigger one is refused, never cut short.
-const MAX_CONFIG: u64 = 16 << 20;
+pub(super) const MAX_CONFIG: u64 = 16 << 20;
 
 /// The vault's directory as an absolute path: an agent starts a server from a
 /// directory of its own.
@@ -165,7 +165,7 @@ impl Vault {
         }
         let file = ConfigFile::read(&server.config, &server.format)?;
         let entry = file.entry(server)?;
-        if entry.protected_profile().is_some() {
+        if entry.runs_latchkey() {
             return Err(ProtectError::Already(label));
         }
         let keys: Vec<&str> = server.env_secrets().collect();

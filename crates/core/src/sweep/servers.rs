@@ -55,6 +55,22 @@ impl Server {
         self.program.is_some()
     }
 
+    /// Whether `latchkey agents protect` can move its secrets: a local command, not yet
+    /// protected, with a plaintext secret in its `env` block.
+    pub fn protectable(&self) -> bool {
+        self.is_local() && !self.protected && self.env_secrets().next().is_some()
+    }
+
+    /// What it runs, to show: `latchkey run`, a program's file name, or a remote host.
+    pub fn runs(&self) -> String {
+        match (&self.program, &self.host) {
+            _ if self.protected => "latchkey run".to_owned(),
+            (Some(p), _) => p.clone(),
+            (None, Some(h)) => h.clone(),
+            (None, None) => "-".to_owned(),
+        }
+    }
+
     /// The names in its `env` block that hold plaintext secrets.
     pub fn env_secrets(&self) -> impl Iterator<Item = &str> {
         self.secrets.iter().filter_map(|s| s.strip_prefix("env."))
@@ -113,8 +129,12 @@ pub fn configured(home: &Path, catalog: &Catalog) -> Configured {
 fn read_config(path: &Path, format: &str) -> Result<serde_json::Value, String> {
     let real = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
     let file = super::places::open_regular(&real).map_err(|e| e.to_string())?;
+    // Cut short, a TOML file could still parse, and be listed without its end.
+    if file.metadata().map_err(|e| e.to_string())?.len() > super::protect::MAX_CONFIG {
+        return Err("over 16 MiB: not read".to_owned());
+    }
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut std::io::Read::take(file, 16 << 20), &mut text)
+    std::io::Read::read_to_string(&mut std::io::Read::take(file, super::protect::MAX_CONFIG), &mut text)
         .map_err(|e| e.to_string())?;
     parse_config(&text, format)
 }
@@ -301,7 +321,7 @@ fn describe(
     }
     let program =
         command.map(|c| Path::new(c).file_name().map_or(c.to_owned(), |f| f.to_string_lossy().into_owned()));
-    let protected = program.as_deref() == Some("latchkey") && args.first() == Some(&"run");
+    let protected = command.is_some_and(|c| super::entry::runs_latchkey(c, args.first().copied()));
     let host = url.and_then(|u| url::Url::parse(u).ok()).and_then(|u| u.host_str().map(str::to_owned));
     Server {
         tool: tool.to_owned(),
