@@ -533,3 +533,48 @@ fn agents_lists_the_tools_and_their_servers_plaintext_secrets_by_name_only() {
     assert_eq!(server("codex", "github")["secrets"], serde_json::json!(["env.GITHUB_PERSONAL_ACCESS_TOKEN"]));
     assert_eq!(server("codex", "context7")["secrets"], serde_json::json!([]));
 }
+
+#[test]
+fn a_key_in_vs_codes_sqlite_store_is_found_by_table_and_row_and_redacted_in_place() {
+    let (sandbox, _) = Sandbox::with_identity_file();
+    let values = Values::stored(&sandbox);
+    let key = &values.by_name["ANTHROPIC_API_KEY"];
+    let home = sandbox.path("fakehome");
+    let storage = home.join(".config/Code/User/globalStorage");
+    std::fs::create_dir_all(&storage).unwrap();
+    let db = storage.join("state.vscdb");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB);").unwrap();
+    conn.execute("INSERT INTO ItemTable VALUES ('theme', 'dark')", []).unwrap();
+    let chat =
+        serde_json::json!({"requests": [{"message": {"text": format!("my key is {key}")}}]}).to_string();
+    conn.execute("INSERT INTO ItemTable VALUES ('interactive.sessions', ?1)", [&chat]).unwrap();
+    drop(conn);
+
+    let out = scan(&sandbox, &home, &sandbox.path(""), &["--agents", "--json"]);
+    assert_no_value(&values, &out);
+    let found = findings(&out);
+    let hit = found.iter().find(|f| f["place"]["kind"] == "row").unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(hit["place"]["table"], "ItemTable");
+    assert_eq!(hit["place"]["column"], "value");
+    assert_eq!(hit["place"]["row"], 2);
+    assert_eq!(
+        (hit["variable"].as_str(), hit["status"].as_str()),
+        (Some("ANTHROPIC_API_KEY"), Some("current"))
+    );
+    let table = scan(&sandbox, &home, &sandbox.path(""), &["--agents"]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("state.vscdb (ItemTable.value, row 2)"));
+
+    let done = scan(&sandbox, &home, &sandbox.path(""), &["--agents", "--redact", "--yes"]);
+    assert_no_value(&values, &done);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let text: String = conn
+        .query_row("SELECT value FROM ItemTable WHERE key = 'interactive.sessions'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(text, chat.replace(key.as_str(), "<latchkey:ANTHROPIC_API_KEY>"));
+    let again = findings(&scan(&sandbox, &home, &sandbox.path(""), &["--agents", "--json"]));
+    assert!(!again.iter().any(|f| f["place"]["kind"] == "row"), "{again:?}");
+    assert!(!std::fs::read(&db).unwrap().windows(key.len()).any(|w| w == key.as_bytes()));
+}

@@ -68,6 +68,8 @@ pub struct LeakPlace {
     pub form: core::sweep::Form,
     /// Whether Redact can replace it (a file, and a stored value).
     pub redactable: bool,
+    /// The file Redact rewrites (a database for a cell), when it can.
+    pub file: Option<String>,
 }
 
 /// How far a sweep is, sent as [`super::events::SWEEP_PROGRESS_EVENT`].
@@ -133,7 +135,8 @@ impl SweepView {
                 form: f.form,
                 redactable: f.status != core::sweep::Status::Unmanaged
                     && !f.masked
-                    && matches!(f.place, core::sweep::Place::File { .. }),
+                    && f.place.file().is_some(),
+                file: f.place.file().map(|p| p.display().to_string()),
             };
             let same = |g: &&mut LeakGroup| {
                 (g.variable.clone(), g.environment.clone()) == key

@@ -65,7 +65,7 @@ function sweep(rust: FakeBackend, request: SweepRequest): SweepView {
           group = { variable: v.name, environment: v.env, provider: null, status: v.status, places: [] };
           groups.push(group);
         }
-        group.places.push({ place: path, line: i + 1, column: at + 1, form: 'literal', redactable: true });
+        group.places.push({ place: path, line: i + 1, column: at + 1, form: 'literal', redactable: true, file: path });
       }
     });
     rust.emit(SWEEP_PROGRESS_EVENT, { files: 1, totalFiles: files.length, bytes, totalBytes: bytes });

@@ -221,8 +221,7 @@ fn redact_files(sought: &sweep::Sought, result: &Sweep, yes: bool) -> Result<boo
         );
     }
     let elsewhere_configs = !skipped.is_empty();
-    let elsewhere =
-        result.findings.iter().any(|f| f.status == Status::Current && !matches!(f.place, Place::File { .. }));
+    let elsewhere = result.findings.iter().any(|f| f.status == Status::Current && f.place.file().is_none());
     if plan.is_empty() {
         eprintln!("Nothing to redact.");
         return Ok(!elsewhere && !elsewhere_configs && !result.found_current());

@@ -48,7 +48,7 @@ pub enum PlaceKind {
     History,
     /// Settings, MCP servers among them.
     Config,
-    /// A SQLite database (its pages are read as they are).
+    /// A SQLite database, read cell by cell (any file with the SQLite header is).
     Sqlite,
 }
 

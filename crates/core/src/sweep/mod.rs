@@ -20,12 +20,14 @@ mod forms;
 pub mod git;
 mod jsonc;
 pub mod leaks;
+mod place;
 pub mod places;
 pub mod protect;
 pub mod redact;
 pub mod schedule;
 mod search;
 pub mod servers;
+mod sqlite;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -33,7 +35,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
+/// The first bytes of every SQLite database.
+pub(crate) const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+
+/// The largest agent config read or rewritten: a bigger one is refused, never cut short.
+pub(crate) const MAX_CONFIG: u64 = 16 << 20;
+
 pub use forms::Form;
+pub use place::Place;
 pub use search::{MIN_SOUGHT_LEN, Sought, is_weak};
 
 use crate::name::{EnvironmentName, VariableName};
@@ -73,39 +82,6 @@ pub struct Holder {
     pub environment: EnvironmentName,
     /// Whether it holds the value now.
     pub status: Status,
-}
-
-/// Where something was found.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Place {
-    /// A file.
-    File {
-        /// Its path.
-        path: PathBuf,
-    },
-    /// A file in a commit of a git repository.
-    Commit {
-        /// The first commit that holds it.
-        commit: String,
-        /// The file's path in the repository.
-        path: String,
-    },
-    /// A file's staged content (the index of a git repository).
-    Staged {
-        /// The file's path in the repository.
-        path: String,
-    },
-}
-
-impl std::fmt::Display for Place {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::File { path } => write!(f, "{}", path.display()),
-            Self::Commit { commit, path } => write!(f, "{}:{path}", commit.get(..12).unwrap_or(commit)),
-            Self::Staged { path } => write!(f, "(staged) {path}"),
-        }
-    }
 }
 
 /// One copy of a value, or one unmanaged key, and where it is. Never the value.
@@ -322,6 +298,12 @@ impl Sought {
                 (path.clone(), Box::new(move |p| Place::Commit { commit: commit.clone(), path: p }))
             }
             Place::Staged { path } => (path.clone(), Box::new(|p| Place::Staged { path: p })),
+            Place::Row { path, table, column, row } => {
+                let (path, table, column, row) =
+                    (self.mask(&path.to_string_lossy()), self.mask(table), self.mask(column), *row);
+                let masked = Place::Row { path: path.into(), table, column, row };
+                return (masked.clone(), &masked != place);
+            }
         };
         let shown = self.mask(&text);
         if shown == text { (place.clone(), false) } else { (rebuild(shown), true) }
@@ -369,8 +351,18 @@ impl Sought {
 
     /// One file's findings and size. Only regular files are read: a FIFO would block.
     fn sweep_file(&self, path: &Path) -> std::io::Result<(Vec<Finding>, u64)> {
-        let file = places::open_regular(path)?;
+        use std::io::{Read as _, Seek as _};
+        let mut file = places::open_regular(path)?;
         let size = file.metadata()?.len();
+        let mut head = [0u8; 16];
+        let n = file.read(&mut head)?;
+        // A database is read cell by cell; one SQLite cannot open is read as bytes.
+        if head[..n] == *SQLITE_HEADER
+            && let Ok(findings) = self.sweep_database(path)
+        {
+            return Ok((findings, size));
+        }
+        file.rewind()?;
         let mut hits = Vec::new();
         let bytes = self.search_sized(file, Some(size), |hit| hits.push(hit))?;
         Ok((self.findings(hits, &Place::File { path: path.to_owned() }), bytes))

@@ -16,9 +16,6 @@ use crate::{EnvironmentName, Kind, Profile, ProfileName, Store, VariableName, Va
 /// The variable that points a protected entry at a vault outside the default place.
 const HOME_VARIABLE: &str = crate::home::HOME_ENV;
 
-/// The largest config rewritten: a bigger one is refused, never cut short.
-pub(super) const MAX_CONFIG: u64 = 16 << 20;
-
 /// The vault's directory as an absolute path: an agent starts a server from a
 /// directory of its own.
 pub(crate) fn vault_dir(vault: &Vault) -> PathBuf {
@@ -317,7 +314,7 @@ impl ConfigFile {
         let before = file.metadata().map_err(io)?;
         let invalid = |reason: &str| EntryError::Invalid { path: real.clone(), reason: reason.to_owned() };
         let too_large = "over 16 MiB, too large to rewrite: edit it by hand";
-        if before.len() > MAX_CONFIG {
+        if before.len() > super::MAX_CONFIG {
             return Err(invalid(too_large));
         }
         #[cfg(unix)]
@@ -328,9 +325,9 @@ impl ConfigFile {
             ));
         }
         let mut text = Zeroizing::new(String::new());
-        std::io::Read::read_to_string(&mut std::io::Read::take(&mut file, MAX_CONFIG + 1), &mut text)
+        std::io::Read::read_to_string(&mut std::io::Read::take(&mut file, super::MAX_CONFIG + 1), &mut text)
             .map_err(io)?;
-        if text.len() as u64 > MAX_CONFIG {
+        if text.len() as u64 > super::MAX_CONFIG {
             return Err(invalid(too_large));
         }
         Ok(Self { real, format: format.to_owned(), text, before })

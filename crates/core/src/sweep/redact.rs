@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use super::forms::{self, Form};
 use super::search::{Hit, HitWhat};
-use super::{Finding, Place, Sought, Status};
+use super::{Finding, Sought, Status};
 use crate::name::{EnvironmentName, VariableName};
 
 /// Why a file was not redacted. Nothing was written to it.
@@ -32,9 +32,11 @@ pub enum RedactError {
         /// `JSON`, `JSON lines`.
         format: &'static str,
     },
-    /// The file is not text (a SQLite database, a binary): replacing a value with text of
-    /// another length would break it.
-    #[error("{0} is not a text file (a database or a binary): rotate the key instead; nothing was changed")]
+    /// The file is not text (a binary, a database journal): replacing a value with text
+    /// of another length would break it.
+    #[error(
+        "{0} is not a text file (a binary or a database journal): rotate the key instead; nothing was changed"
+    )]
     Binary(PathBuf),
     /// A base64 run holding the value could not be re-encoded as it was (two alphabets,
     /// or lines wrapped at a fixed width).
@@ -47,6 +49,14 @@ pub enum RedactError {
         "{0} is an agent's config, which the agent reads its keys from: store them with `latchkey set` (see `latchkey agents`); nothing was changed"
     )]
     AgentConfig(PathBuf),
+    /// A database could not be opened, read or updated (the tool holding it locked).
+    #[error("{path}: {reason}; nothing was changed: close the tool that has it open, then try again")]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's reason.
+        reason: String,
+    },
     /// The file changed while it was redacted (an agent writing to it).
     #[error("{0} changed while it was redacted; nothing was changed: run the sweep again")]
     Changed(PathBuf),
@@ -65,10 +75,10 @@ pub enum RedactError {
 pub fn plan(findings: &[Finding]) -> Vec<(PathBuf, usize)> {
     let mut files: Vec<(PathBuf, usize)> = Vec::new();
     for finding in findings.iter().filter(|f| f.status != Status::Unmanaged && !f.masked) {
-        if let Place::File { path } = &finding.place {
+        if let Some(path) = finding.place.file() {
             match files.iter_mut().find(|(p, _)| p == path) {
                 Some((_, n)) => *n += 1,
-                None => files.push((path.clone(), 1)),
+                None => files.push((path.to_owned(), 1)),
             }
         }
     }
@@ -106,6 +116,9 @@ impl Sought {
         }
         let mut content = Zeroizing::new(Vec::new());
         file.read_to_end(&mut content).map_err(io)?;
+        if content.starts_with(super::SQLITE_HEADER) {
+            return self.redact_database(path, &keep);
+        }
         if is_binary(path, &content) {
             return Err(RedactError::Binary(path.to_owned()));
         }
@@ -133,7 +146,7 @@ impl Sought {
 
     /// `content` with each hit replaced; `None` when a base64 run holding one cannot be
     /// re-encoded as it was.
-    fn scrubbed(
+    pub(super) fn scrubbed(
         &self,
         content: &[u8],
         hits: &[Hit],
@@ -235,7 +248,7 @@ fn base64_run(content: &[u8], start: usize, end: usize, from: usize) -> (usize, 
 /// Whether the file is not text: a SQLite database or journal, or a NUL byte near the start.
 fn is_binary(path: &Path, content: &[u8]) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    content.starts_with(b"SQLite format 3\0")
+    content.starts_with(super::SQLITE_HEADER)
         || name.ends_with("-wal")
         || name.ends_with("-journal")
         || name.ends_with("-shm")

@@ -130,11 +130,11 @@ fn read_config(path: &Path, format: &str) -> Result<serde_json::Value, String> {
     let real = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
     let file = super::places::open_regular(&real).map_err(|e| e.to_string())?;
     // Cut short, a TOML file could still parse, and be listed without its end.
-    if file.metadata().map_err(|e| e.to_string())?.len() > super::protect::MAX_CONFIG {
+    if file.metadata().map_err(|e| e.to_string())?.len() > super::MAX_CONFIG {
         return Err("over 16 MiB: not read".to_owned());
     }
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut std::io::Read::take(file, super::protect::MAX_CONFIG), &mut text)
+    std::io::Read::read_to_string(&mut std::io::Read::take(file, super::MAX_CONFIG), &mut text)
         .map_err(|e| e.to_string())?;
     parse_config(&text, format)
 }

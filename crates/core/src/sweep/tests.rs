@@ -154,15 +154,17 @@ fn redaction_refuses_a_symlink_and_a_second_hard_link() {
 }
 
 #[test]
-fn plain_words_are_not_looked_for_and_binary_files_are_not_redacted() {
+fn plain_words_are_not_looked_for_and_binary_files_and_broken_databases_are_not_redacted() {
     let s = sought(&[("DB", "postgres", Status::Current), ("PIN", "12345678", Status::Current)]);
     assert_eq!((s.values(), s.skipped_short), (0, 2));
     assert!(!is_weak("sk-live-abcdefgh") && is_weak("changemenow") && !is_weak("averylongwordofletters"));
     let dir = tempfile::tempdir().unwrap();
     let s = sought(&[("K", "value-0123456789", Status::Current)]);
+    // A file with SQLite's header that SQLite cannot open is left alone, said so.
     let db = dir.path().join("state.vscdb");
     std::fs::write(&db, b"SQLite format 3\0....value-0123456789....").unwrap();
-    assert!(matches!(s.redact(&db, None), Err(redact::RedactError::Binary(_))));
+    assert!(matches!(s.redact(&db, None), Err(redact::RedactError::Database { .. })));
+    assert_eq!(std::fs::read(&db).unwrap(), b"SQLite format 3\0....value-0123456789....");
     let bin = dir.path().join("blob.dat");
     std::fs::write(&bin, b"\0\x01value-0123456789").unwrap();
     assert!(matches!(s.redact(&bin, None), Err(redact::RedactError::Binary(_))));
@@ -192,4 +194,44 @@ fn a_literal_right_before_a_base64_run_and_a_url_safe_run_are_redacted_whole() {
     let run = after.trim_end().strip_prefix("data=").unwrap();
     let decoded = forms::decode_base64(run.as_bytes(), Form::Base64Url).expect("still URL-safe base64");
     assert_eq!(decoded.as_slice(), &b"\x0f\xe0\x00hello, <latchkey:A_KEY> bye\x0f\xe0\x00tail"[..]);
+}
+
+#[test]
+fn a_database_is_read_cell_by_cell_and_redacted_in_a_transaction_leaving_no_copy_in_the_file() {
+    let key = "sk-proj-Zq8rT2vW9xY4bN6mK1pL3sD5fG7hJ0aQ";
+    let s = sought(&[("OPENAI_API_KEY", key, Status::Current)]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("state.vscdb");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB);").unwrap();
+    // A JSON text value, and a blob long enough to run over several overflow pages,
+    // with the key across a page boundary.
+    let json = format!("{{\"chat\":[{{\"text\":\"export OPENAI_API_KEY={key}\"}}]}}");
+    conn.execute("INSERT INTO ItemTable VALUES ('chat.history', ?1)", [&json]).unwrap();
+    let mut blob = vec![b'.'; 4090];
+    blob.extend_from_slice(key.as_bytes());
+    blob.extend(std::iter::repeat_n(b'.', 9000));
+    conn.execute("INSERT INTO ItemTable VALUES ('big', ?1)", [&blob]).unwrap();
+    drop(conn);
+
+    let sweep = s.sweep_files(std::slice::from_ref(&db), &|_| {});
+    assert_eq!(sweep.findings.len(), 2, "{:?}", sweep.findings);
+    let rows: Vec<String> = sweep.findings.iter().map(|f| f.place.to_string()).collect();
+    assert!(rows[0].ends_with("state.vscdb (ItemTable.value, row 1)"), "{rows:?}");
+    assert!(rows[1].ends_with("state.vscdb (ItemTable.value, row 2)"), "{rows:?}");
+    assert!(sweep.findings.iter().all(|f| f.status == Status::Current));
+
+    assert_eq!(s.redact(&db, None).unwrap(), 2);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let text: String =
+        conn.query_row("SELECT value FROM ItemTable WHERE key = 'chat.history'", [], |r| r.get(0)).unwrap();
+    assert_eq!(text, json.replace(key, "<latchkey:OPENAI_API_KEY>"));
+    serde_json::from_str::<serde_json::Value>(&text).unwrap();
+    drop(conn);
+    assert!(s.sweep_files(std::slice::from_ref(&db), &|_| {}).findings.is_empty());
+    // Not in a freed page either: the file's bytes hold no copy.
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(!bytes.windows(key.len()).any(|w| w == key.as_bytes()), "the old cell is still in the file");
 }

@@ -24,4 +24,8 @@ form: FindingForm,
 /**
  * Whether Redact can replace it (a file, and a stored value).
  */
-redactable: boolean, };
+redactable: boolean, 
+/**
+ * The file Redact rewrites (a database for a cell), when it can.
+ */
+file: string | null, };
