@@ -236,12 +236,32 @@ fn a_profiles_agent_gets_exactly_its_variables_command_and_directory() {
         String::from_utf8_lossy(&out.stdout),
         format!("<latchkey:MY_TOKEN> none small-model {}\n", dir.display())
     );
-    // A command after `--` replaces the profile's; the variables stay the profile's.
+    // With --command, a command after `--` replaces the profile's; the variables stay
+    // the profile's.
     let out = s
-        .command(&["run", "--profile", "coder", "--", "sh", "-c", "echo ${OTHER_TOKEN:-none}"])
+        .command(&["run", "--profile", "coder", "--command", "--", "sh", "-c", "echo ${OTHER_TOKEN:-none}"])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "none\n");
+    // Without it, what follows `--` is added to the profile's command as arguments.
+    s.ok(
+        &[
+            "profile",
+            "add",
+            "echoer",
+            "--env",
+            "default",
+            "--vars",
+            "MODEL",
+            "--command",
+            "echo from the profile",
+        ],
+        b"",
+    );
+    let out = s.command(&["run", "--profile", "echoer", "--", "--ask", "twice"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "from the profile --ask twice\n");
+    let out = s.run(&["run", "--command", "--", "true"], b"");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--profile"));
     // The grant is recorded under the profile's name.
     let log: serde_json::Value = serde_json::from_slice(&s.ok(&["audit", "--json"], b"")).unwrap();
     let grants: Vec<&serde_json::Value> =

@@ -133,6 +133,8 @@ text passes through. A reference that cannot be resolved is an error naming the 
   latchkey run --env prod --only OPENAI_API_KEY,OPENAI_BASE_URL -- node agent.js
   latchkey run --env-file .env.latchkey -- ./agent     latchkey://ENV/NAME references resolved in memory
   latchkey run --all -- ./agent                   in a project, every variable, not only the declared
+  latchkey run --profile coder -- --ask           the profile's command, with --ask added
+  latchkey run --profile coder --command -- sh    the profile's variables, another command
 
 Inside a project (a latchkey.toml here or above), the command gets exactly the variables
 the file declares, from its default environment, and is refused while a required one

@@ -57,15 +57,14 @@ impl Vault {
                 let p = from_project
                     .or_else(|| doc.profiles().get(name).cloned())
                     .ok_or_else(|| ProfileError::Unknown(name.clone()))?;
-                let argv = if spec.command.is_empty() {
-                    p.command
-                        .clone()
-                        .ok_or_else(|| LaunchError::NoCommand(name.clone()))?
-                        .into_iter()
-                        .map(OsString::from)
-                        .collect()
-                } else {
-                    spec.command.clone()
+                // `run --profile coder -- --ask` adds `--ask` to the profile's command;
+                // with `replace_command`, or a profile without one, it is the command.
+                let argv: Vec<OsString> = match &p.command {
+                    Some(own) if !spec.replace_command => {
+                        own.iter().map(OsString::from).chain(spec.command.iter().cloned()).collect()
+                    }
+                    _ if !spec.command.is_empty() => spec.command.clone(),
+                    _ => return Err(LaunchError::NoCommand(name.clone())),
                 };
                 let env = match &spec.env_override {
                     Some(env) if *env != p.env => {

@@ -28,8 +28,11 @@ pub struct LaunchSpec {
     pub only: Option<Vec<VariableName>>,
     /// A `.env` template whose variables are added, references resolved in memory.
     pub template: Option<PathBuf>,
-    /// The command and its arguments; empty to run the profile's.
+    /// The command and its arguments. With a profile that has a command, these are
+    /// arguments added to it, unless `replace_command`; empty runs the profile's as it is.
     pub command: Vec<OsString>,
+    /// With a profile: `command` replaces the profile's instead of adding to it.
+    pub replace_command: bool,
     /// The directory to run in; else the profile's, else the current one.
     pub cwd: Option<PathBuf>,
     /// Whether secrets are masked in the output.
@@ -78,6 +81,7 @@ impl LaunchSpec {
             only: None,
             template: None,
             command,
+            replace_command: false,
             cwd: None,
             mask: true,
             withholding: Withholding::from_env(),

@@ -37,6 +37,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
     // In a project, exactly what it declares, unless --all.
     spec.project = if args.all { None } else { crate::project::current()? };
     spec.env_override = args.profile.as_ref().and(args.env.given());
+    spec.replace_command = args.replace_command;
     spec.only = args.only;
     spec.template = args.env_file;
     spec.mask = !args.no_mask;
@@ -179,9 +180,13 @@ pub struct RunArgs {
     #[command(flatten)]
     pub env: EnvArg,
     /// Run as this agent profile: its environment, exactly its variables, its command
-    /// and directory (a command after `--` replaces the profile's).
+    /// and directory (what follows `--` is added to the profile's command as arguments).
     #[arg(value_parser = profile_name(), long, value_name = "PROFILE", conflicts_with = "only")]
     pub profile: Option<ProfileName>,
+    /// With --profile: what follows `--` replaces the profile's command instead of being
+    /// added to it.
+    #[arg(long = "command", requires = "profile")]
+    pub replace_command: bool,
     /// Inject every variable of the environment, not only those the project's
     /// latchkey.toml declares.
     #[arg(long, conflicts_with_all = ["profile", "only"])]
