@@ -358,7 +358,7 @@ impl Sought {
         let n = file.read(&mut head)?;
         // A database is read cell by cell; one SQLite cannot open is read as bytes.
         if head[..n] == *SQLITE_HEADER
-            && let Ok(findings) = self.sweep_database(path)
+            && let Some(findings) = self.sweep_database(path)
         {
             return Ok((findings, size));
         }

@@ -49,14 +49,20 @@ pub enum RedactError {
         "{0} is an agent's config, which the agent reads its keys from: store them with `latchkey set` (see `latchkey agents`); nothing was changed"
     )]
     AgentConfig(PathBuf),
-    /// A database could not be opened, read or updated (the tool holding it locked).
-    #[error("{path}: {reason}; nothing was changed: close the tool that has it open, then try again")]
+    /// A database could not be opened, read or updated, or would keep a copy.
+    #[error("{path}: {reason}; nothing was changed")]
     Database {
         /// The database file.
         path: PathBuf,
         /// SQLite's reason.
         reason: String,
     },
+    /// A database was redacted, but its old pages are still in its file or log: a
+    /// program reading it holds them.
+    #[error(
+        "{0}: redacted, but a program reading it keeps the old text in the file until it closes: close it, then run the redaction again"
+    )]
+    Pending(PathBuf),
     /// The file changed while it was redacted (an agent writing to it).
     #[error("{0} changed while it was redacted; nothing was changed: run the sweep again")]
     Changed(PathBuf),
@@ -110,15 +116,19 @@ impl Sought {
         }
         let mut file = super::places::open_regular(path).map_err(io)?;
         let before = file.metadata().map_err(io)?;
+        // A database is updated in place, cell by cell, not read whole and replaced.
+        let mut head = [0u8; 16];
+        let n = file.read(&mut head).map_err(io)?;
+        if head[..n] == *super::SQLITE_HEADER {
+            return self.redact_database(path, &keep);
+        }
+        std::io::Seek::rewind(&mut file).map_err(io)?;
         #[cfg(unix)]
         if std::os::unix::fs::MetadataExt::nlink(&before) > 1 {
             return Err(RedactError::Linked(path.to_owned()));
         }
         let mut content = Zeroizing::new(Vec::new());
         file.read_to_end(&mut content).map_err(io)?;
-        if content.starts_with(super::SQLITE_HEADER) {
-            return self.redact_database(path, &keep);
-        }
         if is_binary(path, &content) {
             return Err(RedactError::Binary(path.to_owned()));
         }

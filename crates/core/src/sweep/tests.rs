@@ -235,3 +235,101 @@ fn a_database_is_read_cell_by_cell_and_redacted_in_a_transaction_leaving_no_copy
     let bytes = std::fs::read(&db).unwrap();
     assert!(!bytes.windows(key.len()).any(|w| w == key.as_bytes()), "the old cell is still in the file");
 }
+
+/// A database at a fresh path, made by `sql` with `{KEY}` standing for the key.
+fn database(dir: &std::path::Path, name: &str, key: &str, sql: &str) -> std::path::PathBuf {
+    let db = dir.join(name);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&sql.replace("{KEY}", key)).unwrap();
+    db
+}
+
+fn holds(path: &std::path::Path, key: &str) -> bool {
+    std::fs::read(path).unwrap().windows(key.len()).any(|w| w == key.as_bytes())
+}
+
+#[test]
+fn a_database_redaction_updates_the_right_row_and_refuses_whatever_would_keep_a_copy() {
+    let key = "sk-proj-Zq8rT2vW9xY4bN6mK1pL3sD5fG7hJ0aQ";
+    let s = sought(&[("OPENAI_API_KEY", key, Status::Current)]);
+    let dir = tempfile::tempdir().unwrap();
+
+    // A column named rowid: the row is found by SQLite's own rowid, not by it.
+    let db = database(
+        dir.path(),
+        "rowid.db",
+        key,
+        "CREATE TABLE t(rowid INTEGER, v TEXT); INSERT INTO t VALUES (1, 'a {KEY} b'); INSERT INTO t VALUES (1, 'other');",
+    );
+    assert_eq!(s.redact(&db, None).unwrap(), 1);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let rows: Vec<String> = conn
+        .prepare("SELECT v FROM t ORDER BY _rowid_")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows, ["a <latchkey:OPENAI_API_KEY> b", "other"]);
+
+    // A trigger that copies the old value, one that ignores the update, and the schema
+    // holding the value: refused, nothing changed, and the reason never holds the value.
+    for (name, sql) in [
+        (
+            "copy.db",
+            "CREATE TABLE t(v TEXT); CREATE TABLE audit(old TEXT); CREATE TRIGGER tr AFTER UPDATE ON t BEGIN INSERT INTO audit VALUES (old.v); END; INSERT INTO t VALUES ('x {KEY}');",
+        ),
+        (
+            "ignore.db",
+            "CREATE TABLE t(v TEXT); CREATE TRIGGER tr BEFORE UPDATE ON t BEGIN SELECT RAISE(IGNORE); END; INSERT INTO t VALUES ('x {KEY}');",
+        ),
+        ("schema.db", "CREATE TABLE t(v TEXT DEFAULT '{KEY}'); INSERT INTO t VALUES ('x {KEY}');"),
+        ("check.db", "CREATE TABLE t(v TEXT CHECK (v LIKE '%{KEY}%')); INSERT INTO t VALUES ('x {KEY}');"),
+    ] {
+        let db = database(dir.path(), name, key, sql);
+        let before = std::fs::read(&db).unwrap();
+        let err = s.redact(&db, None).expect_err(name);
+        assert!(matches!(err, redact::RedactError::Database { .. }), "{name}: {err}");
+        assert!(!err.to_string().contains(key), "{name}: the reason holds the value");
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{name} changed");
+    }
+
+    // A deleted row left in a free page: found in the file's bytes, and gone after.
+    let db = database(
+        dir.path(),
+        "free.db",
+        key,
+        "PRAGMA secure_delete = OFF; CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('x {KEY}'); INSERT INTO t VALUES ('y {KEY}'); INSERT INTO t VALUES ('keep'); DELETE FROM t WHERE v LIKE 'x%';",
+    );
+    let found = s.sweep_files(std::slice::from_ref(&db), &|_| {}).findings;
+    assert_eq!(found.len(), 1, "the live row; the deleted one is the same value: {found:?}");
+    s.redact(&db, None).unwrap();
+    assert!(!holds(&db, key), "a copy stayed in a free page");
+    let db = database(
+        dir.path(),
+        "deleted.db",
+        key,
+        "PRAGMA secure_delete = OFF; CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('x {KEY}'); INSERT INTO t VALUES ('keep'); DELETE FROM t WHERE v LIKE 'x%';",
+    );
+    let found = s.sweep_files(std::slice::from_ref(&db), &|_| {}).findings;
+    assert!(matches!(found.as_slice(), [f] if matches!(f.place, Place::File { .. })), "{found:?}");
+}
+
+#[test]
+fn sweeping_a_database_creates_nothing_beside_it() {
+    let key = "sk-proj-Zq8rT2vW9xY4bN6mK1pL3sD5fG7hJ0aQ";
+    let s = sought(&[("OPENAI_API_KEY", key, Status::Current)]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(
+        dir.path(),
+        "wal.db",
+        key,
+        "PRAGMA journal_mode = WAL; CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('{KEY}');",
+    );
+    assert!(!dir.path().join("wal.db-wal").exists(), "closed cleanly, the log is gone");
+    let before = std::fs::read(&db).unwrap();
+    assert_eq!(s.sweep_files(std::slice::from_ref(&db), &|_| {}).findings.len(), 1);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["wal.db"]);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
