@@ -10,6 +10,7 @@ use latchkey_tests::{Sandbox, corpus_key};
 
 struct Home {
     sandbox: Sandbox,
+    identity: PathBuf,
     dir: PathBuf,
     github: String,
     openai: String,
@@ -18,7 +19,7 @@ struct Home {
 
 impl Home {
     fn new() -> Self {
-        let (sandbox, _) = Sandbox::with_identity_file();
+        let (sandbox, identity) = Sandbox::with_identity_file();
         let dir = sandbox.path("user");
         std::fs::create_dir_all(dir.join(".codex")).unwrap();
         std::fs::create_dir_all(dir.join(".config/Code/User")).unwrap();
@@ -59,7 +60,7 @@ impl Home {
             "model = \"o3\" # the model\n\n[mcp_servers.stripe]\ncommand = \"npx\"\nargs = [\"-y\", \"@stripe/mcp\"]\n\n[mcp_servers.stripe.env]\nSTRIPE_SECRET_KEY = \"{stripe}\"\nMODE = \"test\"\nweird-key = \"1\"\n"
         );
         std::fs::write(dir.join(".codex/config.toml"), codex).unwrap();
-        Home { sandbox, dir, github, openai, stripe }
+        Home { sandbox, identity, dir, github, openai, stripe }
     }
 
     fn latchkey(&self, args: &[&str]) -> Output {
@@ -238,6 +239,9 @@ fn deny_adds_claude_codes_rules_once_and_keeps_the_rest_of_its_settings() {
     assert!(deny.contains(&"Read(./.env)") && deny.contains(&"Read(./.env.*)"), "{deny:?}");
     let data = format!("Read(/{}/**)", home.sandbox.home.display());
     assert!(deny.contains(&data.as_str()), "{deny:?}");
+    // The identity file is outside the data directory: denied on its own.
+    let identity = format!("Read(/{})", home.identity.display());
+    assert!(deny.contains(&identity.as_str()), "{deny:?}");
     assert!(text.starts_with("{\n  \"model\": \"opus\",\n  \"permissions\": {\n    \"deny\": [\n      \"Bash(curl *)\",\n      \"Read(./.env)\""), "{text}");
     let again = home.latchkey(&["agents", "deny", "--yes"]);
     assert!(stderr(&again).contains("denies every rule already"), "{}", stderr(&again));

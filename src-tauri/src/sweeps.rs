@@ -57,7 +57,7 @@ fn sweep_if_due<R: Runtime>(app: &AppHandle<R>, now: OffsetDateTime) {
     }
     let Some(Ok(sought)) = state.peek_vault(|v| v.sought(state.catalog().clone())) else { return };
     let sources = Sources { paths: Vec::new(), agents: true, history: true };
-    let Ok(roots) = sources.roots(crate::commands::leaks::home_dir().as_deref()) else { return };
+    let Ok(roots) = sources.roots(latchkey_core::home::user_home().as_deref()) else { return };
     let sweep = sought.sweep_roots(&roots, &|_| {});
     // Read again: the user may have turned the sweep off while it ran.
     let saved = state.peek_vault(|v| {

@@ -207,6 +207,12 @@ impl Settings {
     }
 }
 
+/// The user's home directory, from `HOME`; none when it is unset or empty. Agent tools
+/// and shell histories are found under it.
+pub fn user_home() -> Option<PathBuf> {
+    std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)
+}
+
 /// Where latchkey keeps its data when `LATCHKEY_HOME` does not say: the default vault,
 /// which a sandbox hides even when this run's vault is elsewhere.
 pub fn default_home_dir() -> Option<PathBuf> {

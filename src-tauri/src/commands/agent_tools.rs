@@ -9,13 +9,13 @@ use latchkey_core::sweep::servers::{self, Server};
 use tauri::State;
 
 use super::env_name;
-use super::leaks::home_dir;
 use crate::ipc::{AgentToolsView, ErrorCode, IpcError, ProtectResult, ServerInfo, ServerRequest, ToolInfo};
 use crate::session::AppState;
 use crate::sweeps::DailySweep;
 
 fn user_home() -> Result<PathBuf, IpcError> {
-    home_dir().ok_or_else(|| IpcError::new(ErrorCode::Io, "HOME is not set: agent tools are found under it"))
+    latchkey_core::home::user_home()
+        .ok_or_else(|| IpcError::new(ErrorCode::Io, "HOME is not set: agent tools are found under it"))
 }
 
 /// The agent tools under the user's home, their servers, the deny rules Claude Code

@@ -10,16 +10,12 @@ use crate::ipc::events::SWEEP_PROGRESS_EVENT;
 use crate::ipc::{ErrorCode, IpcError, RedactRequest, RedactResult, SweepProgress, SweepRequest, SweepView};
 use crate::session::AppState;
 
-pub(crate) fn home_dir() -> Option<PathBuf> {
-    std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)
-}
-
 fn full_paths(paths: &[String]) -> Result<Vec<PathBuf>, IpcError> {
     paths
         .iter()
         .map(|p| {
             let typed = p.trim();
-            let path = match (typed.strip_prefix("~/"), home_dir()) {
+            let path = match (typed.strip_prefix("~/"), latchkey_core::home::user_home()) {
                 (Some(rest), Some(home)) => home.join(rest),
                 _ => PathBuf::from(typed),
             };
@@ -42,7 +38,9 @@ pub async fn sweep<R: Runtime>(
 ) -> Result<SweepView, IpcError> {
     let sources =
         Sources { paths: full_paths(&request.paths)?, agents: request.agents, history: request.history };
-    let roots = sources.roots(home_dir().as_deref()).map_err(|e| IpcError::new(ErrorCode::Io, e))?;
+    let roots = sources
+        .roots(latchkey_core::home::user_home().as_deref())
+        .map_err(|e| IpcError::new(ErrorCode::Io, e))?;
     if roots.is_empty() {
         return Err(IpcError::new(
             ErrorCode::Io,

@@ -82,10 +82,7 @@ pub struct UnprotectArgs {
 }
 
 fn home() -> Result<PathBuf> {
-    std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
-        .context("HOME is not set: agent tools are found under it")
+    latchkey_core::home::user_home().context("HOME is not set: agent tools are found under it")
 }
 
 pub fn run(args: AgentsArgs) -> Result<()> {

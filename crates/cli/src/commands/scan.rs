@@ -60,7 +60,7 @@ pub enum HookCommand {
 pub fn run(args: ScanArgs) -> Result<u8> {
     let vault = super::unlock()?;
     let sought = vault.sought(super::catalog()?).context("cannot read the values to look for")?;
-    let home_dir = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let home_dir = latchkey_core::home::user_home();
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let sources = places::Sources { paths: args.paths.clone(), agents: args.agents, history: args.history };
     let mut roots = sources.roots(home_dir.as_deref())?;
@@ -208,10 +208,8 @@ fn size(bytes: u64) -> String {
 fn redact_files(sought: &sweep::Sought, result: &Sweep, yes: bool) -> Result<bool> {
     // An agent's config is read by the agent: a placeholder there breaks it. Those keys
     // move into the vault instead (`latchkey agents` names them).
-    let configs = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .map(|h| sweep::agents::config_files(&h))
-        .unwrap_or_default();
+    let configs =
+        latchkey_core::home::user_home().map(|h| sweep::agents::config_files(&h)).unwrap_or_default();
     let (plan, skipped): (Vec<_>, Vec<_>) =
         redact::plan(&result.findings).into_iter().partition(|(p, _)| !configs.contains(p));
     for (path, _) in &skipped {

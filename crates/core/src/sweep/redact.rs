@@ -109,7 +109,7 @@ impl Sought {
         if super::git::is_tracked(path) {
             return Err(RedactError::Tracked(path.to_owned()));
         }
-        let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+        let home = crate::home::user_home();
         let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
         if home.is_some_and(|h| super::agents::config_files(&h).contains(&real)) {
             return Err(RedactError::AgentConfig(path.to_owned()));

@@ -316,6 +316,31 @@ fn a_database_redaction_updates_the_right_row_and_refuses_whatever_would_keep_a_
 }
 
 #[test]
+fn a_full_text_index_forgets_the_value_with_its_table() {
+    let key = "sk-proj-Zq8rT2vW9xY4bN6mK1pL3sD5fG7hJ0aQ";
+    let s = sought(&[("OPENAI_API_KEY", key, Status::Current)]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(
+        dir.path(),
+        "fts.db",
+        key,
+        "CREATE VIRTUAL TABLE f USING fts5(body); INSERT INTO f VALUES ('token {KEY} here');",
+    );
+    let token = "zq8rt2vw9xy4bn6mk1pl3sd5fg7hj0aq";
+    let matches = |db: &std::path::Path| -> i64 {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.query_row("SELECT count(*) FROM f WHERE f MATCH ?1", [token], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(matches(&db), 1);
+    assert!(s.redact(&db, None).unwrap() >= 1);
+    assert_eq!(matches(&db), 0, "the index still finds the key's words");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("INSERT INTO f(f) VALUES ('integrity-check')", []).unwrap();
+    let body: String = conn.query_row("SELECT body FROM f", [], |r| r.get(0)).unwrap();
+    assert_eq!(body, "token <latchkey:OPENAI_API_KEY> here");
+}
+
+#[test]
 fn sweeping_a_database_creates_nothing_beside_it() {
     let key = "sk-proj-Zq8rT2vW9xY4bN6mK1pL3sD5fG7hJ0aQ";
     let s = sought(&[("OPENAI_API_KEY", key, Status::Current)]);
