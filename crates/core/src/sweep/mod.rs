@@ -18,6 +18,7 @@ pub mod deny;
 mod entry;
 mod forms;
 pub mod git;
+mod grams;
 mod jsonc;
 pub mod leaks;
 mod place;

@@ -1,10 +1,11 @@
-//! One automaton for every value in every form, and the pass over a stream with it.
+//! Every value in every form, and the catalog's key starts, looked for in one pass over
+//! a stream.
 //!
-//! Each file is read once, in chunks, whatever its size: memory stays bounded. The
-//! automaton holds every form of every value, and the literal starts of the catalog's
-//! self-identifying key formats; a start is then read on as far as a key could go and
-//! matched whole against the catalog, so a well-formed key the vault does not hold is
-//! found in the same pass.
+//! Each file is read once, in chunks, whatever its size: memory stays bounded. In each
+//! chunk, the forms of the stored values are found by sampling (see [`super::grams`]),
+//! and the literal starts of the catalog's self-identifying key formats by an automaton;
+//! a key start is then read on as far as a key could go and matched whole against the
+//! catalog, so a well-formed key the vault does not hold is found in the same pass.
 
 use std::io::{self, Read};
 
@@ -13,6 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use super::forms::{self, Form};
+use super::grams::Grams;
 use super::{Holder, Status};
 use crate::validate::Catalog;
 
@@ -39,26 +41,16 @@ const MAX_KEY_LEN: usize = 512;
 /// How much of a file is read at a time.
 const CHUNK: usize = 1 << 20;
 
-/// How many leading bytes of each form the automaton holds. Every form is longer (a
-/// value has 8 characters at least, and its shortest form, base64 at an alignment, 10);
-/// the rest is compared where a start is found. An automaton of short starts stays in
-/// the processor's cache, where one of whole forms would not.
-const START_LEN: usize = 8;
-
 /// What a sweep looks for, compiled: every stored value in every form, and where
 /// unmanaged keys start.
 pub struct Sought {
-    /// The starts of the forms and the catalog's key prefixes (each at most
-    /// [`START_LEN`] bytes).
-    automaton: Option<AhoCorasick>,
-    /// Per start in the automaton: the forms that begin with it.
-    starts: Vec<Vec<usize>>,
-    /// The starts themselves, by the same index.
-    patterns_start: Vec<Zeroizing<Vec<u8>>>,
-    /// Every form: its bytes, the value (index) and the form it stands for.
+    /// The forms' sampled blocks; none without a value to look for.
+    grams: Option<Grams>,
+    /// The catalog's key prefixes, whole; none for a catalog without any.
+    prefixes: Option<AhoCorasick>,
+    /// Every form (a value has 8 characters at least, and its shortest form, base64 at
+    /// an alignment, 10 bytes): its bytes, the value (index) and the form it stands for.
     forms: Vec<(Zeroizing<Vec<u8>>, usize, Form)>,
-    /// The catalog's literal key starts, whole.
-    key_prefixes: Vec<Vec<u8>>,
     /// Per distinct value: who holds it.
     holders: Vec<Vec<Holder>>,
     catalog: Catalog,
@@ -119,72 +111,71 @@ impl Sought {
                 }
             }
         }
-        let key_prefixes: Vec<Vec<u8>> = catalog.key_prefixes().into_iter().map(String::into_bytes).collect();
-        let mut patterns: Vec<Zeroizing<Vec<u8>>> = Vec::new();
-        let mut starts: Vec<Vec<usize>> = Vec::new();
-        let start_of =
-            |start: &[u8], patterns: &mut Vec<Zeroizing<Vec<u8>>>, starts: &mut Vec<Vec<usize>>| {
-                match patterns.iter().position(|p| p.as_slice() == start) {
-                    Some(i) => i,
-                    None => {
-                        patterns.push(Zeroizing::new(start.to_vec()));
-                        starts.push(Vec::new());
-                        patterns.len() - 1
-                    }
-                }
-            };
-        for (i, (bytes, _, _)) in forms.iter().enumerate() {
-            let at = start_of(&bytes[..bytes.len().min(START_LEN)], &mut patterns, &mut starts);
-            starts[at].push(i);
-        }
-        // Whole: `https://hooks.slack.com/services/T` cut to `https://` would stop at every URL.
-        for prefix in &key_prefixes {
-            start_of(prefix, &mut patterns, &mut starts);
-        }
+        let key_prefixes = covering(catalog.key_prefixes().into_iter().map(String::into_bytes).collect());
         let longest = forms.iter().map(|(f, _, _)| f.len()).max().unwrap_or(0);
-        let automaton = (!patterns.is_empty()).then(|| {
+        let grams = Grams::new(forms.iter().map(|(f, _, _)| f.as_slice()));
+        // Whole: `https://hooks.slack.com/services/T` cut to `https://` would stop at every URL.
+        let prefixes = (!key_prefixes.is_empty()).then(|| {
             AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
+                .match_kind(MatchKind::LeftmostFirst)
                 .kind(Some(AhoCorasickKind::DFA))
-                .build(patterns.iter().map(|p| p.as_slice()))
+                .build(&key_prefixes)
                 .expect("byte patterns build an automaton")
         });
-        let patterns_start = patterns;
         let holders = distinct.into_iter().map(|(_, h)| h).collect();
-        Self {
-            automaton,
-            starts,
-            patterns_start,
-            forms,
-            key_prefixes,
-            holders,
-            catalog,
-            tail: longest.max(MAX_KEY_LEN) + 1,
-            skipped_short,
-        }
+        Self { grams, prefixes, forms, holders, catalog, tail: longest.max(MAX_KEY_LEN) + 1, skipped_short }
     }
 
-    /// What starts at `at`: the longest form of a stored value, else a well-formed key
-    /// the vault does not hold; with its length.
-    fn at(&self, data: &[u8], at: usize, start: usize) -> Option<(usize, HitWhat)> {
-        let rest = &data[at..];
-        // A key prefix longer than a start wins the automaton's longest match: the forms
-        // that begin with the start there are looked at too (a stored Slack webhook).
-        let cut = &rest[..rest.len().min(START_LEN)];
-        let also = self.patterns_start.iter().position(|p| p.as_slice() == cut).filter(|&p| p != start);
-        let value = self.starts[start]
-            .iter()
-            .chain(also.into_iter().flat_map(|p| self.starts[p].iter()))
-            .map(|&f| &self.forms[f])
-            .filter(|(bytes, _, _)| rest.starts_with(bytes))
-            .max_by_key(|(bytes, _, _)| bytes.len());
-        if let Some((bytes, index, form)) = value {
-            return Some((bytes.len(), HitWhat::Value(*index, *form)));
+    /// The hits whose starts are in `from..to` of `data` (read on to its end), in order,
+    /// none overlapping: at each start the longest form of a stored value, else a
+    /// well-formed key the vault does not hold. Returns where the last hit ends, or `to`.
+    fn hits_between(
+        &self,
+        data: &[u8],
+        from: usize,
+        to: usize,
+        mut hit: impl FnMut(usize, usize, HitWhat),
+    ) -> usize {
+        let mut forms: Vec<(usize, usize)> = Vec::new();
+        if let Some(grams) = &self.grams {
+            grams.find(data, from, to, |f| &self.forms[f].0, |start, form| forms.push((start, form)));
         }
-        if self.key_prefixes.iter().any(|p| rest.starts_with(p)) {
-            return self.unmanaged(data, at).map(|(len, provider)| (len, HitWhat::Unmanaged(provider)));
+        // By start, the longest form first.
+        forms.sort_unstable_by_key(|&(start, form)| (start, std::cmp::Reverse(self.forms[form].0.len())));
+        let mut forms = forms.into_iter().peekable();
+        let key = |at: usize| {
+            let prefixes = self.prefixes.as_ref()?;
+            let m = prefixes.find(Input::new(data).span(at..data.len()))?;
+            (m.start() < to).then_some(m.start())
+        };
+        let mut pos = from;
+        let mut next_key = key(pos);
+        loop {
+            while forms.peek().is_some_and(|&(start, _)| start < pos) {
+                forms.next();
+            }
+            while next_key.is_some_and(|k| k < pos) {
+                next_key = key(pos);
+            }
+            let next_form = forms.peek().map(|&(start, _)| start);
+            let at = match (next_form, next_key) {
+                (None, None) => return pos.max(to),
+                (Some(f), Some(k)) => f.min(k),
+                (Some(f), None) => f,
+                (None, Some(k)) => k,
+            };
+            if next_form == Some(at) {
+                let (_, form) = forms.next().expect("peeked");
+                let (bytes, index, kind) = &self.forms[form];
+                hit(at, bytes.len(), HitWhat::Value(*index, *kind));
+                pos = at + bytes.len();
+            } else if let Some((len, provider)) = self.unmanaged(data, at) {
+                hit(at, len, HitWhat::Unmanaged(provider));
+                pos = at + len;
+            } else {
+                pos = at + 1;
+            }
         }
-        None
     }
 
     /// Who holds the value of this index.
@@ -225,9 +216,9 @@ impl Sought {
         size: Option<u64>,
         mut found: impl FnMut(Hit),
     ) -> io::Result<u64> {
-        let Some(automaton) = &self.automaton else {
+        if self.grams.is_none() && self.prefixes.is_none() {
             return io::copy(&mut reader, &mut io::sink());
-        };
+        }
         let chunk = size.map_or(CHUNK, |n| usize::try_from(n).unwrap_or(CHUNK).saturating_add(1).min(CHUNK));
         let mut buf = Zeroizing::new(vec![0u8; chunk + self.tail]);
         let mut filled = 0usize;
@@ -239,25 +230,11 @@ impl Sought {
             let eof = fill(&mut reader, &mut buf, &mut filled)?;
             let data = &buf[..filled];
             let safe_end = if eof { filled } else { filled - self.tail };
-            let mut pos = resume;
-            while pos < safe_end {
-                let Some(m) = automaton.find(Input::new(data).span(pos..filled)) else {
-                    pos = safe_end;
-                    break;
-                };
-                if m.start() >= safe_end {
-                    pos = safe_end;
-                    break;
-                }
-                let Some((len, what)) = self.at(data, m.start(), m.pattern().as_usize()) else {
-                    pos = m.start() + 1;
-                    continue;
-                };
-                lines.advance(data, m.start(), base);
-                let offset = base + m.start() as u64;
+            let pos = self.hits_between(data, resume, safe_end, |at, len, what| {
+                lines.advance(data, at, base);
+                let offset = base + at as u64;
                 found(Hit { offset, len, line: lines.line, column: offset - lines.line_start + 1, what });
-                pos = m.start() + len;
-            }
+            });
             if eof {
                 return Ok(base + filled as u64);
             }
@@ -291,6 +268,32 @@ impl Sought {
             }
         }
     }
+}
+
+/// The fewest prefixes that start wherever one of `prefixes` does: the automaton only
+/// finds where to look, and the catalog then checks the key whole. Prefixes that share
+/// a stem of [`STEM`] bytes by the handful (Slack's `xoxb-00` to `xoxb-99`) become the
+/// stem, and a prefix that starts with another one is dropped (`sk-proj-` with `sk-`):
+/// an automaton of a few dozen prefixes keeps its fast prefilter, one of hundreds not.
+fn covering(mut prefixes: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    const STEM: usize = 5;
+    let stems: Vec<Vec<u8>> =
+        prefixes.iter().filter(|p| p.len() > STEM).map(|p| p[..STEM].to_vec()).collect();
+    for p in &mut prefixes {
+        if p.len() > STEM && stems.iter().filter(|s| s.as_slice() == &p[..STEM]).count() >= 4 {
+            p.truncate(STEM);
+        }
+    }
+    prefixes.sort();
+    prefixes.dedup();
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    for p in prefixes {
+        // Sorted, a prefix comes right after any other one it starts with.
+        if !kept.last().is_some_and(|k| p.starts_with(k)) {
+            kept.push(p);
+        }
+    }
+    kept
 }
 
 /// Reads until `buf` is full or the stream ends; whether it ended.
@@ -328,5 +331,22 @@ impl Lines {
             self.line_start = base + (self.counted + last + 1) as u64;
         }
         self.counted = to;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_few_dozen_prefixes_start_wherever_the_catalogs_hundreds_do() {
+        let all: Vec<Vec<u8>> =
+            Catalog::built_in().key_prefixes().into_iter().map(String::into_bytes).collect();
+        let few = covering(all.clone());
+        assert!(all.len() > 200 && few.len() <= 40, "{} of {}", few.len(), all.len());
+        assert!(all.iter().all(|p| few.iter().any(|f| p.starts_with(f))));
+        assert!(few.iter().all(|f| f.len() >= 3), "a prefix too short to be selective");
+        assert!(few.contains(&b"xoxb-".to_vec()) && few.contains(&b"sk-".to_vec()));
+        assert!(!few.contains(&b"sk-proj-".to_vec()));
     }
 }
