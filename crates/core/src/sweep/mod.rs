@@ -7,11 +7,15 @@
 //! names its place, line and column, the variable and environment, the form and
 //! whether the value is current; never the value, nor any part of it.
 //!
-//! - [`search`]: the automaton and the pass over one stream;
+//! - [`search`]: the pass over one stream; `grams` finds the forms by sampling;
 //! - [`places`]: which files a sweep reads (trees, histories, agent tools);
+//! - `sqlite`: databases read cell by cell, and redacted in a transaction;
 //! - [`git`]: the blobs of a repository's history, and its staged changes;
 //! - [`redact`]: replacing findings in place;
-//! - [`leaks`]: the record of current values found outside the vault.
+//! - [`leaks`]: the record of current values found outside the vault;
+//! - [`servers`], [`protect`], [`deny`]: agent tools' MCP servers, moving their keys
+//!   into the vault, and Claude Code's deny rules;
+//! - [`schedule`]: the app's daily sweep.
 
 pub mod agents;
 pub mod deny;
