@@ -46,8 +46,11 @@ const CHUNK: usize = 1 << 20;
 pub struct Sought {
     /// The forms' sampled blocks; none without a value to look for.
     grams: Option<Grams>,
-    /// The catalog's key prefixes, whole; none for a catalog without any.
+    /// Where the catalog's key prefixes may start: an automaton over a covering set of
+    /// them; none for a catalog without any.
     prefixes: Option<AhoCorasick>,
+    /// The catalog's key prefixes, whole: one of them must start a key found.
+    key_prefixes: Vec<Vec<u8>>,
     /// Every form (a value has 8 characters at least, and its shortest form, base64 at
     /// an alignment, 10 bytes): its bytes, the value (index) and the form it stands for.
     forms: Vec<(Zeroizing<Vec<u8>>, usize, Form)>,
@@ -111,19 +114,21 @@ impl Sought {
                 }
             }
         }
-        let key_prefixes = covering(catalog.key_prefixes().into_iter().map(String::into_bytes).collect());
+        let key_prefixes: Vec<Vec<u8>> = catalog.key_prefixes().into_iter().map(String::into_bytes).collect();
+        let covered = covering(key_prefixes.clone());
         let longest = forms.iter().map(|(f, _, _)| f.len()).max().unwrap_or(0);
         let grams = Grams::new(forms.iter().map(|(f, _, _)| f.as_slice()));
         // Whole: `https://hooks.slack.com/services/T` cut to `https://` would stop at every URL.
-        let prefixes = (!key_prefixes.is_empty()).then(|| {
+        let prefixes = (!covered.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostFirst)
                 .kind(Some(AhoCorasickKind::DFA))
-                .build(&key_prefixes)
+                .build(&covered)
                 .expect("byte patterns build an automaton")
         });
         let holders = distinct.into_iter().map(|(_, h)| h).collect();
-        Self { grams, prefixes, forms, holders, catalog, tail: longest.max(MAX_KEY_LEN) + 1, skipped_short }
+        let tail = longest.max(MAX_KEY_LEN) + 1;
+        Self { grams, prefixes, key_prefixes, forms, holders, catalog, tail, skipped_short }
     }
 
     /// The hits whose starts are in `from..to` of `data` (read on to its end), in order,
@@ -169,7 +174,7 @@ impl Sought {
                 let (bytes, index, kind) = &self.forms[form];
                 hit(at, bytes.len(), HitWhat::Value(*index, *kind));
                 pos = at + bytes.len();
-            } else if let Some((len, provider)) = self.unmanaged(data, at) {
+            } else if let Some((len, provider)) = self.unmanaged(data, at).filter(|(len, _)| *len > 0) {
                 hit(at, len, HitWhat::Unmanaged(provider));
                 pos = at + len;
             } else {
@@ -249,8 +254,11 @@ impl Sought {
 
     /// The length and provider of a well-formed key starting at `at`, if one does.
     fn unmanaged(&self, buf: &[u8], at: usize) -> Option<(usize, String)> {
-        // A key starts a token: `task-list` holds `sk-` but no key.
-        if at > 0 && buf[at - 1].is_ascii_alphanumeric() {
+        // A key starts a token: `task-list` holds `sk-` but no key. And with one of the
+        // catalog's prefixes whole: the automaton finds where one may start.
+        if at > 0 && buf[at - 1].is_ascii_alphanumeric()
+            || !self.key_prefixes.iter().any(|p| buf[at..].starts_with(p))
+        {
             return None;
         }
         let keyish = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'/');
