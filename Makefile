@@ -9,9 +9,10 @@ NPM ?= npm
 APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-tools libglib2.0-bin \
 	age bsdutils hyperfine git python3 python3-pip curl bubblewrap \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev \
-	webkit2gtk-driver xvfb xauth xclip xdotool python3-gi gir1.2-gtk-3.0 nodejs npm
+	webkit2gtk-driver xvfb xauth xclip xdotool python3-gi gir1.2-gtk-3.0 nodejs npm \
+	zsh fish man-db dpkg-dev
 
-.PHONY: deps tools ui bindings build launcher run test lint test-ui test-rust test-desktop bench clean
+.PHONY: deps tools ui bindings build launcher run package test lint test-ui test-rust test-desktop test-package bench clean
 
 # The host's target triple, to build latchkey-launcher statically linked: it starts
 # every launched command, and a static program starts in a fraction of the time.
@@ -56,6 +57,21 @@ run: ui
 	$(MAKE) launcher
 	target/release/latchkey-desktop
 
+# The .deb (Tauri's bundler, from @tauri-apps/cli in ui/): the app, the `latchkey` CLI and
+# its launcher on PATH, the desktop entry and icons, a manual page per verb, and bash,
+# zsh and fish completions. It lands in target/release/bundle/deb/.
+package: ui
+	$(CARGO) build --release -p latchkey-cli --locked
+	$(MAKE) launcher
+	rm -rf target/package && mkdir -p target/package/completions
+	target/release/latchkey man --out target/package/man
+	gzip -9n target/package/man/*.1
+	target/release/latchkey completions bash > target/package/completions/latchkey.bash
+	target/release/latchkey completions zsh > target/package/completions/_latchkey
+	target/release/latchkey completions fish > target/package/completions/latchkey.fish
+	ui/node_modules/.bin/tauri build --bundles deb --ci
+	@ls target/release/bundle/deb/*.deb
+
 lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
@@ -76,7 +92,14 @@ test-desktop: tools test-rust
 	rm -rf target/screenshots
 	xvfb-run -a -s "-screen 0 1280x800x24" tests/with-keyring.sh node --test tests/desktop/
 
-test: lint test-ui test-rust test-desktop
+# Installs the .deb as a user would (apt-get, so its dependencies come too), uses the CLI
+# from PATH and the app under Xvfb, then removes it. Needs root; skipped with the command
+# to run otherwise (CI runs as root).
+test-package: package
+	@if [ "$$(id -u)" = 0 ]; then xvfb-run -a -s "-screen 0 1280x800x24" tests/package.sh target/release/bundle/deb/latchkey_*.deb; \
+	else echo "SKIPPED test-package: installing a package needs root. Run: sudo make test-package"; fi
+
+test: lint test-ui test-rust test-desktop test-package
 
 bench: tools ui launcher
 	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --bench project --locked

@@ -4,8 +4,8 @@ use clap::{Parser, Subcommand};
 
 use crate::args::NameArgs;
 use crate::commands::{
-    self, agents, audit, check, diff, doctor, edit, env, export, get, identity, import, init, list, profile,
-    project, rm, rotate, scan, set,
+    self, agents, audit, check, completions, diff, doctor, edit, env, export, get, identity, import, init,
+    list, man, profile, project, rm, rotate, scan, set,
 };
 
 /// latchkey: API keys and config for AI agents, in an age vault or the OS keychain.
@@ -27,7 +27,16 @@ Environment:
   LATCHKEY_IDENTITY  an identity file to use instead of the configured one
   LATCHKEY_ENV       the environment used when --env is not given (default: default; for
                      run, export, check and list in a project, its default_env)
-  LATCHKEY_PROJECT   a project file to use instead of the nearest latchkey.toml; off for none"
+  LATCHKEY_PROJECT   a project file to use instead of the nearest latchkey.toml; off for none
+  LATCHKEY_CONFIG_DIR  where providers.toml and sandbox.toml are read (default:
+                     $XDG_CONFIG_HOME/latchkey)
+  LATCHKEY_WITHHOLD  more withholding rules for run (comma-separated; -RULE drops a default)
+  LATCHKEY_EXTRA_CA_FILE  more authorities the broker trusts upstream (a corporate proxy)
+  LATCHKEY_BROKER_RESOLVE  HOST:PORT=ADDR:PORT,... where the broker dials a host (tests)
+  LATCHKEY_SANDBOX_PRETEND_MISSING  kernel parts the sandbox treats as missing
+                     (landlock-network,seccomp): what best effort would leave out
+  LATCHKEY_LOOPBACK_ONLY  any connection not to loopback aborts latchkey (tests)
+  LATCHKEY_SANDBOXED set inside a sandbox; latchkey there says why it cannot reach the vault"
 )]
 pub struct Cli {
     /// What to do.
@@ -44,14 +53,18 @@ pub enum Command {
   latchkey init --identity-file ~/.config/latchkey/id.txt   plain identity file (automation)
   printf %s \"$PASS\" | latchkey init --passphrase-stdin     identity protected by a passphrase
 
-Without flags, the identity goes into the OS keychain; when no keychain is reachable,
-an interactive init protects it with a passphrase instead.")]
+Without flags, the identity goes into the OS keychain. When no keychain is reachable,
+init asks: a plain identity file (no prompts, for agents, cron and CI) or one protected
+by a passphrase (asked at every command); without a terminal it says which flag to use.
+With LATCHKEY_IDENTITY set, the identity file is created there.
+`latchkey identity move --to keychain|file|passphrase` changes the choice later.")]
     Init(crate::commands::init::InitArgs),
     /// Store a value (a secret from stdin or a no-echo prompt; never from argv).
     #[command(after_help = "Examples:
   latchkey set OPENAI_API_KEY                           prompt with no echo
   printf %s \"$KEY\" | latchkey set OPENAI_API_KEY --env prod
   latchkey set GITHUB_TOKEN --store keychain < token.txt
+  latchkey set OPENAI_API_KEY --created 2026-03-01      made months ago: due for rotation soon
   latchkey set OPENAI_BASE_URL --config --value https://api.openai.com/v1
 
 One trailing newline on stdin is removed. The value's format is checked first: a
@@ -99,6 +112,7 @@ Exit status: 0 when nothing is invalid, 1 when a value or key is invalid.")]
   latchkey import .env                            preview, confirm, then store (values never shown)
   latchkey import .env --env prod --yes           no confirmation (scripts)
   latchkey import .env --dry-run                  only the preview
+  latchkey import .env --created 2026-06-01       the keys' real age, for rotation status
   latchkey import --from-env OPENAI_API_KEY,GITHUB_TOKEN
 
 Each entry is classified as a secret or config by its name and format (--all-secret
@@ -251,6 +265,17 @@ or an argument with a provider's key shape. Values are never printed.")]
     /// broker's trust, and the sandbox's kernel features.
     #[command(after_help = "Example:\n  latchkey doctor")]
     Doctor,
+    /// Print the completion script for bash, zsh, fish, elvish or PowerShell.
+    #[command(after_help = "Examples:
+  latchkey completions bash > ~/.local/share/bash-completion/completions/latchkey
+  latchkey completions zsh > ~/.zfunc/_latchkey        with fpath+=(~/.zfunc) before compinit
+  latchkey completions fish > ~/.config/fish/completions/latchkey.fish
+
+The .deb package installs them for every user.")]
+    Completions(crate::commands::completions::CompletionsArgs),
+    /// Write the manual pages, one per verb, into a directory (packages install them).
+    #[command(after_help = "Example:\n  latchkey man --out target/man && man -l target/man/latchkey-run.1")]
+    Man(crate::commands::man::ManArgs),
 }
 
 /// Runs one verb; returns the exit status (`latchkey run` passes on its command's).
@@ -296,6 +321,8 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Env(command) => env::run(command),
         Command::Identity(command) => identity::run(command),
         Command::Doctor => doctor::run(),
+        Command::Completions(args) => completions::run(args, <Cli as clap::CommandFactory>::command()),
+        Command::Man(args) => man::run(args, <Cli as clap::CommandFactory>::command()),
         Command::Hook(command) => scan::hook(command),
         Command::Agents(args) => agents::run(args),
         Command::Scan(_) => unreachable!("handled by run"),

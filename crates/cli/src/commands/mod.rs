@@ -4,6 +4,7 @@
 pub(crate) mod agents;
 pub(crate) mod audit;
 pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod diff;
 pub(crate) mod doctor;
 pub(crate) mod edit;
@@ -14,6 +15,7 @@ pub(crate) mod identity;
 pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod list;
+pub(crate) mod man;
 pub(crate) mod profile;
 pub(crate) mod project;
 pub(crate) mod rm;
