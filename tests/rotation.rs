@@ -212,3 +212,36 @@ fn an_expiry_goes_with_the_old_key_and_metadata_changes_without_the_value() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("write YYYY-MM-DD, or never"));
 }
+
+#[test]
+fn a_key_made_months_ago_is_overdue_from_its_first_day_in_the_vault() {
+    let (s, _) = Sandbox::with_identity_file();
+    let days_ago = |n: i64| (time::OffsetDateTime::now_utc() - time::Duration::days(n)).date().to_string();
+    let env_file = s.path("old.env");
+    std::fs::write(&env_file, format!("GITHUB_TOKEN={}\nLOG_LEVEL=debug\n", github(0))).unwrap();
+    s.ok(&["import", env_file.to_str().unwrap(), "--yes", "--created", &days_ago(120)], b"");
+    let rows: Value = serde_json::from_slice(&s.run(&["status", "--json"], b"").stdout).unwrap();
+    let token = rows.as_array().unwrap().iter().find(|r| r["name"] == "GITHUB_TOKEN").unwrap();
+    assert_eq!(token["status"], "overdue", "made 120 days ago, rotated every 90: {rows}");
+    assert_eq!(s.run(&["status"], b"").status.code(), Some(1));
+
+    // `set --created` on a key made 80 days ago: due soon (within 14 days of 90).
+    s.ok(&["set", "GITHUB_TOKEN", "--created", &days_ago(80)], github(1).as_bytes());
+    let rows: Value = serde_json::from_slice(&s.ok(&["status", "--json"], b"")).unwrap();
+    let token = rows.as_array().unwrap().iter().find(|r| r["name"] == "GITHUB_TOKEN").unwrap();
+    assert_eq!(token["status"], "due_soon", "{rows}");
+    // Without it, a new value starts the schedule again.
+    s.ok(&["set", "GITHUB_TOKEN"], github(2).as_bytes());
+    let rows: Value = serde_json::from_slice(&s.ok(&["status", "--json"], b"")).unwrap();
+    assert_eq!(
+        rows.as_array().unwrap().iter().find(|r| r["name"] == "GITHUB_TOKEN").unwrap()["status"],
+        "ok"
+    );
+
+    // A day in the future is a usage error, and nothing changes.
+    let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1)).date().to_string();
+    let out = s.run(&["set", "GITHUB_TOKEN", "--created", &tomorrow], github(3).as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is in the future"), "{out:?}");
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), github(2).as_bytes());
+}

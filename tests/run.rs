@@ -43,6 +43,44 @@ fn the_command_gets_the_variables_and_not_the_shells_secrets() {
 }
 
 #[test]
+fn inherit_lets_one_named_variable_through_and_a_profile_keeps_that_choice() {
+    let s = sandbox();
+    let script = "echo \"${OLD_API_KEY:-withheld} ${GOOGLE_APPLICATION_CREDENTIALS:-withheld}\"";
+    let mut cmd =
+        s.command(&["run", "--inherit", "GOOGLE_APPLICATION_CREDENTIALS", "--", "sh", "-c", script]);
+    let both = [("OLD_API_KEY", "parent-secret"), ("GOOGLE_APPLICATION_CREDENTIALS", "/home/ada/gcp.json")];
+    let out = cmd.envs(both).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "withheld /home/ada/gcp.json\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("withheld from the command: OLD_API_KEY") && !err.contains("GOOGLE_APP"), "{err}");
+
+    s.ok(
+        &[
+            "profile",
+            "add",
+            "gcp",
+            "--env",
+            "default",
+            "--vars",
+            "MODEL",
+            "--inherit",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+        ],
+        b"",
+    );
+    let shown = String::from_utf8(s.ok(&["profile", "show", "gcp"], b"")).unwrap();
+    assert!(shown.contains("inherit  GOOGLE_APPLICATION_CREDENTIALS"), "{shown}");
+    let run = |s: &Sandbox| {
+        let mut cmd = s.command(&["run", "--profile", "gcp", "--", "sh", "-c", script]);
+        let out = cmd.envs(both).stdin(Stdio::null()).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(run(&s), "withheld /home/ada/gcp.json\n");
+    s.ok(&["profile", "edit", "gcp", "--no-inherit"], b"");
+    assert_eq!(run(&s), "withheld withheld\n", "after --no-inherit the path is withheld again");
+}
+
+#[test]
 fn secrets_are_masked_in_stdout_and_stderr_even_split_across_writes() {
     let s = sandbox();
     let (half, rest) = TOKEN.split_at(7);

@@ -143,6 +143,13 @@ pub fn parse_date(text: &str) -> Result<time::Date, String> {
         .map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD"))
 }
 
+/// `--created YYYY-MM-DD`: the day a key was made, never after today (a usage error).
+pub fn parse_made(text: &str) -> Result<latchkey_core::KeyMade, String> {
+    let day = parse_date(text)?;
+    let today = time::OffsetDateTime::now_utc().date();
+    latchkey_core::KeyMade::on(day, today).map_err(|e| e.to_string())
+}
+
 /// A hard expiry on the command line: a date, or `never` to clear it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Expiry(pub Option<time::Date>);

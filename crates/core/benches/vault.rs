@@ -58,6 +58,7 @@ fn bench(c: &mut Criterion) {
                 provider: None,
                 notes: None,
                 rotation: None,
+                made: None,
             };
             vault.set(&env, &name, value).unwrap()
         })

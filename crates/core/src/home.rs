@@ -106,6 +106,11 @@ impl Home {
         self.dir.join("identity.age")
     }
 
+    /// Where a plain identity file goes when no path is given (a headless `init`).
+    pub fn plain_identity_path(&self) -> PathBuf {
+        self.dir.join("identity.txt")
+    }
+
     /// Creates the directory, private (0700), if it is missing.
     pub(crate) fn create(&self) -> io::Result<()> {
         atomic::create_private_dir(&self.dir)

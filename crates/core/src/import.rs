@@ -18,6 +18,8 @@ pub struct Incoming {
     pub value: SecretString,
     /// Secret or config.
     pub kind: Kind,
+    /// When the value was made at its provider (`import --created`); `None` for now.
+    pub made: Option<crate::variable::KeyMade>,
 }
 
 /// What importing one variable would do.
@@ -179,7 +181,7 @@ pub fn classified(
         .into_iter()
         .map(|(name, value)| {
             let kind = if all_secret { Kind::Secret } else { classify(catalog, &name, &value) };
-            Incoming { name, value, kind }
+            Incoming { name, value, kind, made: None }
         })
         .collect()
 }
@@ -293,6 +295,9 @@ impl Vault {
                     if let Value::Keychain { account } = &previous.value {
                         left_in_keychain.push(account.clone());
                     }
+                }
+                if let Some(made) = item.made {
+                    meta.value_made(made, previous.is_none());
                 }
                 meta.provider = plan.provider.clone().filter(|_| item.kind == Kind::Secret).or(meta.provider);
                 meta.validation = Some(crate::variable::Validation {

@@ -102,6 +102,30 @@ fn entry(account: &str) -> Result<keyring_core::Entry, KeychainError> {
     keyring_core::Entry::new(SERVICE, account).map_err(|e| classify(e, account))
 }
 
+impl KeychainError {
+    /// Why, in a few words for a person, without the platform's plumbing: "no D-Bus
+    /// session", "no Secret Service is running", "the keychain is locked".
+    pub fn cause(&self) -> String {
+        match self {
+            KeychainError::Unreachable { reason } => {
+                let lower = reason.to_ascii_lowercase();
+                if lower.contains("failed to connect to socket")
+                    || lower.contains("dbus_session_bus_address")
+                    || lower.contains("no such file")
+                {
+                    "no D-Bus session: a desktop login starts one".to_owned()
+                } else if lower.contains("serviceunknown") || lower.contains("org.freedesktop.secrets") {
+                    "no Secret Service (such as gnome-keyring or KWallet) is running".to_owned()
+                } else {
+                    reason.clone()
+                }
+            }
+            KeychainError::Locked { .. } => "the keychain is locked or refused access".to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
 fn classify(err: keyring_core::Error, account: &str) -> KeychainError {
     use keyring_core::Error as E;
     match err {

@@ -52,13 +52,13 @@ pub use project::{Project, ProjectError};
 pub use validate::{Catalog, CatalogError, Finding, FormatVerdict, Problem, ProblemCode};
 pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_text_value, parse_value};
 pub use variable::{
-    HISTORY_LEN, History, Kind, Metadata, OnlineCheck, PastValue, Store, Validation, Value, Variable,
-    VariableSummary,
+    HISTORY_LEN, History, KeyMade, KeyMadeError, Kind, Metadata, OnlineCheck, PastValue, Store, Validation,
+    Value, Variable, VariableSummary,
 };
 pub use vault::{
     Checked, Difference, Due, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
-    Exported, GetError, IdentityExportError, IdentitySetup, InitError, MetadataEdit, NewValue, OpenError,
-    ProfileError, RecordError, RemoveError, Removed, ResolvedValue, RolledBack, RotateError, Rotated,
-    SaveError, SetError, SetOutcome, Stored, UnlockError, Vault, VerifyAuditError, plan_online,
-    verify_checked, verify_checked_blocking,
+    Exported, GetError, IdentityExportError, IdentitySetup, InitError, MetadataEdit, MoveIdentityError,
+    MovedIdentity, NewValue, OpenError, ProfileError, RecordError, RemoveError, Removed, ResolvedValue,
+    RolledBack, RotateError, Rotated, SaveError, SetError, SetOutcome, Stored, UnlockError, Vault,
+    VerifyAuditError, plan_online, verify_checked, verify_checked_blocking,
 };

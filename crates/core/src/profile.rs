@@ -29,6 +29,10 @@ pub struct Profile {
     /// Whether its runs are sandboxed (which brokers them too), and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<crate::sandbox::Settings>,
+    /// Variables of the launching shell it inherits although their names look sensitive
+    /// (`GOOGLE_APPLICATION_CREDENTIALS`, a path): `run --inherit NAME`, kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherit: Vec<VariableName>,
 }
 
 /// Why a profile's command could not be read.
@@ -59,6 +63,7 @@ impl Profile {
             cwd: cwd.map(absolute_dir),
             broker: None,
             sandbox: None,
+            inherit: Vec::new(),
         })
     }
 }

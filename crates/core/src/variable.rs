@@ -116,6 +116,47 @@ impl Metadata {
     pub fn last_rotated(&self) -> OffsetDateTime {
         self.rotated.unwrap_or(self.created)
     }
+
+    /// Records that the current value was made at `made` (`--created`), not when it was
+    /// stored: a new variable was created then, an existing one rotated then. Its rotation
+    /// schedule counts from that day.
+    pub(crate) fn value_made(&mut self, made: KeyMade, is_new: bool) {
+        if is_new {
+            self.created = made.0;
+        } else {
+            self.created = self.created.min(made.0);
+            self.rotated = Some(made.0);
+        }
+    }
+}
+
+/// The day a key was made at its provider, as a user gives it (`--created 2026-09-01`),
+/// so that a key stored today is not taken for a new one. Never in the future.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyMade(OffsetDateTime);
+
+/// Why a day cannot be when a key was made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyMadeError {
+    /// It is after today.
+    #[error("{0} is in the future: give the day the key was made at its provider (YYYY-MM-DD)")]
+    Future(time::Date),
+}
+
+impl KeyMade {
+    /// The start (UTC) of `day`, unless `day` is after `today`.
+    pub fn on(day: time::Date, today: time::Date) -> Result<Self, KeyMadeError> {
+        if day > today {
+            return Err(KeyMadeError::Future(day));
+        }
+        Ok(Self(day.midnight().assume_utc()))
+    }
+
+    /// When, as a time.
+    pub fn at(self) -> OffsetDateTime {
+        self.0
+    }
 }
 
 /// How many previous values a variable keeps.

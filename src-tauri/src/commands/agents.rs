@@ -32,6 +32,7 @@ pub fn save_profile(
     let mut profile = Profile::new(env_name(&request.env)?, vars, command, cwd)?;
     profile.broker = request.broker.as_ref().map(|b| b.to_core()).transpose()?;
     profile.sandbox = request.sandbox.as_ref().map(|s| s.to_core()).transpose()?;
+    profile.inherit = request.inherit.iter().map(|v| var_name(v)).collect::<Result<_, _>>()?;
     state.with_vault(|vault| Ok(vault.save_profile(&name, profile, request.replace)?))?;
     list_profiles(state)
 }

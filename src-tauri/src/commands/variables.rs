@@ -49,6 +49,7 @@ pub async fn set_variable(
                     provider: request.provider,
                     notes: request.notes,
                     rotation: None,
+                    made: None,
                 };
                 let enforce = if request.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
                 vault.set_checked(&env, &name, new, state.catalog(), enforce)?.0.variable

@@ -22,6 +22,8 @@ pub struct ProfileInfo {
     /// Whether its runs are sandboxed (which brokers them too), and how; `null` when
     /// they are not.
     pub sandbox: Option<SandboxSettings>,
+    /// Variables of the app's environment it inherits although they look sensitive.
+    pub inherit: Vec<String>,
 }
 
 /// How a profile's runs are sandboxed: no way around the broker.
@@ -97,6 +99,7 @@ impl ProfileInfo {
             cwd: p.cwd.as_ref().map(|d| d.display().to_string()),
             broker: p.broker.as_ref().map(BrokerSettings::from),
             sandbox: p.sandbox.as_ref().map(SandboxSettings::from),
+            inherit: p.inherit.iter().map(|v| v.to_string()).collect(),
         }
     }
 }
@@ -120,6 +123,10 @@ pub struct SaveProfileRequest {
     /// `null`.
     #[serde(default)]
     pub sandbox: Option<SandboxSettings>,
+    /// Variables of the app's environment it inherits although they look sensitive.
+    /// Absent means none.
+    #[serde(default)]
+    pub inherit: Vec<String>,
     /// Change an existing profile (true) or create one (false).
     pub replace: bool,
 }

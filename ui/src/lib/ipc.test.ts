@@ -97,6 +97,7 @@ describe('ipc', () => {
       cwd: null,
       broker: { egress: 'strict' as const, allowHosts: ['*.example.com'], only: true },
       sandbox: { mode: 'best-effort' as const, writable: ['/srv/out'], readable: [] },
+      inherit: ['GOOGLE_APPLICATION_CREDENTIALS'],
       replace: false,
     };
     await ipc.listProfiles();

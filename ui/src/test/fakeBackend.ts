@@ -241,7 +241,7 @@ export class FakeBackend {
 
   /** Saves an agent profile, as if created earlier. */
   profile(p: Partial<ProfileInfo> & { name: string }): this {
-    this.profiles.set(p.name, { env: 'default', vars: [], command: null, cwd: null, broker: null, sandbox: null, ...p });
+    this.profiles.set(p.name, { env: 'default', vars: [], command: null, cwd: null, broker: null, sandbox: null, inherit: [], ...p });
     return this;
   }
 

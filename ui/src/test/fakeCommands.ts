@@ -72,6 +72,7 @@ function profileList(rust: FakeBackend): ProfileInfo[] {
     vars: [...p.vars],
     broker: p.broker && { ...p.broker, allowHosts: [...p.broker.allowHosts] },
     sandbox: p.sandbox && { ...p.sandbox, writable: [...p.sandbox.writable], readable: [...p.sandbox.readable] },
+    inherit: [...p.inherit],
   }));
 }
 
@@ -270,6 +271,7 @@ function brokerPlan(rust: FakeBackend, p: ProfileInfo, broker: BrokerSettings | 
 function saveProfile(rust: FakeBackend, r: SaveProfileRequest): ProfileInfo[] {
   const name = rust.profileName(r.name);
   const vars = r.vars.map((v) => rust.varName(v));
+  const inherit = (r.inherit ?? []).map((v) => rust.varName(v));
   const env = rust.envName(r.env);
   // core's profile::parse_command, for a command that is not blank.
   const text = r.command ?? '';
@@ -290,7 +292,7 @@ function saveProfile(rust: FakeBackend, r: SaveProfileRequest): ProfileInfo[] {
     );
   }
   const cwd = r.cwd !== null && r.cwd.trim() !== '' ? r.cwd : null;
-  rust.profiles.set(name, { name, env, vars, command: words && joinCommand(words), cwd, broker, sandbox });
+  rust.profiles.set(name, { name, env, vars, command: words && joinCommand(words), cwd, broker, sandbox, inherit });
   return profileList(rust);
 }
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::args::{EnvArg, variable_name};
+use crate::args::{EnvArg, parse_made, variable_name};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use latchkey_core::SecretString;
@@ -15,7 +15,7 @@ pub fn run(args: ImportArgs) -> Result<()> {
     let vault = super::unlock()?;
     let catalog = super::catalog()?;
     let env = &args.env.name();
-    let (source, incoming) = match (&args.file, &args.from_env) {
+    let (source, mut incoming) = match (&args.file, &args.from_env) {
         (Some(path), _) => (super::shown(path), import::read_env_file(path, &catalog, args.all_secret)?),
         (None, Some(names)) => {
             let mut entries = Vec::new();
@@ -31,6 +31,10 @@ pub fn run(args: ImportArgs) -> Result<()> {
     };
     if incoming.is_empty() {
         bail!("{source} has no variables: nothing to import");
+    }
+    // The keys were made then; config values are not keys and have no age.
+    for item in incoming.iter_mut().filter(|i| i.kind == latchkey_core::Kind::Secret) {
+        item.made = args.created;
     }
     let plan =
         vault.plan_import(env, &incoming, &catalog).with_context(|| format!("cannot import into `{env}`"))?;
@@ -111,4 +115,8 @@ pub struct ImportArgs {
     /// Show the preview only.
     #[arg(long)]
     pub dry_run: bool,
+    /// The day the keys were made at their providers (YYYY-MM-DD): their rotation
+    /// schedules count from then, not from the import.
+    #[arg(long, value_name = "DATE", value_parser = parse_made)]
+    pub created: Option<latchkey_core::KeyMade>,
 }

@@ -22,6 +22,7 @@ pub fn run(command: ProfileCommand) -> Result<()> {
                 .context("cannot read --command")?;
             profile.broker = spec.broker.settings()?;
             profile.sandbox = spec.sandbox.settings();
+            profile.inherit = spec.inherit.unwrap_or_default();
             vault
                 .save_profile(&name, profile, false)
                 .with_context(|| format!("cannot add profile `{name}`"))?;
@@ -50,6 +51,11 @@ pub fn run(command: ProfileCommand) -> Result<()> {
                 profile.sandbox = Some(settings);
             } else if spec.sandbox.no_sandbox {
                 profile.sandbox = None;
+            }
+            if let Some(names) = spec.inherit {
+                profile.inherit = names;
+            } else if spec.no_inherit {
+                profile.inherit.clear();
             }
             vault
                 .save_profile(&name, profile, true)
@@ -143,6 +149,10 @@ fn describe(name: &ProfileName, p: &Profile) -> String {
         }
         let _ = writeln!(out, "  sandbox  {line}");
     }
+    if !p.inherit.is_empty() {
+        let names: Vec<&str> = p.inherit.iter().map(|v| v.as_str()).collect();
+        let _ = writeln!(out, "  inherit  {}", names.join(", "));
+    }
     out
 }
 
@@ -166,6 +176,13 @@ pub struct ProfileSpec {
     /// The directory it runs in.
     #[arg(long, value_name = "DIR")]
     pub cwd: Option<PathBuf>,
+    /// Variables of the launching shell it inherits although they look sensitive
+    /// (comma-separated; a path like GOOGLE_APPLICATION_CREDENTIALS). Others stay withheld.
+    #[arg(value_parser = variable_name(), long, value_name = "NAMES", value_delimiter = ',')]
+    pub inherit: Option<Vec<VariableName>>,
+    /// Inherit nothing sensitive any more (`profile edit`).
+    #[arg(long, conflicts_with = "inherit")]
+    pub no_inherit: bool,
     #[command(flatten)]
     pub broker: BrokerArgs,
     #[command(flatten)]
@@ -182,6 +199,7 @@ pub enum ProfileCommand {
     /// Create a profile.
     #[command(after_help = "Examples:
   latchkey profile add coder --env prod --vars OPENAI_API_KEY,OPENAI_BASE_URL --command 'python agent.py'
+  latchkey profile add gcp --env prod --vars VERTEX_MODEL --inherit GOOGLE_APPLICATION_CREDENTIALS
   latchkey run --profile coder")]
     Add {
         /// Its name: lowercase letters, digits, `-` and `_`.

@@ -8,7 +8,7 @@ use latchkey_core::{
     validate,
 };
 
-use crate::args::{EnvArg, Expiry, parse_expiry, parse_interval, policy_change, variable_name};
+use crate::args::{EnvArg, Expiry, parse_expiry, parse_interval, parse_made, policy_change, variable_name};
 use crate::input;
 use clap::{Args, ValueEnum};
 use latchkey_core::VariableName;
@@ -36,7 +36,15 @@ pub fn run(args: SetArgs) -> Result<()> {
     let kind = if args.config { Kind::Config } else { Kind::Secret };
     // What is not given is kept: `--expires` alone leaves a custom interval alone.
     let rotation = policy_change(args.rotate_every, args.expires);
-    let new = NewValue { kind, store, value, provider: args.provider, notes: args.notes, rotation };
+    let new = NewValue {
+        kind,
+        store,
+        value,
+        provider: args.provider,
+        notes: args.notes,
+        rotation,
+        made: args.created,
+    };
     let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
     let (stored, finding) = match vault.set_checked(env, &args.name, new, &catalog, enforce) {
         Ok(done) => done,
@@ -114,4 +122,8 @@ pub struct SetArgs {
     /// `never` clears it.
     #[arg(long, value_name = "DATE", value_parser = parse_expiry, conflicts_with = "config")]
     pub expires: Option<Expiry>,
+    /// The day the key was made at its provider (YYYY-MM-DD), when earlier than today:
+    /// its rotation schedule counts from then.
+    #[arg(long, value_name = "DATE", value_parser = parse_made, conflicts_with = "config")]
+    pub created: Option<latchkey_core::KeyMade>,
 }

@@ -32,6 +32,7 @@ impl Vault {
     ) -> Result<PreparedLaunch, LaunchError> {
         let doc = self.read().map_err(GetError::from)?;
         let mut notices = spec.withholding.notices();
+        let mut withholding = spec.withholding.clone();
         let (env, profile, only, mut argv, profile_cwd, profile_broker, profile_sandbox) = match &spec.source
         {
             Source::Environment(env) => {
@@ -74,6 +75,7 @@ impl Vault {
                     _ => p.env.clone(),
                 };
                 let (broker, sandbox) = (p.broker.clone(), p.sandbox.clone());
+                withholding = withholding.inherit(p.inherit.iter().map(|n| n.to_string()));
                 (env, Some(name.clone()), Some(p.vars.clone()), argv, p.cwd.clone(), broker, sandbox)
             }
         };
@@ -222,7 +224,7 @@ impl Vault {
         }
         let program = argv.remove(0);
         let replaced: Vec<&str> = injected.iter().map(|(n, _)| n.as_str()).collect();
-        let (inherited, withheld) = inherited(std::env::vars_os(), &spec.withholding, &replaced, catalog);
+        let (inherited, withheld) = inherited(std::env::vars_os(), &withholding, &replaced, catalog);
         let path =
             inherited.iter().rev().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone()).or_else(|| {
                 injected.iter().find(|(n, _)| n == "PATH").map(|(_, v)| v.expose_secret().into())

@@ -363,7 +363,19 @@ pub(super) fn parse<'c>(
             }
             None => None,
         };
-        profiles.insert(profile_name, Profile { env, vars: names, command, cwd, broker, sandbox });
+        profiles.insert(
+            profile_name,
+            Profile {
+                env,
+                vars: names,
+                command,
+                cwd,
+                broker,
+                sandbox,
+                // A file that came with a repository never lets the user's own secrets through.
+                inherit: Vec::new(),
+            },
+        );
     }
     Ok(Project { path, root, name, default_env, envs, vars, profiles })
 }

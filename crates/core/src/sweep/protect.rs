@@ -204,6 +204,7 @@ impl Vault {
             cwd: None,
             broker: None,
             sandbox: None,
+            inherit: Vec::new(),
         };
         let existing = match self.profile(&profile) {
             Ok(found) if found == wanted => true,
@@ -239,6 +240,7 @@ impl Vault {
                 provider,
                 notes: Some(format!("Moved from the MCP server {label}'s config.")),
                 rotation: None,
+                made: None,
             };
             self.set(env, &name, new)?;
         }

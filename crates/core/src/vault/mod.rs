@@ -13,6 +13,7 @@ mod environments;
 mod errors;
 mod exports;
 mod file;
+mod identity;
 mod profiles;
 mod rotation;
 mod variables;
@@ -35,6 +36,7 @@ pub use errors::{
     SetError, UnlockError, VerifyAuditError,
 };
 pub use exports::{ExportError, ExportRequest, Exported, ExportedText, IdentityExportError};
+pub use identity::{MoveIdentityError, MovedIdentity};
 pub use profiles::ProfileError;
 pub use rotation::{Due, RolledBack, RotateError, Rotated};
 pub use variables::{EnforceChecks, MetadataEdit, NewValue, Removed, SetOutcome, Stored};
@@ -106,7 +108,42 @@ impl Vault {
             let path = path.to_owned();
             move |source| InitError::Io { path, source }
         };
+        let dir_was_there = home.dir().exists();
+        let settings_were_there = home.settings_path().exists();
         home.create().map_err(io_err(home.dir()))?;
+        // What a failed init made is taken away again: it can simply be run again.
+        let mut made = Vec::new();
+        let result = Self::init_locked(home, setup, &mut made);
+        if result.is_err() && !home.vault_path().exists() {
+            for (thing, account) in made {
+                match thing {
+                    IdentityLocation::File { path } => {
+                        let _ = fs::remove_file(path);
+                    }
+                    IdentityLocation::Keychain => {
+                        let _ = Keychain::open().and_then(|k| k.delete(&account));
+                    }
+                }
+            }
+            if !settings_were_there {
+                let _ = fs::remove_file(home.settings_path());
+            }
+            if !dir_was_there {
+                let _ = fs::remove_dir(home.dir());
+            }
+        }
+        result
+    }
+
+    fn init_locked(
+        home: &Home,
+        setup: IdentitySetup,
+        made: &mut Vec<(IdentityLocation, String)>,
+    ) -> Result<Self, InitError> {
+        let io_err = |path: &Path| {
+            let path = path.to_owned();
+            move |source| InitError::Io { path, source }
+        };
         let _lock = file::lock(home).map_err(io_err(home.dir()))?;
         if home.vault_path().exists() {
             return Err(InitError::Exists(home.dir().to_owned()));
@@ -124,11 +161,12 @@ impl Vault {
             IdentitySetup::Keychain => {
                 let settings = settings_for(IdentityLocation::Keychain);
                 Keychain::open()?.store(&settings.identity_account(), &identity.to_secret_line())?;
+                made.push((IdentityLocation::Keychain, settings.identity_account()));
                 settings
             }
             IdentitySetup::File { path, passphrase } => {
                 let path = std::path::absolute(&path).unwrap_or(path);
-                if path.exists() {
+                if fs::symlink_metadata(&path).is_ok() {
                     return Err(InitError::IdentityFileExists(path));
                 }
                 let bytes = match passphrase {
@@ -139,6 +177,7 @@ impl Vault {
                     crate::atomic::create_private_dir(parent).map_err(io_err(parent))?;
                 }
                 crate::atomic::write_atomic(&path, &bytes).map_err(io_err(&path))?;
+                made.push((IdentityLocation::File { path: path.clone() }, String::new()));
                 settings_for(IdentityLocation::File { path })
             }
         };

@@ -281,6 +281,7 @@ impl Vault {
             provider: None,
             notes: None,
             rotation,
+            made: None,
         };
         let enforce = if force { super::EnforceChecks::Force } else { super::EnforceChecks::Refusals };
         let (_, finding) = self.set_checked(env, name, new, catalog, enforce)?;

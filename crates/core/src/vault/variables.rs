@@ -25,6 +25,8 @@ pub struct NewValue {
     pub notes: Option<String>,
     /// A change to the rotation settings. `None` keeps those an existing variable has.
     pub rotation: Option<crate::rotation::PolicyChange>,
+    /// When the value was made at its provider (`--created`); `None` for now.
+    pub made: Option<crate::variable::KeyMade>,
 }
 
 /// What `set` stored: whether it created or updated the variable, and the variable as
@@ -172,6 +174,9 @@ impl Vault {
                     }
                     meta.rotation = meta.rotation.filter(|r| *r != crate::rotation::Policy::default());
                 }
+            }
+            if let Some(made) = new.made {
+                meta.value_made(made, previous.is_none());
             }
             // A new value makes the previous results meaningless.
             meta.validation = finding.as_ref().map(|f| validation_of(f, now, None));

@@ -34,4 +34,8 @@ broker: BrokerSettings | null,
  * Whether its runs are sandboxed (which brokers them too), and how; `null` when
  * they are not.
  */
-sandbox: SandboxSettings | null, };
+sandbox: SandboxSettings | null, 
+/**
+ * Variables of the app's environment it inherits although they look sensitive.
+ */
+inherit: Array<string>, };

@@ -36,6 +36,11 @@ broker: BrokerSettings | null,
  */
 sandbox: SandboxSettings | null, 
 /**
+ * Variables of the app's environment it inherits although they look sensitive.
+ * Absent means none.
+ */
+inherit: Array<string>, 
+/**
  * Change an existing profile (true) or create one (false).
  */
 replace: boolean, };

@@ -125,6 +125,7 @@ describe('agent profiles', () => {
     await fireEvent.click(el('#profile-var-STAGING_ONLY'));
     await fireEvent.input(el('#profile-command'), { target: { value: '  claude --print  ' } });
     await fireEvent.input(el('#profile-cwd'), { target: { value: '/srv/research' } });
+    await fireEvent.input(el('#profile-inherit'), { target: { value: ' GOOGLE_APPLICATION_CREDENTIALS,  AWS_PROFILE ' } });
     await fireEvent.click(el('#profile-save'));
 
     await waitFor(() =>
@@ -138,6 +139,7 @@ describe('agent profiles', () => {
             cwd: '/srv/research',
             broker: null,
             sandbox: null,
+            inherit: ['GOOGLE_APPLICATION_CREDENTIALS', 'AWS_PROFILE'],
             replace: false,
           },
         },
@@ -207,7 +209,7 @@ describe('agent profiles', () => {
     await fireEvent.click(el('#profile-save'));
     await waitFor(() =>
       expect(rust.callsOf('save_profile').at(-1)).toEqual({
-        request: { name: 'coder', env: 'default', vars: ['GITHUB_TOKEN', 'OPENAI_API_KEY'], command: null, cwd: null, broker: null, sandbox: null, replace: true },
+        request: { name: 'coder', env: 'default', vars: ['GITHUB_TOKEN', 'OPENAI_API_KEY'], command: null, cwd: null, broker: null, sandbox: null, inherit: [], replace: true },
       }),
     );
     expect(await screen.findByText('Saved coder')).toBeInTheDocument();

@@ -89,6 +89,7 @@ describe('a brokered profile', () => {
           cwd: null,
           broker: { egress: 'strict', allowHosts: [], only: false },
           sandbox: null,
+          inherit: [],
           replace: false,
         },
       }),

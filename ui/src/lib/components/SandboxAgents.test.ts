@@ -76,6 +76,7 @@ describe('a sandboxed profile', () => {
           vars: ['OPENAI_API_KEY'],
           command: 'python research.py',
           cwd: null,
+          inherit: [],
           broker: { egress: 'strict', allowHosts: [], only: false },
           sandbox: { mode: 'best-effort', writable: ['/home/ada/project'], readable: [] },
           replace: false,

@@ -1,0 +1,121 @@
+//! Moving the vault's identity between the OS keychain, a plain identity file and a
+//! passphrase-protected one (`latchkey identity move`). The key stays the same, so the
+//! vault is not re-encrypted: only where its identity is kept changes.
+//!
+//! The new copy is written first, then the settings are replaced atomically to point
+//! at it, and only then is the old copy removed. A crash at any moment leaves settings
+//! that point at a copy that exists; at worst an old copy is left behind, and said so.
+
+use std::io;
+use std::path::PathBuf;
+
+use zeroize::Zeroizing;
+
+use super::{IdentitySetup, Vault, file};
+use crate::home::{HomeError, IdentityKind, IdentityLocation, Settings};
+use crate::keychain::{Keychain, KeychainError};
+
+/// Why the identity could not be moved. When this is returned, the settings still point
+/// at the old copy, which is untouched.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MoveIdentityError {
+    /// It is kept that way already.
+    #[error("the identity is kept there already: nothing was changed")]
+    Unchanged,
+    /// The target file exists; latchkey never overwrites an identity file it did not write.
+    #[error("{0} already exists: latchkey never overwrites an identity file; choose another path")]
+    FileExists(PathBuf),
+    /// The settings could not be read.
+    #[error(transparent)]
+    Home(#[from] HomeError),
+    /// The OS keychain could not store it.
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    /// A file could not be written, or the writer lock taken.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+}
+
+/// What a move did.
+#[derive(Debug, Clone)]
+pub struct MovedIdentity {
+    /// The settings as they now are.
+    pub settings: Settings,
+    /// The old copy, when it could not be removed (the settings no longer use it): the
+    /// user should delete it.
+    pub left_behind: Option<String>,
+}
+
+impl Vault {
+    /// Keeps the identity as `to` says from now on, and removes the old copy.
+    pub fn move_identity(&self, to: IdentitySetup) -> Result<MovedIdentity, MoveIdentityError> {
+        let io_err = |path: PathBuf| move |source| MoveIdentityError::Io { path, source };
+        let _lock = file::lock(&self.home).map_err(io_err(self.home.dir().to_owned()))?;
+        let mut settings = self.home.settings()?;
+        let old = settings.identity.clone();
+        let old_kind = settings.identity_kind();
+        let new = match to {
+            IdentitySetup::Keychain => {
+                if old == IdentityLocation::Keychain {
+                    return Err(MoveIdentityError::Unchanged);
+                }
+                Keychain::open()?.store(&settings.identity_account(), &self.identity.to_secret_line())?;
+                IdentityLocation::Keychain
+            }
+            IdentitySetup::File { path, passphrase } => {
+                let path = std::path::absolute(&path).unwrap_or(path);
+                let same_file = matches!(&old, IdentityLocation::File { path: p } if *p == path);
+                // A protected file gets a new passphrase in place; a plain one stays.
+                if same_file && passphrase.is_none() && old_kind == IdentityKind::File {
+                    return Err(MoveIdentityError::Unchanged);
+                }
+                if !same_file && std::fs::symlink_metadata(&path).is_ok() {
+                    return Err(MoveIdentityError::FileExists(path));
+                }
+                let bytes = match passphrase {
+                    Some(passphrase) => Zeroizing::new(self.identity.to_protected_file(passphrase)),
+                    None => Zeroizing::new(self.identity.to_file_text().as_bytes().to_vec()),
+                };
+                if let Some(parent) = path.parent() {
+                    crate::atomic::create_private_dir(parent).map_err(io_err(parent.to_owned()))?;
+                }
+                crate::atomic::write_atomic(&path, &bytes).map_err(io_err(path.clone()))?;
+                IdentityLocation::File { path }
+            }
+        };
+        settings.identity = new.clone();
+        if let Err(source) = self.home.write_settings(&settings) {
+            // The settings still name the old copy: take the new one away again.
+            match &new {
+                IdentityLocation::File { path } if old != new => {
+                    let _ = std::fs::remove_file(path);
+                }
+                IdentityLocation::Keychain => {
+                    let _ = Keychain::open().and_then(|k| k.delete(&settings.identity_account()));
+                }
+                IdentityLocation::File { .. } => {}
+            }
+            return Err(MoveIdentityError::Io { path: self.home.settings_path(), source });
+        }
+        let left_behind = match old {
+            IdentityLocation::Keychain => Keychain::open()
+                .and_then(|k| k.delete(&settings.identity_account()))
+                .err()
+                .map(|_| format!("the OS keychain entry `{}`", settings.identity_account())),
+            IdentityLocation::File { path } if new != (IdentityLocation::File { path: path.clone() }) => {
+                match std::fs::remove_file(&path) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => Some(path.display().to_string()),
+                    _ => None,
+                }
+            }
+            IdentityLocation::File { .. } => None,
+        };
+        Ok(MovedIdentity { settings, left_behind })
+    }
+}
