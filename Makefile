@@ -61,6 +61,7 @@ run: ui
 # its launcher on PATH, the desktop entry and icons, a manual page per verb, and bash,
 # zsh and fish completions. It lands in target/release/bundle/deb/.
 package: ui
+	$(STAGE)
 	$(CARGO) build --release -p latchkey-cli --locked
 	$(MAKE) launcher
 	rm -rf target/package && mkdir -p target/package/completions
@@ -72,31 +73,42 @@ package: ui
 	ui/node_modules/.bin/tauri build --bundles deb --ci
 	@ls target/release/bundle/deb/*.deb
 
+# Each test stage says when it starts, so a CI log shows where the time went.
+STAGE = @echo "== make $@: started $$(date -u +%H:%M:%S)"
+
 lint: ui
+	$(STAGE)
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 test-ui: ui
+	$(STAGE)
 	cd ui && $(NPM) run check && $(NPM) test
 
 # Every Rust test, the real Secret Service included: inside a private D-Bus session with
 # a throwaway, unlocked gnome-keyring (tests/with-keyring.sh).
 test-rust: ui
+	$(STAGE)
 	tests/tools/install.sh
 	$(CARGO) build --workspace --locked
 	$(CARGO) test --workspace --locked --no-run
 	tests/with-keyring.sh $(CARGO) test --workspace --locked
 
 # The real app under Xvfb, driven through tauri-driver and WebKitWebDriver.
+# Bounded: a test that hangs fails after 10 minutes, and the stage after 25, rather
+# than holding CI until its own limit.
 test-desktop: tools test-rust
+	$(STAGE)
 	rm -rf target/screenshots
-	xvfb-run -a -s "-screen 0 1280x800x24" tests/with-keyring.sh node --test tests/desktop/
+	timeout -k 30 1500 xvfb-run -a -s "-screen 0 1280x800x24" tests/with-keyring.sh \
+	  node --test --test-force-exit --test-timeout=600000 tests/desktop/
 
 # Installs the .deb as a user would (apt-get, so its dependencies come too), uses the CLI
 # from PATH and the app under Xvfb, then removes it. Needs root; skipped with the command
 # to run otherwise (CI runs as root).
 test-package: package
-	@if [ "$$(id -u)" = 0 ]; then xvfb-run -a -s "-screen 0 1280x800x24" tests/package.sh target/release/bundle/deb/latchkey_*.deb; \
+	$(STAGE)
+	@if [ "$$(id -u)" = 0 ]; then timeout -k 30 900 xvfb-run -a -s "-screen 0 1280x800x24" tests/package.sh target/release/bundle/deb/latchkey_*.deb; \
 	else echo "SKIPPED test-package: installing a package needs root. Run: sudo make test-package"; fi
 
 test: lint test-ui test-rust test-desktop test-package

@@ -19,11 +19,45 @@ if [ -z "${LATCHKEY_KEYRING_DIR:-}" ]; then
   # XDG_RUNTIME_DIR: the document portal a webview starts mounts a FUSE file system
   # there (else at ~/.cache/doc), which would outlive the session as a dead mount
   # that makes later bind mounts of ~/.cache fail.
+  # The session's services are the system's, without the desktop portals: a minimal
+  # desktop of a keyring, a notification daemon and a tray host (the tests stand up the
+  # last two). Debian's xdg-desktop-portal-gtk, which libwebkit2gtk recommends (so apt
+  # installs it on a fresh machine), half-works under Xvfb with no desktop session: with
+  # it activated, the window never gets the keyboard focus and the tray's menu events
+  # are lost. Its document portal also mounts a FUSE file system.
+  mkdir "$dir/services"
+  IFS=: read -ra data_dirs <<<"${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
+  for data_dir in "${data_dirs[@]}"; do
+    for service in "$data_dir"/dbus-1/services/*.service; do
+      case "$service" in
+        *portal*) ;;
+        *) [ -e "$service" ] && [ ! -e "$dir/services/${service##*/}" ] && ln -s "$service" "$dir/services/" ;;
+      esac
+    done
+  done
+  cat >"$dir/session.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <keep_umask/>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>$dir/services</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
   status=0
-  dbus-run-session -- env LATCHKEY_KEYRING_DIR="$dir" XDG_DATA_HOME="$dir/data" XDG_RUNTIME_DIR="$dir/run" \
+  dbus-run-session --config-file="$dir/session.conf" -- env LATCHKEY_KEYRING_DIR="$dir" XDG_DATA_HOME="$dir/data" XDG_RUNTIME_DIR="$dir/run" \
     "$0" "$@" || status=$?
-  fusermount -u -z "$dir/run/doc" 2>/dev/null || umount -l "$dir/run/doc" 2>/dev/null || true
-  rm -rf --one-file-system "$dir"
+  # Each step bounded: a mount whose daemon hangs must not hold up the caller.
+  timeout 10 fusermount -u -z "$dir/run/doc" 2>/dev/null || timeout 10 fusermount3 -u -z "$dir/run/doc" 2>/dev/null ||
+    timeout 10 umount -l "$dir/run/doc" 2>/dev/null || true
+  timeout 60 rm -rf --one-file-system "$dir" || echo "with-keyring: could not remove $dir" >&2
   exit "$status"
 fi
 
@@ -64,14 +98,22 @@ export LATCHKEY_LOOPBACK_ONLY=1 HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http:/
 # session's stdout: left running, they would hold it open, and whatever reads it (make's
 # caller, node --test) would wait forever. End every process of this session with it.
 end_session() {
+  local pids=()
   for environ in /proc/[0-9]*/environ; do
     pid=${environ#/proc/}
     pid=${pid%/environ}
     [ "$pid" = "$$" ] && continue
-    if { tr '\0' '\n' <"$environ"; } 2>/dev/null | grep -qxF "DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS"; then
-      kill "$pid" 2>/dev/null || true
+    # Bounded: reading a process's environment waits for its memory map, which a
+    # process stuck on a dead FUSE mount can hold for ever.
+    if { timeout 2 tr '\0' '\n' <"$environ"; } 2>/dev/null | grep -qxF "DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS"; then
+      pids+=("$pid")
     fi
   done
+  [ ${#pids[@]} -eq 0 ] && return
+  kill "${pids[@]}" 2>/dev/null || true
+  sleep 1
+  # What ignored the request (a stuck WebKit process) is not asked twice.
+  kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 status=0
 "$@" || status=$?

@@ -1,7 +1,8 @@
 //! Rotation reminders: OS notifications for secrets that are due soon, overdue or
-//! expired (and not snoozed), at start and then once a day while the app runs; and the
-//! tray icon, whose tooltip counts them and whose menu opens the Rotation screen or
-//! locks the vault.
+//! expired (and not snoozed), within seconds of the first unlock and then once a day
+//! while the app runs; and the tray icon, whose label counts them (kept current within
+//! seconds of a rotation or a snooze) and whose menu opens the Rotation screen or locks
+//! the vault.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -17,10 +18,15 @@ use crate::session::AppState;
 
 const TRAY_ID: &str = "latchkey";
 
-/// When reminders were last sent.
+/// How often the vault is looked at: reading the reminders of an unlocked vault costs
+/// microseconds, and a user who just unlocked expects the count now, not in a minute.
+const CHECK_EVERY: Duration = Duration::from_secs(5);
+
+/// When reminders were last sent, and the count the tray shows.
 #[derive(Default)]
 pub struct Reminders {
     clock: Mutex<ReminderClock>,
+    shown: Mutex<Option<usize>>,
 }
 
 /// The secrets that call for a reminder at `now`, as `ENV/NAME`.
@@ -57,19 +63,22 @@ pub fn tray<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Checks once a minute; reminds at start (the first time the vault is unlocked) and
+/// Checks every few seconds; reminds the first time the vault is found unlocked, and
 /// then once a day.
 pub fn reminder_loop<R: Runtime>(app: AppHandle<R>) {
     loop {
         remind(&app, OffsetDateTime::now_utc());
-        std::thread::sleep(Duration::from_secs(60));
+        std::thread::sleep(CHECK_EVERY);
     }
 }
 
 fn remind<R: Runtime>(app: &AppHandle<R>, now: OffsetDateTime) {
     let state = app.state::<AppState>();
     let Some(names) = state.peek_vault(|vault| pending(vault, now)) else { return };
-    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+    let reminders = app.state::<Reminders>();
+    let changed =
+        reminders.shown.lock().unwrap_or_else(|p| p.into_inner()).replace(names.len()) != Some(names.len());
+    if let Some(tray) = app.tray_by_id(TRAY_ID).filter(|_| changed) {
         let tip = match names.len() {
             0 => "latchkey: no key needs rotation".to_owned(),
             n => format!("latchkey: {n} key(s) need rotation"),
@@ -84,7 +93,6 @@ fn remind<R: Runtime>(app: &AppHandle<R>, now: OffsetDateTime) {
         };
         let _ = tray.set_title(title);
     }
-    let reminders = app.state::<Reminders>();
     if names.is_empty() || !reminders.clock.lock().unwrap_or_else(|p| p.into_inner()).tick(now) {
         return;
     }

@@ -13,7 +13,8 @@ certificate for api.openai.com, api.anthropic.com, other.test, localhost and
 stream sends its first event, then waits (up to 10 s) for FILE to exist before the rest,
 and logs whether it was released or timed out.
 """
-import http.server, json, os, ssl, subprocess, sys, time
+import http.server
+import sys, json, os, ssl, subprocess, sys, time
 
 log_path = sys.argv[1]
 args = sys.argv[2:]
@@ -153,7 +154,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A client that hangs up before the answer (a test that got what it needed, a
+        # proxy that refused the request) is not an error of this server.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
+server = Server(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 if tls_dir:
     cert, key = make_certificates(tls_dir)
