@@ -253,3 +253,87 @@ fn a_plain_file_moves_into_the_keychain_and_back() {
         assert!(out.status.success(), "age cannot open the vault with the moved identity");
     }
 }
+
+#[test]
+fn the_identity_never_goes_where_latchkey_rewrites_files() {
+    let (s, identity) = Sandbox::with_identity_file();
+    s.set("default", "GITHUB_TOKEN", TOKEN);
+    for name in ["vault.age.bak", "audit.log", "projects.toml"] {
+        let inside = s.home.join(name);
+        let out = s.run(&["identity", "move", "--to", "file", "--path", inside.to_str().unwrap()], b"");
+        assert!(!out.status.success(), "moved into {name}");
+        assert!(stderr(&out).contains("inside latchkey's data directory"), "{}", stderr(&out));
+    }
+    // Nor through another spelling of the same directory.
+    let link = s.path("data-link");
+    std::os::unix::fs::symlink(&s.home, &link).unwrap();
+    let out = s
+        .run(&["identity", "move", "--to", "file", "--path", link.join("audit.head").to_str().unwrap()], b"");
+    assert!(stderr(&out).contains("inside latchkey's data directory"), "{}", stderr(&out));
+    assert!(identity.is_file());
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), TOKEN.as_bytes());
+    // identity.txt in the data directory is allowed (the headless default).
+    s.ok(&["identity", "move", "--to", "file", "--path", s.home.join("identity.txt").to_str().unwrap()], b"");
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), TOKEN.as_bytes());
+
+    // init refuses the same.
+    let t = Sandbox::new();
+    std::fs::create_dir_all(&t.home).unwrap();
+    let out = t.run(&["init", "--identity-file", t.home.join("vault.age.bak").to_str().unwrap()], b"");
+    assert!(stderr(&out).contains("inside latchkey's data directory"), "{}", stderr(&out));
+    assert!(!t.home.join("settings.toml").exists());
+}
+
+#[test]
+fn a_move_is_refused_while_latchkey_identity_points_at_a_copy() {
+    let (s, identity) = Sandbox::with_identity_file();
+    let out = s
+        .command(&["identity", "move", "--to", "file", "--path", s.path("new.txt").to_str().unwrap()])
+        .env("LATCHKEY_IDENTITY", &identity)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("LATCHKEY_IDENTITY is set"), "{}", stderr(&out));
+    assert!(identity.is_file() && !s.path("new.txt").exists());
+}
+
+#[test]
+fn a_move_from_a_symlinked_identity_removes_the_file_behind_the_link() {
+    let s = Sandbox::new();
+    let real = s.path("real-identity.txt");
+    let link = s.path("identity-link.txt");
+    s.ok(&["init", "--identity-file", real.to_str().unwrap()], b"");
+    s.set("default", "GITHUB_TOKEN", TOKEN);
+    // The settings name the link, as when a user keeps the identity on another disk.
+    std::fs::rename(&real, s.path("moved.txt")).unwrap();
+    std::os::unix::fs::symlink(s.path("moved.txt"), &link).unwrap();
+    let settings = std::fs::read_to_string(s.home.join("settings.toml")).unwrap();
+    std::fs::write(
+        s.home.join("settings.toml"),
+        settings.replace(real.to_str().unwrap(), link.to_str().unwrap()),
+    )
+    .unwrap();
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), TOKEN.as_bytes());
+
+    let out = s.run(&["identity", "move", "--to", "passphrase", "--passphrase-stdin"], b"pw\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!s.path("moved.txt").exists(), "the plain identity behind the link is still there");
+}
+
+#[test]
+fn a_move_into_a_git_work_tree_is_refused_unless_allowed() {
+    if !require(have("git"), "git", "apt-get install git") {
+        return;
+    }
+    let (s, identity) = Sandbox::with_identity_file();
+    let repo = s.path("repo");
+    std::fs::create_dir(&repo).unwrap();
+    assert!(Command::new("git").args(["init", "-q"]).current_dir(&repo).status().unwrap().success());
+    let target = repo.join("id.txt");
+    let out = s.run(&["identity", "move", "--to", "file", "--path", target.to_str().unwrap()], b"");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("git work tree"), "{}", stderr(&out));
+    assert!(!target.exists() && identity.is_file());
+    s.ok(&["identity", "move", "--to", "file", "--path", target.to_str().unwrap(), "--allow-tracked"], b"");
+    assert!(target.is_file() && !identity.exists());
+}

@@ -111,6 +111,30 @@ impl Home {
         self.dir.join("identity.txt")
     }
 
+    /// Whether `path` may hold the vault's identity: anywhere outside the data
+    /// directory, and in it only as `identity.txt` or `identity.age`. Every other name
+    /// there is latchkey's own (the vault's backup, the audit log, locks), rewritten
+    /// without asking, which would destroy the only copy of the identity. A path is
+    /// compared through its real parent directory, so no other spelling gets in.
+    pub fn may_hold_identity(&self, path: &Path) -> bool {
+        let real = |p: &Path| -> PathBuf {
+            let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+            match (absolute.parent(), absolute.file_name()) {
+                (Some(parent), Some(name)) => {
+                    fs::canonicalize(parent).unwrap_or_else(|_| parent.to_owned()).join(name)
+                }
+                _ => absolute,
+            }
+        };
+        let dir = fs::canonicalize(&self.dir)
+            .unwrap_or_else(|_| std::path::absolute(&self.dir).unwrap_or_default());
+        let path = real(path);
+        if !path.starts_with(&dir) {
+            return true;
+        }
+        path == dir.join("identity.txt") || path == dir.join("identity.age")
+    }
+
     /// Creates the directory, private (0700), if it is missing.
     pub(crate) fn create(&self) -> io::Result<()> {
         atomic::create_private_dir(&self.dir)

@@ -297,7 +297,7 @@ impl Vault {
                     }
                 }
                 if let Some(made) = item.made {
-                    meta.value_made(made, previous.is_none());
+                    meta.value_made(made, previous.is_none(), previous.is_some());
                 }
                 meta.provider = plan.provider.clone().filter(|_| item.kind == Kind::Secret).or(meta.provider);
                 meta.validation = Some(crate::variable::Validation {

@@ -118,14 +118,18 @@ impl Metadata {
     }
 
     /// Records that the current value was made at `made` (`--created`), not when it was
-    /// stored: a new variable was created then, an existing one rotated then. Its rotation
-    /// schedule counts from that day.
-    pub(crate) fn value_made(&mut self, made: KeyMade, is_new: bool) {
+    /// stored: a new variable was created then, a replaced value rotated then. Its
+    /// rotation schedule counts from that day. For a value that did not change, the date
+    /// can only move back: giving today never makes an overdue key look fresh.
+    pub(crate) fn value_made(&mut self, made: KeyMade, is_new: bool, replaced: bool) {
         if is_new {
             self.created = made.0;
-        } else {
+        } else if replaced {
             self.created = self.created.min(made.0);
             self.rotated = Some(made.0);
+        } else {
+            self.created = self.created.min(made.0);
+            self.rotated = self.rotated.map(|r| r.min(made.0));
         }
     }
 }
@@ -142,6 +146,9 @@ pub enum KeyMadeError {
     /// It is after today.
     #[error("{0} is in the future: give the day the key was made at its provider (YYYY-MM-DD)")]
     Future(time::Date),
+    /// It is before 1970: no key is that old, and the vault's dates start there.
+    #[error("{0} is before 1970: give the day the key was made at its provider (YYYY-MM-DD)")]
+    TooEarly(time::Date),
 }
 
 impl KeyMade {
@@ -149,6 +156,9 @@ impl KeyMade {
     pub fn on(day: time::Date, today: time::Date) -> Result<Self, KeyMadeError> {
         if day > today {
             return Err(KeyMadeError::Future(day));
+        }
+        if day.year() < 1970 {
+            return Err(KeyMadeError::TooEarly(day));
         }
         Ok(Self(day.midnight().assume_utc()))
     }

@@ -12,6 +12,13 @@ pub fn run(command: IdentityCommand) -> Result<()> {
     if let IdentityCommand::Show = command {
         return show();
     }
+    if matches!(command, IdentityCommand::Move { .. })
+        && std::env::var_os("LATCHKEY_IDENTITY").is_some_and(|v| !v.is_empty())
+    {
+        anyhow::bail!(
+            "LATCHKEY_IDENTITY is set: it names the identity every command reads, and a move would leave it pointing at the old copy; unset it first"
+        );
+    }
     let vault = super::unlock()?;
     match command {
         IdentityCommand::Export { out, allow_tracked } => match out {
@@ -36,7 +43,7 @@ pub fn run(command: IdentityCommand) -> Result<()> {
                     .context("cannot export the identity")?;
             }
         },
-        IdentityCommand::Move { to, path, passphrase_stdin } => {
+        IdentityCommand::Move { to, path, passphrase_stdin, allow_tracked } => {
             let home = vault.home();
             let setup = match to {
                 IdentityPlace::Keychain => {
@@ -66,6 +73,11 @@ pub fn run(command: IdentityCommand) -> Result<()> {
                     }
                 }
             };
+            if let IdentitySetup::File { path, .. } = &setup
+                && !allow_tracked
+            {
+                latchkey_core::export::guard_against_git(path).context("cannot move the identity")?;
+            }
             let moved = vault.move_identity(setup).context("cannot move the identity")?;
             match &moved.settings.identity {
                 IdentityLocation::Keychain => eprintln!("The identity is now in the OS keychain."),
@@ -160,6 +172,9 @@ The new copy is written before the settings point at it, and the old one is remo
         /// Read the new passphrase from stdin instead of asking twice on the terminal.
         #[arg(long)]
         passphrase_stdin: bool,
+        /// Write the file even inside a git work tree that does not ignore it.
+        #[arg(long)]
+        allow_tracked: bool,
     },
 }
 

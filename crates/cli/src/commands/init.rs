@@ -37,6 +37,11 @@ pub fn run(args: InitArgs) -> Result<()> {
             ),
         },
     };
+    if let IdentitySetup::File { path, .. } = &setup
+        && !args.allow_tracked
+    {
+        latchkey_core::export::guard_against_git(path).context("cannot create the vault")?;
+    }
     let vault = Vault::init(&home, setup).context("cannot create the vault")?;
 
     let settings = vault.settings();
@@ -100,4 +105,7 @@ pub struct InitArgs {
     /// Protect the identity file with a passphrase read from stdin.
     #[arg(long)]
     pub passphrase_stdin: bool,
+    /// Write the identity file even inside a git work tree that does not ignore it.
+    #[arg(long)]
+    pub allow_tracked: bool,
 }

@@ -24,6 +24,11 @@ pub enum InitError {
     /// The identity file exists already; latchkey never overwrites one.
     #[error("{0} already exists: latchkey never overwrites an identity file; choose another path")]
     IdentityFileExists(PathBuf),
+    /// The path is one of latchkey's own files in the data directory.
+    #[error(
+        "{0} is inside latchkey's data directory, whose files latchkey rewrites: choose a path outside it (or identity.txt there)"
+    )]
+    IdentityInDataDir(PathBuf),
     /// The identity could not be stored in the OS keychain.
     #[error(transparent)]
     Keychain(#[from] KeychainError),

@@ -26,6 +26,11 @@ pub enum MoveIdentityError {
     /// The target file exists; latchkey never overwrites an identity file it did not write.
     #[error("{0} already exists: latchkey never overwrites an identity file; choose another path")]
     FileExists(PathBuf),
+    /// The target is one of latchkey's own files in the data directory.
+    #[error(
+        "{0} is inside latchkey's data directory, whose files latchkey rewrites: choose a path outside it (or identity.txt there)"
+    )]
+    InDataDir(PathBuf),
     /// The settings could not be read.
     #[error(transparent)]
     Home(#[from] HomeError),
@@ -60,6 +65,16 @@ impl Vault {
         let mut settings = self.home.settings()?;
         let old = settings.identity.clone();
         let old_kind = settings.identity_kind();
+        // An old identity path that is a symlink: the file it points at is the copy to
+        // remove, not only the link.
+        let old_target = match &old {
+            IdentityLocation::File { path }
+                if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) =>
+            {
+                std::fs::canonicalize(path).ok()
+            }
+            _ => None,
+        };
         let new = match to {
             IdentitySetup::Keychain => {
                 if old == IdentityLocation::Keychain {
@@ -75,6 +90,9 @@ impl Vault {
                 if same_file && passphrase.is_none() && old_kind == IdentityKind::File {
                     return Err(MoveIdentityError::Unchanged);
                 }
+                if !self.home.may_hold_identity(&path) {
+                    return Err(MoveIdentityError::InDataDir(path));
+                }
                 if !same_file && std::fs::symlink_metadata(&path).is_ok() {
                     return Err(MoveIdentityError::FileExists(path));
                 }
@@ -85,7 +103,15 @@ impl Vault {
                 if let Some(parent) = path.parent() {
                     crate::atomic::create_private_dir(parent).map_err(io_err(parent.to_owned()))?;
                 }
-                crate::atomic::write_atomic(&path, &bytes).map_err(io_err(path.clone()))?;
+                if same_file {
+                    // The same file in a new form (a passphrase added, changed or taken
+                    // off): replaced atomically. Through a symlink, the link is replaced
+                    // and what it pointed at is the old copy (see below).
+                    crate::atomic::write_atomic(&path, &bytes).map_err(io_err(path.clone()))?;
+                } else {
+                    // A new file: linked into place only if nothing is there by then.
+                    crate::atomic::write_new(&path, &bytes).map_err(io_err(path.clone()))?;
+                }
                 IdentityLocation::File { path }
             }
         };
@@ -103,7 +129,7 @@ impl Vault {
             }
             return Err(MoveIdentityError::Io { path: self.home.settings_path(), source });
         }
-        let left_behind = match old {
+        let mut left_behind = match old {
             IdentityLocation::Keychain => Keychain::open()
                 .and_then(|k| k.delete(&settings.identity_account()))
                 .err()
@@ -116,6 +142,12 @@ impl Vault {
             }
             IdentityLocation::File { .. } => None,
         };
+        if let Some(target) = old_target.filter(|t| IdentityLocation::File { path: t.clone() } != new)
+            && let Err(e) = std::fs::remove_file(&target)
+            && e.kind() != io::ErrorKind::NotFound
+        {
+            left_behind = Some(target.display().to_string());
+        }
         Ok(MovedIdentity { settings, left_behind })
     }
 }

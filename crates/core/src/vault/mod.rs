@@ -38,7 +38,7 @@ pub use errors::{
 pub use exports::{ExportError, ExportRequest, Exported, ExportedText, IdentityExportError};
 pub use identity::{MoveIdentityError, MovedIdentity};
 pub use profiles::ProfileError;
-pub use rotation::{Due, RolledBack, RotateError, Rotated};
+pub use rotation::{Due, HistoryError, PastEntry, RolledBack, RotateError, Rotated, ValueHistory};
 pub use variables::{EnforceChecks, MetadataEdit, NewValue, Removed, SetOutcome, Stored};
 
 /// How a new vault's identity is kept.
@@ -166,6 +166,9 @@ impl Vault {
             }
             IdentitySetup::File { path, passphrase } => {
                 let path = std::path::absolute(&path).unwrap_or(path);
+                if !home.may_hold_identity(&path) {
+                    return Err(InitError::IdentityInDataDir(path));
+                }
                 if fs::symlink_metadata(&path).is_ok() {
                     return Err(InitError::IdentityFileExists(path));
                 }
@@ -176,7 +179,8 @@ impl Vault {
                 if let Some(parent) = path.parent() {
                     crate::atomic::create_private_dir(parent).map_err(io_err(parent))?;
                 }
-                crate::atomic::write_atomic(&path, &bytes).map_err(io_err(&path))?;
+                // Linked into place only if nothing is there by then.
+                crate::atomic::write_new(&path, &bytes).map_err(io_err(&path))?;
                 made.push((IdentityLocation::File { path: path.clone() }, String::new()));
                 settings_for(IdentityLocation::File { path })
             }

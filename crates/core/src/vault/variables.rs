@@ -176,7 +176,7 @@ impl Vault {
                 }
             }
             if let Some(made) = new.made {
-                meta.value_made(made, previous.is_none());
+                meta.value_made(made, previous.is_none(), rotated);
             }
             // A new value makes the previous results meaningless.
             meta.validation = finding.as_ref().map(|f| validation_of(f, now, None));
