@@ -33,7 +33,8 @@ fn import_previews_without_values_and_never_overwrites_unasked() {
                 == ["NAME", "KIND", "ACTION", "PROVIDER", "CHECKS"]),
         "{err}"
     );
-    assert_eq!(rows[0][..3], ["DB_PASSWORD", "secret", "overwrite"], "{err}");
+    // Refused without --overwrite, and the preview says so before it is refused.
+    assert_eq!(rows[0][..3], ["DB_PASSWORD", "secret", "conflict"], "{err}");
     assert_eq!(rows[1][..3], ["LOG_LEVEL", "config", "new"], "{err}");
     assert_eq!(rows[2][..3], ["OPENAI_BASE_URL", "config", "new"], "{err}");
     assert!(
@@ -42,12 +43,22 @@ fn import_previews_without_values_and_never_overwrites_unasked() {
     );
     assert!(!err.contains("password-value"), "the preview showed a value: {err}");
     assert_eq!(std::fs::read(s.home.join("vault.age")).unwrap(), before, "a refused import wrote something");
+    // A dry run says what the import would need.
+    let out = s.run(&["import", file.to_str().unwrap(), "--dry-run"], b"");
+    assert!(out.status.success());
+    assert!(
+        stderr(&out)
+            .contains("`default` has other values for `DB_PASSWORD`: the import would need --overwrite")
+    );
+    // With --overwrite the preview says overwrite.
+    let out = s.run(&["import", file.to_str().unwrap(), "--dry-run", "--overwrite"], b"");
+    assert!(stderr(&out).lines().nth(2).is_some_and(|l| l.split_whitespace().nth(2) == Some("overwrite")));
 
     s.ok(&["import", file.to_str().unwrap(), "--yes", "--overwrite"], b"");
     assert_eq!(s.ok(&["get", "DB_PASSWORD"], b""), b"new-password-value");
     // A replaced value is a rotation: the old one is in the history, to roll back to.
     let history = String::from_utf8(s.ok(&["history", "DB_PASSWORD"], b"")).unwrap();
-    assert_eq!(history.lines().count(), 1, "{history}");
+    assert_eq!(history.lines().count(), 2, "the current value and the one before: {history}");
     s.ok(&["rollback", "DB_PASSWORD"], b"");
     assert_eq!(s.ok(&["get", "DB_PASSWORD"], b""), b"old-password-value");
     s.ok(&["rollback", "DB_PASSWORD"], b"");

@@ -49,8 +49,18 @@ fn rotate_keeps_history_rollback_restores_and_exports_go_stale() {
     assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), second.as_bytes());
 
     let history = String::from_utf8(s.ok(&["history", "GITHUB_TOKEN"], b"")).unwrap();
-    assert_eq!(history.lines().count(), 1);
-    assert!(!history.contains(&first));
+    assert_eq!(history.lines().count(), 2, "the current value and one before: {history}");
+    assert!(!history.contains(&first) && !history.contains(&second));
+    let fingerprints = || -> (String, Vec<String>) {
+        let doc: Value = serde_json::from_slice(&s.ok(&["history", "GITHUB_TOKEN", "--json"], b"")).unwrap();
+        let past =
+            doc["past"].as_array().unwrap().iter().map(|p| p["fingerprint"].as_str().unwrap().to_owned());
+        (doc["current"].as_str().unwrap().to_owned(), past.collect())
+    };
+    let (of_second, before) = fingerprints();
+    let of_first = before[0].clone();
+    assert_eq!(of_second.len(), 12);
+    assert_ne!(of_first, of_second, "two values, one fingerprint");
     // The old value is in the vault, which only the identity opens.
     let vault = std::fs::read(s.home.join("vault.age")).unwrap();
     assert!(
@@ -68,6 +78,10 @@ fn rotate_keeps_history_rollback_restores_and_exports_go_stale() {
 
     s.ok(&["rollback", "GITHUB_TOKEN"], b"");
     assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), first.as_bytes());
+    // The history shows the rollback: the first value's fingerprint is current again.
+    let (current, past) = fingerprints();
+    assert_eq!(current, of_first);
+    assert_eq!(past.last(), Some(&of_second));
     s.ok(&["rollback", "GITHUB_TOKEN"], b"");
     assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), second.as_bytes(), "a rollback can be undone");
 }
@@ -79,7 +93,7 @@ fn the_history_keeps_the_last_five_values() {
         s.set("default", "API_TOKEN", &format!("token-value-number-{n}-x9q"));
     }
     let history = String::from_utf8(s.ok(&["history", "API_TOKEN"], b"")).unwrap();
-    assert_eq!(history.lines().count(), 5, "{history}");
+    assert_eq!(history.lines().count(), 6, "the current value and five before: {history}");
     let value = |n: usize| format!("token-value-number-{n}-x9q");
     let get = || String::from_utf8(s.ok(&["get", "API_TOKEN"], b"")).unwrap();
     // The five kept are values 2 to 6 (7 is current): a rollback restores the one before...
@@ -244,4 +258,19 @@ fn a_key_made_months_ago_is_overdue_from_its_first_day_in_the_vault() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is in the future"), "{out:?}");
     assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), github(2).as_bytes());
+    // So is a day before 1970 (a negative year once panicked).
+    for early in ["1969-12-31", "-0001-01-01"] {
+        let out = s.run(&["set", "GITHUB_TOKEN", "--created", early], github(3).as_bytes());
+        assert_eq!(out.status.code(), Some(2), "{early}: {out:?}");
+    }
+
+    // The same value again with --created today does not make an overdue key fresh.
+    s.ok(&["set", "GITHUB_TOKEN", "--created", &days_ago(120)], github(3).as_bytes());
+    let status = || -> Value {
+        let rows: Value = serde_json::from_slice(&s.run(&["status", "--json"], b"").stdout).unwrap();
+        rows.as_array().unwrap().iter().find(|r| r["name"] == "GITHUB_TOKEN").unwrap()["status"].clone()
+    };
+    assert_eq!(status(), "overdue");
+    s.ok(&["set", "GITHUB_TOKEN", "--created", &days_ago(0)], github(3).as_bytes());
+    assert_eq!(status(), "overdue", "the same key, said to be made today, looked fresh");
 }

@@ -2,7 +2,6 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::args::NameArgs;
 use crate::commands::{
     self, agents, audit, check, completions, diff, doctor, edit, env, export, get, identity, import, init,
     list, man, profile, project, rm, rotate, scan, set,
@@ -36,7 +35,8 @@ Environment:
   LATCHKEY_SANDBOX_PRETEND_MISSING  kernel parts the sandbox treats as missing
                      (landlock-network,seccomp): what best effort would leave out
   LATCHKEY_LOOPBACK_ONLY  any connection not to loopback aborts latchkey (tests)
-  LATCHKEY_SANDBOXED set inside a sandbox; latchkey there says why it cannot reach the vault"
+  LATCHKEY_SANDBOXED set inside a sandbox; latchkey there says why it cannot reach the vault
+  NO_COLOR           set to anything: no colour (otherwise only on a terminal)"
 )]
 pub struct Cli {
     /// What to do.
@@ -82,11 +82,13 @@ Options not given are kept.")]
     /// Print a value on stdout (with a newline only on a terminal).
     #[command(after_help = "Examples:
   latchkey get OPENAI_API_KEY
-  curl -H \"Authorization: Bearer $(latchkey get OPENAI_API_KEY --env prod)\" ...")]
-    Get(NameArgs),
+  curl -H \"Authorization: Bearer $(latchkey get OPENAI_API_KEY --env prod)\" ...
+  latchkey get OPENAI_API_KEY --json | jq -r .value")]
+    Get(crate::commands::get::GetArgs),
     /// List the variables of an environment: names and metadata, never values.
     #[command(after_help = "Examples:
   latchkey list
+  latchkey list --filter 'OPENAI_*'
   latchkey list --env prod --json")]
     List(crate::commands::list::ListArgs),
     /// Check values: provider formats, checksums, placeholders, endpoints, and with
@@ -195,9 +197,16 @@ restores it, `latchkey history NAME` lists when each was replaced.")]
 
 The current value joins the history, so a rollback can itself be undone.")]
     Rollback(crate::commands::rotate::RollbackArgs),
-    /// List when each previous value of a secret was replaced (never the values).
-    #[command(after_help = "Example:\n  latchkey history OPENAI_API_KEY")]
-    History(NameArgs),
+    /// List a secret's previous values: when each was replaced and its fingerprint
+    /// (never the values).
+    #[command(after_help = "Examples:
+  latchkey history OPENAI_API_KEY
+  latchkey history OPENAI_API_KEY --json
+
+A fingerprint is 12 hex digits of an HMAC of the value under the vault's own key: equal
+values show equal fingerprints (a rollback shows the old one again), and a fingerprint
+reveals nothing about a value without the vault.")]
+    History(crate::commands::rotate::HistoryArgs),
     /// Write the rotation due dates as an iCalendar file, with a reminder before each.
     #[command(
         after_help = "Example:\n  latchkey calendar --out ~/latchkey-rotation.ics   then import it into any calendar"
@@ -216,8 +225,10 @@ exit code and duration.")]
     /// Remove a variable (and its keychain entry).
     #[command(after_help = "Examples:
   latchkey rm OLD_API_KEY
-  latchkey rm OLD_API_KEY --env staging")]
-    Rm(NameArgs),
+  latchkey rm OLD_API_KEY --env staging --yes
+
+On a terminal it asks first; --yes (or no terminal, as in a script) does not ask.")]
+    Rm(crate::commands::rm::RmArgs),
     /// List, add or remove environments.
     #[command(subcommand)]
     Env(crate::commands::env::EnvCommand),

@@ -11,6 +11,7 @@ mod args;
 mod cli;
 mod commands;
 mod input;
+mod paint;
 mod project;
 
 use std::process::ExitCode;

@@ -57,8 +57,8 @@ pub use variable::{
 };
 pub use vault::{
     Checked, Difference, Due, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
-    Exported, GetError, IdentityExportError, IdentitySetup, InitError, MetadataEdit, MoveIdentityError,
-    MovedIdentity, NewValue, OpenError, ProfileError, RecordError, RemoveError, Removed, ResolvedValue,
-    RolledBack, RotateError, Rotated, SaveError, SetError, SetOutcome, Stored, UnlockError, Vault,
-    VerifyAuditError, plan_online, verify_checked, verify_checked_blocking,
+    Exported, GetError, HistoryError, IdentityExportError, IdentitySetup, InitError, MetadataEdit,
+    MoveIdentityError, MovedIdentity, NewValue, OpenError, PastEntry, ProfileError, RecordError, RemoveError,
+    Removed, ResolvedValue, RolledBack, RotateError, Rotated, SaveError, SetError, SetOutcome, Stored,
+    UnlockError, ValueHistory, Vault, VerifyAuditError, plan_online, verify_checked, verify_checked_blocking,
 };

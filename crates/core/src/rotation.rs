@@ -30,6 +30,7 @@ impl SecretClass {
             || upper.contains("PASSWD")
             || upper.ends_with("_PASS")
             || upper.contains("DB_")
+            || upper.contains("DATABASE")
         {
             SecretClass::DatabasePassword
         } else if upper.ends_with("_TOKEN") || upper.ends_with("_PAT") {
@@ -371,6 +372,9 @@ mod tests {
     fn presets_give_each_class_its_interval() {
         assert_eq!(Presets::Standard.days(SecretClass::of("OPENAI_API_KEY")), 90);
         assert_eq!(Presets::Standard.days(SecretClass::of("DB_PASSWORD")), 180);
+        // A connection URL holds the database's password: the database interval, as
+        // the README promises.
+        assert_eq!(Presets::Standard.days(SecretClass::of("DATABASE_URL")), 180);
         assert_eq!(Presets::Standard.days(SecretClass::of("STRIPE_WEBHOOK_SECRET")), 365);
         assert_eq!(Presets::Standard.days(SecretClass::of("GITHUB_TOKEN")), 90);
         assert_eq!(Presets::Strict.days(SecretClass::of("OPENAI_API_KEY")), 7);

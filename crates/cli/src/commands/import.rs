@@ -38,7 +38,19 @@ pub fn run(args: ImportArgs) -> Result<()> {
     }
     let plan =
         vault.plan_import(env, &incoming, &catalog).with_context(|| format!("cannot import into `{env}`"))?;
-    eprint!("{}", preview(&plan, &source, env.as_str())?);
+    eprint!("{}", preview(&plan, &source, env.as_str(), args.overwrite)?);
+    let conflicts: Vec<String> =
+        plan.iter().filter(|p| p.action == Action::Replace).map(|p| format!("`{}`", p.name)).collect();
+    if !conflicts.is_empty() && !args.overwrite {
+        let names = conflicts.join(", ");
+        if args.dry_run {
+            eprintln!("`{env}` has other values for {names}: the import would need --overwrite.");
+            return Ok(());
+        }
+        bail!(
+            "`{env}` already has {names} with other values: nothing was imported; pass --overwrite to replace them"
+        );
+    }
     if args.dry_run {
         return Ok(());
     }
@@ -65,7 +77,9 @@ pub fn run(args: ImportArgs) -> Result<()> {
 }
 
 /// The preview: one line per entry, never a value.
-fn preview(plan: &[Planned], source: &str, env: &str) -> Result<String> {
+/// An entry that would replace another value is `overwrite` with --overwrite, else
+/// `conflict` (refused).
+fn preview(plan: &[Planned], source: &str, env: &str, overwrite: bool) -> Result<String> {
     let width = plan.iter().map(|p| p.name.as_str().len()).max().unwrap_or(4).max(4);
     let mut out = String::new();
     writeln!(out, "From {source} into `{env}`:")?;
@@ -73,7 +87,8 @@ fn preview(plan: &[Planned], source: &str, env: &str) -> Result<String> {
     for p in plan {
         let action = match p.action {
             Action::Create => "new",
-            Action::Replace => "overwrite",
+            Action::Replace if overwrite => "overwrite",
+            Action::Replace => "conflict",
             Action::Unchanged => "unchanged",
         };
         let checks = if p.problems.is_empty() {

@@ -13,7 +13,14 @@ use latchkey_core::{FormatVerdict, Validation};
 pub fn run(args: ListArgs) -> Result<()> {
     let vault = super::unlock()?;
     let env = &args.env.name_in_project()?;
-    let variables = vault.list(env).with_context(|| format!("cannot list `{env}`"))?;
+    let mut variables = vault.list(env).with_context(|| format!("cannot list `{env}`"))?;
+    if let Some(pattern) = &args.filter {
+        variables.retain(|v| name_matches(pattern, v.name.as_str()));
+        if variables.is_empty() && !args.json {
+            eprintln!("No variable in `{env}` matches `{pattern}`.");
+            return Ok(());
+        }
+    }
     if args.json {
         let json = serde_json::to_string_pretty(&variables)?;
         std::io::stdout().lock().write_all(format!("{json}\n").as_bytes())?;
@@ -70,12 +77,52 @@ fn check_label(validation: Option<&Validation>) -> String {
     }
 }
 
+/// Whether `name` matches `pattern`, ignoring case: a glob when the pattern has `*` or
+/// `?` (`OPENAI_*`), else any name that contains it (`token`).
+fn name_matches(pattern: &str, name: &str) -> bool {
+    let (pattern, name) = (pattern.to_ascii_uppercase(), name.to_ascii_uppercase());
+    if !pattern.contains(['*', '?']) {
+        return name.contains(&pattern);
+    }
+    glob(pattern.as_bytes(), name.as_bytes())
+}
+
+fn glob(pattern: &[u8], name: &[u8]) -> bool {
+    match (pattern.split_first(), name.split_first()) {
+        (None, None) => true,
+        (Some((b'*', rest)), _) => glob(rest, name) || (!name.is_empty() && glob(pattern, &name[1..])),
+        (Some((b'?', rest)), Some((_, tail))) => glob(rest, tail),
+        (Some((p, rest)), Some((n, tail))) if p == n => glob(rest, tail),
+        _ => false,
+    }
+}
+
 /// `latchkey list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
     #[command(flatten)]
     pub env: EnvArg,
+    /// Only names that match: a glob (`OPENAI_*`) or a part of the name (`token`),
+    /// ignoring case.
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_matches;
+
+    #[test]
+    fn a_filter_is_a_glob_or_a_part_of_the_name_ignoring_case() {
+        assert!(name_matches("OPENAI_*", "OPENAI_API_KEY"));
+        assert!(!name_matches("OPENAI_*", "AZURE_OPENAI_KEY"));
+        assert!(name_matches("*openai*", "AZURE_OPENAI_KEY"));
+        assert!(name_matches("token", "GITHUB_TOKEN"));
+        assert!(name_matches("GITHUB_TOKE?", "GITHUB_TOKEN"));
+        assert!(!name_matches("GITHUB_TOKE?", "GITHUB_TOKENS"));
+        assert!(!name_matches("stripe", "GITHUB_TOKEN"));
+    }
 }

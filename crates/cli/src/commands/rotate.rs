@@ -56,6 +56,7 @@ pub fn status(args: StatusArgs) -> Result<()> {
         let mut sorted: Vec<_> = dues.iter().collect();
         sorted.sort_by_key(|d| (d.leaked.is_none(), rank(d.schedule.status), d.schedule.next_date()));
         let mut expiry_shown = false;
+        let colour = crate::paint::enabled();
         for d in sorted {
             // The nearer of the interval's due date and the hard expiry (marked `!`).
             let interval_due = d.schedule.due.map(|due| due.date());
@@ -76,7 +77,8 @@ pub fn status(args: StatusArgs) -> Result<()> {
                 None => "-".into(),
             };
             let status = if d.leaked.is_some() { "leaked" } else { d.schedule.status.as_str() };
-            writeln!(out, "{:width$}  {status:9}  {due:11}  {every:8}  {check}", d.variable.name.as_str())?;
+            let cell = crate::paint::status(status, format!("{status:9}"), colour);
+            writeln!(out, "{:width$}  {cell}  {due:11}  {every:8}  {check}", d.variable.name.as_str())?;
         }
         for d in dues.iter().filter_map(|d| d.leaked.as_ref().map(|l| (d, l))) {
             let (d, leak) = d;
@@ -204,19 +206,29 @@ pub fn rollback(args: RollbackArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn history(args: NameArgs) -> Result<()> {
+pub fn history(args: HistoryArgs) -> Result<()> {
+    let HistoryArgs { name: args, json } = args;
     let vault = super::unlock()?;
     let env = &args.env.name();
-    let dates = vault
+    let history = vault
         .history(env, &args.name)
         .with_context(|| format!("cannot read the history of {}", args.name))?;
-    if dates.is_empty() {
-        eprintln!("{} has no previous values yet.", args.name);
+    let mut out = String::new();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&history)?)?;
+        std::io::stdout().lock().write_all(out.as_bytes())?;
         return Ok(());
     }
-    let mut out = String::new();
-    for (n, at) in dates.iter().enumerate().rev() {
-        writeln!(out, "-{}  replaced {}", dates.len() - n, rfc3339(*at))?;
+    writeln!(out, " 0  current                      {}", history.current)?;
+    let n = history.past.len();
+    for (i, past) in history.past.iter().enumerate().rev() {
+        // The same fingerprint as a later value: this value came back (a rollback, or
+        // the same key set again).
+        let again = if past.fingerprint == history.current { "  (the current value)" } else { "" };
+        writeln!(out, "-{}  replaced {}  {}{again}", n - i, rfc3339(past.until), past.fingerprint)?;
+    }
+    if n == 0 {
+        eprintln!("{} has no previous values yet.", args.name);
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
@@ -302,12 +314,22 @@ pub struct CalendarArgs {
     /// The preset intervals: standard or strict.
     #[arg(long, default_value = "standard", value_parser = ["standard", "strict"])]
     pub preset: String,
-    /// The .ics file to write.
+    /// The .ics file to write (`-` for standard output).
     #[arg(long, value_name = "FILE.ics")]
     pub out: PathBuf,
     /// Days before the due date that the reminder fires.
     #[arg(long, default_value_t = 7, value_name = "DAYS")]
     pub remind: u32,
+}
+
+/// `latchkey history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub name: NameArgs,
+    /// Print JSON: the current value's fingerprint and each previous value's.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `latchkey rollback`.

@@ -82,18 +82,27 @@ impl Vault {
         Ok(found)
     }
 
-    /// When each previous value of `name` was replaced, oldest first; never the values.
-    pub fn history(
-        &self,
-        env: &EnvironmentName,
-        name: &VariableName,
-    ) -> Result<Vec<OffsetDateTime>, GetError> {
-        let doc = self.read()?;
+    /// The previous values of `name`, oldest first, and the current one: when each was
+    /// replaced, and a short fingerprint that tells values apart; never the values.
+    pub fn history(&self, env: &EnvironmentName, name: &VariableName) -> Result<ValueHistory, HistoryError> {
+        let key = self.own_key()?;
+        let doc = self.read().map_err(GetError::from)?;
         let variable = doc
-            .environment(env)?
+            .environment(env)
+            .map_err(GetError::from)?
             .get(name)
             .ok_or_else(|| GetError::NotFound { name: name.clone(), env: env.clone() })?;
-        Ok(variable.meta.history.0.iter().map(|p| p.until).collect())
+        let current = super::ValueReader::default().read(&variable.value).map_err(GetError::from)?;
+        Ok(ValueHistory {
+            current: fingerprint(&key, &current),
+            past: variable
+                .meta
+                .history
+                .0
+                .iter()
+                .map(|p| PastEntry { until: p.until, fingerprint: fingerprint(&key, &p.value) })
+                .collect(),
+        })
     }
 
     /// Changes the rotation settings of `name` (the interval and hard expiry), or with
@@ -293,4 +302,49 @@ impl Vault {
             .collect();
         Ok(Rotated { finding, stale_exports, audit_error: self.record_change(Access::Rotate, env, name) })
     }
+}
+
+/// The history of a variable's value, as `latchkey history` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ValueHistory {
+    /// The current value's fingerprint.
+    pub current: String,
+    /// The previous values, oldest first.
+    pub past: Vec<PastEntry>,
+}
+
+/// A previous value: when it was replaced, and its fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PastEntry {
+    /// When it was replaced.
+    #[serde(with = "time::serde::rfc3339")]
+    pub until: OffsetDateTime,
+    /// Its fingerprint: equal values have equal fingerprints.
+    pub fingerprint: String,
+}
+
+/// Why the history could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HistoryError {
+    /// The variable or its value could not be read.
+    #[error(transparent)]
+    Get(#[from] GetError),
+    /// The vault's own key (fingerprints are keyed with it) could not be made.
+    #[error(transparent)]
+    Key(#[from] super::SaveError),
+}
+
+/// 12 hex digits of an HMAC-SHA256 of `value` under the vault's own key: enough to tell
+/// a user's few values apart, and keyed, so that a fingerprint seen in a terminal or a
+/// log cannot be used to guess a short value without the vault.
+fn fingerprint(key: &[u8], value: &SecretString) -> String {
+    use hmac::Mac as _;
+    let mut mac =
+        <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(b"latchkey fingerprint\0");
+    mac.update(value.expose_secret().as_bytes());
+    let mut hex = crate::encoding::hex(&mac.finalize().into_bytes());
+    hex.truncate(12);
+    hex
 }

@@ -1,0 +1,123 @@
+//! The small verbs a user reaches for every day: `get --json`, `list --filter`, `rm`
+//! asking first on a terminal, and `calendar --out -`.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use latchkey_tests::{Sandbox, have, latchkey_bin, require, shell_quote};
+
+const TOKEN: &str = "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";
+
+#[test]
+fn get_json_holds_the_exact_value_escaped_for_json() {
+    let (s, _) = Sandbox::with_identity_file();
+    let pem = "-----BEGIN KEY-----\nline \"two\"\n-----END KEY-----";
+    s.ok(&["set", "SIGNING_KEY", "--force"], pem.as_bytes());
+    let out = s.ok(&["get", "SIGNING_KEY", "--json"], b"");
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("get --json is JSON");
+    assert_eq!(doc, serde_json::json!({ "env": "default", "name": "SIGNING_KEY", "value": pem }));
+    // Without --json the value is exact, as before.
+    assert_eq!(s.ok(&["get", "SIGNING_KEY"], b""), pem.as_bytes());
+}
+
+#[test]
+fn list_filter_takes_a_glob_or_a_part_of_the_name() {
+    let (s, _) = Sandbox::with_identity_file();
+    for name in ["OPENAI_API_KEY", "AZURE_OPENAI_KEY", "GITHUB_TOKEN"] {
+        s.set_config("default", name, "x");
+    }
+    let names = |args: &[&str]| -> Vec<String> {
+        let out = s.ok(args, b"");
+        let listed: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        listed.as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(names(&["list", "--json", "--filter", "OPENAI_*"]), ["OPENAI_API_KEY"]);
+    let mut openai = names(&["list", "--json", "--filter", "openai"]);
+    openai.sort();
+    assert_eq!(openai, ["AZURE_OPENAI_KEY", "OPENAI_API_KEY"]);
+    let out = s.run(&["list", "--filter", "stripe"], b"");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No variable in `default` matches `stripe`"));
+}
+
+/// `latchkey ARGS` on a pseudo-terminal, answering `typed`; what the terminal showed.
+fn at_terminal(s: &Sandbox, args: &[&str], typed: &str) -> String {
+    at_terminal_with(s, args, typed, &[])
+}
+
+fn at_terminal_with(s: &Sandbox, args: &[&str], typed: &str, env: &[(&str, &str)]) -> String {
+    let mut line = shell_quote(&latchkey_bin().display().to_string());
+    for arg in args {
+        line.push(' ');
+        line.push_str(&shell_quote(arg));
+    }
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("LATCHKEY_HOME", &s.home)
+        .env_remove("LATCHKEY_IDENTITY")
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(typed.as_bytes()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    drop(stdin);
+    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
+}
+
+#[test]
+fn rm_asks_on_a_terminal_and_not_in_a_script() {
+    if !require(have("script"), "util-linux `script`", "apt-get install util-linux") {
+        return;
+    }
+    let (s, _) = Sandbox::with_identity_file();
+    s.set("default", "GITHUB_TOKEN", TOKEN);
+    let screen = at_terminal(&s, &["rm", "GITHUB_TOKEN"], "n\n");
+    assert!(screen.contains("Remove GITHUB_TOKEN from `default`?"), "{screen}");
+    assert!(screen.contains("Nothing was removed."), "{screen}");
+    assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), TOKEN.as_bytes());
+
+    let screen = at_terminal(&s, &["rm", "GITHUB_TOKEN"], "y\n");
+    assert!(screen.contains("Removed GITHUB_TOKEN"), "{screen}");
+    assert!(s.list("default").is_empty());
+
+    // A script is not asked (its stdin is no terminal), nor is --yes on a terminal.
+    s.set("default", "GITHUB_TOKEN", TOKEN);
+    s.set("default", "OTHER_TOKEN", TOKEN);
+    s.ok(&["rm", "GITHUB_TOKEN"], b"");
+    let screen = at_terminal(&s, &["rm", "OTHER_TOKEN", "--yes"], "");
+    assert!(!screen.contains("Remove OTHER_TOKEN"), "{screen}");
+    assert!(s.list("default").is_empty());
+}
+
+#[test]
+fn calendar_out_dash_writes_the_calendar_to_stdout() {
+    let (s, _) = Sandbox::with_identity_file();
+    s.set("default", "GITHUB_TOKEN", TOKEN);
+    let out = s.ok(&["calendar", "--out", "-"], b"");
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR"), "{text}");
+    assert!(text.contains("GITHUB_TOKEN in default"), "{text}");
+    assert!(!s.home.join("-").exists() && !std::path::Path::new("-").exists(), "a file named - was written");
+}
+
+#[test]
+fn status_is_red_for_an_expired_key_on_a_terminal_and_plain_with_no_color() {
+    if !require(have("script"), "util-linux `script`", "apt-get install util-linux") {
+        return;
+    }
+    let (s, _) = Sandbox::with_identity_file();
+    let yesterday = (time::OffsetDateTime::now_utc() - time::Duration::days(1)).date().to_string();
+    s.ok(&["set", "GITHUB_TOKEN", "--force", "--expires", &yesterday], TOKEN.as_bytes());
+    let screen = at_terminal(&s, &["status"], "");
+    assert!(screen.contains("\x1b[31mexpired"), "no red on a terminal: {screen:?}");
+    let screen = at_terminal_with(&s, &["status"], "", &[("NO_COLOR", "1")]);
+    assert!(screen.contains("expired") && !screen.contains("\x1b["), "colour with NO_COLOR: {screen:?}");
+    // Not on a terminal: plain, for scripts and files.
+    let out = s.run(&["status"], b"");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
+}
