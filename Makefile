@@ -59,19 +59,24 @@ run: ui
 
 # The .deb (Tauri's bundler, from @tauri-apps/cli in ui/): the app, the `latchkey` CLI and
 # its launcher on PATH, the desktop entry and icons, a manual page per verb, and bash,
-# zsh and fish completions. It lands in target/release/bundle/deb/.
+# zsh and fish completions. It lands in target/release/bundle/deb/. With
+# PACKAGE_PROFILE=debug (as test-package does) it bundles the debug build the tests
+# already made (`cargo build --workspace`, then `tauri bundle`, which builds nothing), in
+# target/debug/bundle/deb/: the same package, without a second build of the app.
+PACKAGE_PROFILE ?= release
+PACKAGE_DIR = target/$(PACKAGE_PROFILE)
 package: ui
 	$(STAGE)
-	$(CARGO) build --release -p latchkey-cli --locked
-	$(MAKE) launcher
+	$(if $(filter release,$(PACKAGE_PROFILE)),$(CARGO) build --release -p latchkey-cli --locked && $(MAKE) launcher,$(CARGO) build --workspace --locked)
 	rm -rf target/package && mkdir -p target/package/completions
-	target/release/latchkey man --out target/package/man
+	$(PACKAGE_DIR)/latchkey man --out target/package/man
 	gzip -9n target/package/man/*.1
-	target/release/latchkey completions bash > target/package/completions/latchkey.bash
-	target/release/latchkey completions zsh > target/package/completions/_latchkey
-	target/release/latchkey completions fish > target/package/completions/latchkey.fish
-	ui/node_modules/.bin/tauri build --bundles deb --ci
-	@ls target/release/bundle/deb/*.deb
+	$(PACKAGE_DIR)/latchkey completions bash > target/package/completions/latchkey.bash
+	$(PACKAGE_DIR)/latchkey completions zsh > target/package/completions/_latchkey
+	$(PACKAGE_DIR)/latchkey completions fish > target/package/completions/latchkey.fish
+	ui/node_modules/.bin/tauri $(if $(filter debug,$(PACKAGE_PROFILE)),bundle --debug,build) --bundles deb --ci \
+	  --config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/latchkey":"../$(PACKAGE_DIR)/latchkey","/usr/bin/latchkey-launcher":"../$(PACKAGE_DIR)/latchkey-launcher"}}}}}'
+	@ls $(PACKAGE_DIR)/bundle/deb/*.deb
 
 # Each test stage says when it starts, so a CI log shows where the time went.
 STAGE = @echo "== make $@: started $$(date -u +%H:%M:%S)"
@@ -106,9 +111,10 @@ test-desktop: tools test-rust
 # Installs the .deb as a user would (apt-get, so its dependencies come too), uses the CLI
 # from PATH and the app under Xvfb, then removes it. Needs root; skipped with the command
 # to run otherwise (CI runs as root).
-test-package: package
+test-package: test-rust
+	$(MAKE) package PACKAGE_PROFILE=debug
 	$(STAGE)
-	@if [ "$$(id -u)" = 0 ]; then timeout -k 30 900 xvfb-run -a -s "-screen 0 1280x800x24" tests/package.sh target/release/bundle/deb/latchkey_*.deb; \
+	@if [ "$$(id -u)" = 0 ]; then timeout -k 30 900 xvfb-run -a -s "-screen 0 1280x800x24" tests/package.sh target/debug/bundle/deb/latchkey_*.deb; \
 	else echo "SKIPPED test-package: installing a package needs root. Run: sudo make test-package"; fi
 
 test: lint test-ui test-rust test-desktop test-package

@@ -39,7 +39,13 @@ stop_app() {
 cleanup() {
   stop_app
   DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq latchkey >/dev/null 2>&1 || true
-  rm -rf "$work"
+  # A document portal the app's bus started mounts a FUSE file system in the runtime
+  # directory (else in ~/.cache/doc): unmounted first, each step bounded.
+  for mount in "$work/run/doc" "$work/user/.cache/doc"; do
+    timeout 10 fusermount -u -z "$mount" 2>/dev/null || timeout 10 fusermount3 -u -z "$mount" 2>/dev/null ||
+      timeout 10 umount -l "$mount" 2>/dev/null || true
+  done
+  timeout 60 rm -rf --one-file-system "$work" || echo "package: could not remove $work" >&2
 }
 trap cleanup EXIT
 
@@ -49,7 +55,8 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$work/install.log
   exit 1
 }
 
-export HOME=$work/user LATCHKEY_HOME=$work/user/vault
+mkdir -m 0700 "$work/run"
+export HOME=$work/user LATCHKEY_HOME=$work/user/vault XDG_RUNTIME_DIR=$work/run
 mkdir -p "$HOME"
 check "latchkey is on PATH at /usr/bin" test "$(command -v latchkey)" = /usr/bin/latchkey
 check "latchkey --version names the package's version" \
