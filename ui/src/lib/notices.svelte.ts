@@ -42,6 +42,14 @@ class Notices {
     this.toasts = this.toasts.filter((t) => t.id !== id);
   }
 
+  /**
+   * On another screen, the confirmations of the last one are noise: they go. Warnings
+   * stay until they time out (the user must read them).
+   */
+  leaveScreen(): void {
+    this.toasts = this.toasts.filter((t) => t.tone === 'warning');
+  }
+
   /** Clears everything: on lock, and between tests. */
   reset(): void {
     this.error = null;

@@ -182,6 +182,20 @@ describe('revealing and copying', () => {
     expect(pageHolds('ghp_tokenValue123')).toBe(false);
   });
 
+  it('drops the confirmations of one screen on the next, and keeps the warnings', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await fireEvent.click(button(row('GITHUB_TOKEN'), 'copy'));
+    await screen.findByText('Copied GITHUB_TOKEN — clipboard clears in 30 s');
+    rust.auditFailure = 'No space left on device (os error 28)';
+    await fireEvent.click(button(row('OPENAI_API_KEY'), 'copy'));
+    await waitFor(() => el('.toast-warning'));
+    expect(document.querySelectorAll('.toast')).toHaveLength(3);
+    await fireEvent.click(el('#nav-rotation'));
+    await waitFor(() => expect(document.querySelectorAll('.toast')).toHaveLength(1));
+    expect(el('.toast')).toHaveClass('toast-warning');
+  });
+
   it('records each reveal and copy in the activity log, and warns when it could not', async () => {
     const rust = seeded();
     await renderUnlocked();
