@@ -132,7 +132,9 @@ refused unless --overwrite. After importing, delete the plaintext file.")]
 refuses a path in a git work tree unless git ignores it (--allow-tracked overrides).")]
     Export(crate::commands::export::ExportArgs),
     /// List recorded file exports: current, stale (the vault changed), edited or missing.
-    #[command(after_help = "Examples:\n  latchkey exports\n  latchkey exports --json")]
+    #[command(
+        after_help = "Examples:\n  latchkey exports\n  latchkey exports --json\n  latchkey exports forget config/old.env     stop tracking it (the file stays)"
+    )]
     Exports(crate::commands::export::ExportsArgs),
     /// Render a template, replacing latchkey://ENV/NAME references with values.
     #[command(after_help = "Examples:

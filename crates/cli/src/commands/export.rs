@@ -51,6 +51,17 @@ fn warn_unrecorded(error: Option<&str>) {
 }
 
 pub fn list(args: ExportsArgs) -> Result<()> {
+    if let Some(ExportsCommand::Forget { path }) = args.command {
+        let vault = super::unlock()?;
+        let record = vault.forget_export(&path).context("cannot forget the export")?;
+        eprintln!(
+            "Forgot the export to {} (`{}`, {}); the file itself was left alone.",
+            printable(&record.path.display().to_string()),
+            record.env.as_str(),
+            record.format.as_str()
+        );
+        return Ok(());
+    }
     let vault = super::unlock()?;
     let exports = vault.exports().context("cannot read the export records")?;
     let mut out = String::new();
@@ -146,10 +157,25 @@ pub struct ExportArgs {
 
 /// `latchkey exports`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ExportsArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<ExportsCommand>,
+}
+
+/// `latchkey exports forget`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ExportsCommand {
+    /// Stop tracking an export: `exports` and `rotate` no longer name it. The file is
+    /// left alone (delete it yourself if it holds secrets you no longer need).
+    #[command(after_help = "Example:\n  latchkey exports forget config/old.env")]
+    Forget {
+        /// The exported file, as `latchkey exports` lists it (relative to here, or absolute).
+        path: PathBuf,
+    },
 }
 
 /// `latchkey inject`.

@@ -191,6 +191,13 @@ impl Document {
         self.exports.retain(|r| r.path != record.path);
         self.exports.push(record);
     }
+
+    /// Forgets the record of the export to `path`; returns it, or `None` when there was
+    /// none.
+    pub fn forget_export(&mut self, path: &std::path::Path) -> Option<ExportRecord> {
+        let at = self.exports.iter().position(|r| r.path == path)?;
+        Some(self.exports.remove(at))
+    }
 }
 
 #[cfg(test)]

@@ -226,3 +226,27 @@ impl Vault {
             .collect())
     }
 }
+
+/// Why an export record could not be forgotten. When this is returned, the vault is
+/// unchanged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ForgetExportError {
+    /// No export to that path is recorded.
+    #[error("no export to {0} is recorded: `latchkey exports` lists them")]
+    NotRecorded(PathBuf),
+    /// The vault could not be read or saved.
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+impl Vault {
+    /// Forgets the record of the export to `path` (relative to the working directory),
+    /// so `exports` and `rotate` stop naming it. The file itself is left alone.
+    pub fn forget_export(&self, path: &Path) -> Result<ExportRecord, ForgetExportError> {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        self.update(|doc| {
+            doc.forget_export(&absolute).ok_or_else(|| ForgetExportError::NotRecorded(absolute.clone()))
+        })
+    }
+}

@@ -35,7 +35,9 @@ pub use errors::{
     EditError, EnvironmentChangeError, GetError, InitError, OpenError, RecordError, RemoveError, SaveError,
     SetError, UnlockError, VerifyAuditError,
 };
-pub use exports::{ExportError, ExportRequest, Exported, ExportedText, IdentityExportError};
+pub use exports::{
+    ExportError, ExportRequest, Exported, ExportedText, ForgetExportError, IdentityExportError,
+};
 pub use identity::{MoveIdentityError, MovedIdentity};
 pub use profiles::ProfileError;
 pub use rotation::{Due, HistoryError, PastEntry, RolledBack, RotateError, Rotated, ValueHistory};
