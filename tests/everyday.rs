@@ -121,3 +121,126 @@ fn status_is_red_for_an_expired_key_on_a_terminal_and_plain_with_no_color() {
     let out = s.run(&["status"], b"");
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
 }
+
+#[test]
+fn exports_forget_stops_tracking_a_file_and_leaves_it() {
+    let (s, _) = Sandbox::with_identity_file();
+    s.set("default", "GITHUB_TOKEN", TOKEN);
+    let file = s.path("ci.env");
+    s.ok(&["export", "--out", file.to_str().unwrap()], b"");
+    let listed = || -> usize {
+        let out = s.ok(&["exports", "--json"], b"");
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap().as_array().unwrap().len()
+    };
+    assert_eq!(listed(), 1);
+    // Given relative to where the user is.
+    let out = s.command(&["exports", "forget", "ci.env"]).current_dir(s.path("")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the file itself was left alone"));
+    assert_eq!(listed(), 0);
+    assert!(file.is_file(), "forget deleted the file");
+    // A rotation no longer names it.
+    let out =
+        s.run(&["rotate", "GITHUB_TOKEN", "--force"], latchkey_tests::corpus_key("github", 1).as_bytes());
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("ci.env"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = s.run(&["exports", "forget", file.to_str().unwrap()], b"");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is recorded"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn import_refuses_what_set_refuses_unless_forced() {
+    let (s, _) = Sandbox::with_identity_file();
+    let file = s.path("app.env");
+    std::fs::write(&file, format!("GITHUB_TOKEN={TOKEN}\nSTRIPE_SECRET_KEY=your-stripe-key-here\n")).unwrap();
+    let out = s.run(&["set", "STRIPE_SECRET_KEY"], b"your-stripe-key-here");
+    assert!(!out.status.success(), "set stored a placeholder");
+    let out = s.run(&["import", file.to_str().unwrap(), "--yes"], b"");
+    assert!(!out.status.success(), "import stored what set refuses");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`STRIPE_SECRET_KEY` (placeholder) cannot be a working key") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(s.list("default").is_empty(), "a refused import stored something");
+    let out = s.run(&["import", file.to_str().unwrap(), "--dry-run"], b"");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the import would need --force"));
+    s.ok(&["import", file.to_str().unwrap(), "--yes", "--force"], b"");
+    assert_eq!(s.list("default").len(), 2);
+}
+
+#[test]
+fn a_key_of_another_provider_is_refused_and_asked_for_again_at_a_terminal() {
+    let (s, _) = Sandbox::with_identity_file();
+    let anthropic = latchkey_tests::corpus_key("anthropic", 0);
+    let openai = latchkey_tests::corpus_key("openai", 0);
+    let out = s.run(&["set", "OPENAI_API_KEY"], anthropic.as_bytes());
+    assert!(!out.status.success(), "an Anthropic key was stored as OPENAI_API_KEY");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert!(s.list("default").is_empty());
+    // Served by the provider the base URL names: not a mismatch.
+    s.set_config("default", "OPENAI_BASE_URL", "https://api.anthropic.com/v1");
+    s.ok(&["set", "OPENAI_API_KEY"], anthropic.as_bytes());
+    s.ok(&["rm", "OPENAI_BASE_URL"], b"");
+
+    if !require(have("script"), "util-linux `script`", "apt-get install util-linux") {
+        return;
+    }
+    let t = Sandbox::new();
+    t.ok(&["init", "--identity-file", t.path("id.txt").to_str().unwrap()], b"");
+    let screen = at_terminal_typing(&t, &["set", "OPENAI_API_KEY"], &[&anthropic, &openai]);
+    assert!(screen.contains("paste it again"), "{screen}");
+    assert!(screen.contains("Stored OPENAI_API_KEY"), "{screen}");
+    assert_eq!(t.ok(&["get", "OPENAI_API_KEY"], b""), openai.as_bytes());
+}
+
+/// `latchkey ARGS` on a pseudo-terminal, typing each of `lines` at its own prompt.
+fn at_terminal_typing(s: &Sandbox, args: &[&str], lines: &[&str]) -> String {
+    let mut line = shell_quote(&latchkey_bin().display().to_string());
+    for arg in args {
+        line.push(' ');
+        line.push_str(&shell_quote(arg));
+    }
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("LATCHKEY_HOME", &s.home)
+        .env_remove("LATCHKEY_IDENTITY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    let mut stdin = child.stdin.take().unwrap();
+    for typed in lines {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        stdin.write_all(format!("{typed}\n").as_bytes()).unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    drop(stdin);
+    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
+}
+
+#[test]
+fn a_development_database_and_its_password_are_stored_without_a_warning() {
+    let (s, _) = Sandbox::with_identity_file();
+    for (name, value) in [
+        ("DATABASE_URL", "postgres://postgres:postgres@localhost:5432/app_test"),
+        ("DB_PASSWORD", "postgres"),
+        ("REDIS_URL", "redis://localhost:6379/0"),
+    ] {
+        let out = s.run(&["set", name], value.as_bytes());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{name}: {err}");
+        assert!(!err.contains("warning"), "{name}: {err}");
+    }
+    // A template in a URL is still a placeholder.
+    let out = s.run(&["set", "DATABASE_URL"], b"postgres://app:${DB_PASSWORD}@db/app");
+    assert!(!out.status.success());
+}

@@ -161,9 +161,11 @@ fn a_value_is_checked_as_it_is_typed_and_nothing_is_stored() {
     assert_eq!(found["providerName"], "Anthropic");
     assert_eq!(found["format"], "ok");
     assert_eq!(found["refused"], false);
+    // Another provider's key: its clients would send it to the wrong service. Refused
+    // unless forced, as in the CLI.
     let mismatch = check("OPENAI_API_KEY", &key);
     assert_eq!(mismatch["problems"][0]["code"], "provider_mismatch");
-    assert_eq!(mismatch["refused"], false);
+    assert_eq!(mismatch["refused"], true);
     let placeholder = check("OPENAI_API_KEY", "<your key here>");
     assert_eq!(placeholder["refused"], true);
     assert!(!placeholder.to_string().contains("your key here"), "the answer echoed the value");
@@ -252,19 +254,25 @@ fn a_file_is_previewed_then_imported_and_an_export_is_tracked() {
         "LOG_LEVEL=debug\nOPENAI_API_KEY='another-value-entirely-x9'\nGROQ_API_KEY=\"changeme\"\n",
     )
     .unwrap();
-    let request = |overwrite: bool| json!({"request": {"env": "default", "path": file.display().to_string(), "allSecret": false, "overwrite": overwrite}});
-    let preview = d.ok("preview_import", request(false));
+    let request = |overwrite: bool, force: bool| json!({"request": {"env": "default", "path": file.display().to_string(), "allSecret": false, "overwrite": overwrite, "force": force}});
+    let preview = d.ok("preview_import", request(false, false));
     assert!(!preview.to_string().contains("another-value-entirely"), "the preview carried a value");
     assert_eq!(
         preview[0],
-        json!({"name": "LOG_LEVEL", "kind": "config", "action": "create", "provider": null, "problems": []})
+        json!({"name": "LOG_LEVEL", "kind": "config", "action": "create", "provider": null, "problems": [], "refused": false})
     );
     assert_eq!(preview[1]["action"], "replace");
     assert_eq!(preview[2]["problems"][0], "placeholder");
-    // Nothing was written by the preview, and replacing needs overwrite.
+    assert_eq!(preview[2]["refused"], true);
+    // Nothing was written by the preview; replacing needs overwrite, and a placeholder
+    // force, as Set does.
     assert_eq!(d.ok("list_variables", json!({"env": "default"})).as_array().unwrap().len(), 1);
-    assert_eq!(d.err("import_file", request(false))["code"], "import_exists");
-    d.ok("import_file", request(true));
+    assert_eq!(d.err("import_file", request(false, false))["code"], "import_exists");
+    let refused = d.err("import_file", request(true, false));
+    assert_eq!(refused["code"], "invalid_value");
+    assert!(refused["message"].as_str().unwrap().contains("`GROQ_API_KEY` (placeholder)"), "{refused}");
+    assert_eq!(d.ok("list_variables", json!({"env": "default"})).as_array().unwrap().len(), 1);
+    d.ok("import_file", request(true, true));
     assert_eq!(
         d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}))["value"],
         "another-value-entirely-x9"

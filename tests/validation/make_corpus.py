@@ -260,8 +260,10 @@ for provider, variant, lo, hi, alphabet, check in [("github", "ghp", 34, 40, ALN
             if clean(bad, bad):
                 break
         assert re.fullmatch(P[FMT[(provider, variant)][3]], bad) and not check(bad), bad
+        # npm's scheme is not confirmed against a real token: its failure is a warning.
+        code = "unconfirmed_checksum" if provider == "npm" else "checksum"
         add("checksum", f"{provider}-{variant}-checksum-{n + 1}", FMT[(provider, variant)][2][0], bad,
-            provider, "invalid", ["checksum"])
+            provider, "invalid", [code])
 
 # 3. truncated: last 3 chars removed, then more until no pattern of the provider matches.
 # Each provider's first format, but slack's xoxp (xoxb's unbounded tail would need stripping entirely),
@@ -297,8 +299,10 @@ def placeholder_problems(provider, value):
     problems = ["placeholder"]
     if not matches_provider(provider, value):
         problems.append("format")
-    elif provider in ("github", "npm"):
+    elif provider == "github":
         problems.append("checksum")
+    elif provider == "npm":
+        problems.append("unconfirmed_checksum")
     if len(value) < 10:
         problems.append("too_short")
     return problems

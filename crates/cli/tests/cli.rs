@@ -436,8 +436,14 @@ fn set_refuses_placeholders_and_bad_checksums_unless_forced() {
 fn set_detects_the_provider_and_warns_about_the_rest() {
     let s = Sandbox::new();
     s.set("GITHUB_TOKEN", GITHUB_TOKEN.as_bytes(), &[]).success().stderr(contains("(secret, vault, github)"));
-    // A GitHub token in the OpenAI variable: stored, with a warning naming both.
-    s.set("OPENAI_API_KEY", GITHUB_TOKEN.as_bytes(), &[]).success().stderr(contains(
+    // A GitHub token in the OpenAI variable: refused, naming both (its clients would send
+    // it to the wrong service), and stored with --force, with the warning.
+    let before = s.vault_bytes();
+    s.set("OPENAI_API_KEY", GITHUB_TOKEN.as_bytes(), &[])
+        .code(1)
+        .stderr(contains("this looks like a GitHub key, but OPENAI_API_KEY is where OpenAI keys go"));
+    assert_eq!(s.vault_bytes(), before, "a refused key changed the vault");
+    s.set("OPENAI_API_KEY", GITHUB_TOKEN.as_bytes(), &["--force"]).success().stderr(contains(
         "warning: OPENAI_API_KEY: this looks like a GitHub key, but OPENAI_API_KEY is where OpenAI keys go",
     ));
     let listed = s.cmd(&["list"]).assert().success().get_output().stdout.clone();

@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::name::{EnvironmentName, VariableName};
 use crate::validate::{self, Catalog, ProblemCode};
 use crate::variable::{Kind, Metadata, Value, Variable};
-use crate::vault::{GetError, SaveError, Vault};
+use crate::vault::{EnforceChecks, GetError, SaveError, Vault};
 
 /// A variable to import.
 #[derive(Debug)]
@@ -47,6 +47,9 @@ pub struct Planned {
     pub provider: Option<String>,
     /// Problems the format checks found.
     pub problems: Vec<ProblemCode>,
+    /// Whether `set` would refuse the value (a placeholder, a failed checksum): an
+    /// import stores it only when forced.
+    pub refused: bool,
 }
 
 /// Why an import was refused. When this is returned, nothing was written.
@@ -72,6 +75,14 @@ pub enum ImportError {
         /// The environment.
         env: EnvironmentName,
         /// The names, comma-separated.
+        names: String,
+    },
+    /// Values `set` would refuse: they cannot be working keys.
+    #[error(
+        "{names} cannot be a working key, as `latchkey set` would say: nothing was imported; fix them in the file, or store them anyway with --force"
+    )]
+    Refused {
+        /// The names and their problems.
         names: String,
     },
     /// The vault could not be saved.
@@ -253,18 +264,22 @@ impl Vault {
                 action,
                 provider: finding.provider.clone(),
                 problems: finding.problems.iter().map(|p| p.code).collect(),
+                refused: action != Action::Unchanged && finding.refusals().next().is_some(),
             });
         }
         Ok(planned)
     }
 
     /// Imports `incoming` into `env` in one write: all of it, or nothing. Names the
-    /// environment has with other values are refused unless `overwrite`.
+    /// environment has with other values are refused unless `overwrite`; values that
+    /// `set` would refuse (a placeholder, a failed checksum) unless `enforce` is
+    /// [`EnforceChecks::Force`].
     pub fn import(
         &self,
         env: &EnvironmentName,
         incoming: Vec<Incoming>,
         overwrite: bool,
+        enforce: EnforceChecks,
         catalog: &Catalog,
     ) -> Result<Vec<Planned>, ImportError> {
         let planned = self.plan_import(env, &incoming, catalog)?;
@@ -272,6 +287,20 @@ impl Vault {
             planned.iter().filter(|p| p.action == Action::Replace).map(|p| format!("`{}`", p.name)).collect();
         if !replaced.is_empty() && !overwrite {
             return Err(ImportError::Exists { env: env.clone(), names: replaced.join(", ") });
+        }
+        if enforce == EnforceChecks::Refusals {
+            let refused: Vec<String> = planned
+                .iter()
+                .filter(|p| p.refused)
+                .map(|p| {
+                    let why: Vec<&str> =
+                        p.problems.iter().filter(|c| c.refuses_storing()).map(|c| c.as_str()).collect();
+                    format!("`{}` ({})", p.name, why.join(", "))
+                })
+                .collect();
+            if !refused.is_empty() {
+                return Err(ImportError::Refused { names: refused.join(", ") });
+            }
         }
         let now =
             time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);

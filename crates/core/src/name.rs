@@ -38,6 +38,16 @@ pub enum NameError {
     },
 }
 
+/// Whether a variable's name says it holds a password (`DB_PASSWORD`, `SMTP_PASSWD`,
+/// `REDIS_PASS`, `ADMIN_PWD`): a value a person or a service set up, not a generated key.
+pub fn names_a_password(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.contains("PASSWORD")
+        || upper.contains("PASSWD")
+        || upper.ends_with("_PASS")
+        || upper.ends_with("_PWD")
+}
+
 /// The name of a variable: an environment-variable name, `[A-Za-z_][A-Za-z0-9_]*`.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VariableName(String);

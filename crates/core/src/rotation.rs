@@ -26,12 +26,7 @@ impl SecretClass {
         let upper = name.to_ascii_uppercase();
         if upper.contains("WEBHOOK") {
             SecretClass::WebhookSecret
-        } else if upper.contains("PASSWORD")
-            || upper.contains("PASSWD")
-            || upper.ends_with("_PASS")
-            || upper.contains("DB_")
-            || upper.contains("DATABASE")
-        {
+        } else if crate::name::names_a_password(name) || upper.contains("DB_") || upper.contains("DATABASE") {
             SecretClass::DatabasePassword
         } else if upper.ends_with("_TOKEN") || upper.ends_with("_PAT") {
             SecretClass::Token

@@ -33,6 +33,9 @@ pub struct ImportRequest {
     pub all_secret: bool,
     /// Replace variables the environment has with other values.
     pub overwrite: bool,
+    /// Store values `set` would refuse (a placeholder, a failed checksum) anyway.
+    #[serde(default)]
+    pub force: bool,
 }
 
 /// What importing one entry does.
@@ -60,6 +63,9 @@ pub struct ImportRow {
     pub provider: Option<String>,
     /// Problem codes found.
     pub problems: Vec<core::ProblemCode>,
+    /// Whether the value cannot be a working key (`set` would refuse it): imported only
+    /// with `force`.
+    pub refused: bool,
 }
 
 /// An export format.
@@ -188,6 +194,7 @@ impl From<core::import::Planned> for ImportRow {
             },
             provider: p.provider,
             problems: p.problems.clone(),
+            refused: p.refused,
         }
     }
 }

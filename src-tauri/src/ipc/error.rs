@@ -174,7 +174,7 @@ ipc_error_from! {
     core::import::ImportError => |e| match e {
         core::import::ImportError::Exists { .. } => ImportExists,
         core::import::ImportError::Get(core::GetError::Environment(_)) => UnknownEnvironment,
-        core::import::ImportError::Value { .. } => InvalidValue,
+        core::import::ImportError::Value { .. } | core::import::ImportError::Refused { .. } => InvalidValue,
         _ => Vault,
     },
     core::ExportError => |e| match e {

@@ -27,6 +27,7 @@ export type Badge = {
 const PROBLEMS: Record<ProblemCode, { label: string; tone: Tone }> = {
   placeholder: { label: 'Placeholder', tone: 'warn' },
   checksum: { label: 'Bad checksum', tone: 'warn' },
+  unconfirmed_checksum: { label: 'Checksum?', tone: 'warn' },
   provider_mismatch: { label: 'Wrong provider?', tone: 'warn' },
   format: { label: 'Unexpected format', tone: 'warn' },
   too_short: { label: 'Too short', tone: 'warn' },

@@ -76,7 +76,7 @@ describe('ipc', () => {
     await ipc.checkValue(typed);
     await ipc.verifyVariables('prod', 'OPENAI_API_KEY');
     await ipc.verifyVariables('prod', null);
-    const importRequest = { env: 'prod', path: '/tmp/app/.env', allSecret: true, overwrite: false };
+    const importRequest = { env: 'prod', path: '/tmp/app/.env', allSecret: true, overwrite: false, force: false };
     const exportRequest = { env: 'prod', format: 'json' as const, only: ['A_B'], path: '/tmp/prod.json', allowTracked: false };
     await ipc.addEnvironment('staging', 'prod');
     await ipc.addEnvironment('scratch', null);

@@ -84,6 +84,7 @@ export type ConfigLookup = (name: string) => string | null;
 const ORDER: readonly ProblemCode[] = [
   'placeholder',
   'checksum',
+  'unconfirmed_checksum',
   'provider_mismatch',
   'format',
   'too_short',
@@ -97,9 +98,9 @@ const ORDER: readonly ProblemCode[] = [
   'host_not_allowed',
 ];
 
-/** core's ProblemCode::refuses_storing: the value cannot be a working key. */
+/** core's ProblemCode::refuses_storing: the value cannot be a working key (for this variable). */
 function refuses(code: ProblemCode): boolean {
-  return code === 'placeholder' || code === 'checksum';
+  return code === 'placeholder' || code === 'checksum' || code === 'provider_mismatch';
 }
 
 type Finding = { provider: string | null; format: FormatStatus; problems: ProblemInfo[] };

@@ -141,12 +141,14 @@ function planImport(rust: FakeBackend, r: ImportRequest): { rows: ImportRow[]; v
     if (invalid) throw ipcError('invalid_value', `\`${item.name}\` cannot be imported: ${invalid}; nothing was imported`);
     const old = own.get(item.name);
     const check = fakeCheck(item.name, item.kind, item.value, (n) => incoming.find((i) => i.name === n)?.value ?? null);
+    const action = !old ? 'create' : old.value === item.value && old.row.kind === item.kind ? 'unchanged' : 'replace';
     return {
       name: item.name,
       kind: item.kind,
-      action: !old ? 'create' : old.value === item.value && old.row.kind === item.kind ? 'unchanged' : 'replace',
+      action,
       provider: check.provider,
       problems: check.problems.map((p) => p.code),
+      refused: action !== 'unchanged' && check.problems.some((p) => p.refuses),
     };
   });
   return { rows, values: incoming.map((i) => i.value) };
@@ -159,6 +161,14 @@ function importFile(rust: FakeBackend, r: ImportRequest): ImportRow[] {
     throw ipcError(
       'import_exists',
       `\`${r.env}\` already has ${replaced.join(', ')} with other values: nothing was imported; pass --overwrite to replace them`,
+    );
+  }
+  const refused = rows.filter((p) => p.refused);
+  if (refused.length > 0 && !r.force) {
+    const names = refused.map((p) => `\`${p.name}\` (${p.problems.filter((c) => c === 'placeholder' || c === 'checksum' || c === 'provider_mismatch').join(', ')})`);
+    throw ipcError(
+      'invalid_value',
+      `${names.join(', ')} cannot be a working key, as \`latchkey set\` would say: nothing was imported; fix them in the file, or store them anyway with --force`,
     );
   }
   const own = rust.env(r.env);
@@ -386,7 +396,10 @@ function rotateSecret(rust: FakeBackend, r: RotateRequest): RotateResult {
   }
   const found = rust.check(env, name, 'secret', r.value);
   const before = current.entry.row.provider;
-  const other = before !== null && !r.force && !found.problems.some((p) => p.refuses) ? otherProvider(before, r.value, found) : null;
+  // As core: another provider's key is named as such (a provider mismatch refuses too, but
+  // says less); placeholders and failed checksums are refused with their own reasons.
+  const otherRefusal = found.problems.some((p) => p.refuses && p.code !== 'provider_mismatch');
+  const other = before !== null && !r.force && !otherRefusal ? otherProvider(before, r.value, found) : null;
   if (other) throw ipcError('other_provider', other);
   const refusal = found.problems.find((p) => p.refuses);
   if (refusal && !r.force) throw ipcError('refused', `${name} was not stored: ${refusal.message}`);

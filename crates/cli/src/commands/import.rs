@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::args::{EnvArg, parse_made, variable_name};
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use latchkey_core::EnforceChecks;
 use latchkey_core::SecretString;
 use latchkey_core::VariableName;
 use latchkey_core::import::{self, Action, Planned};
@@ -51,7 +52,13 @@ pub fn run(args: ImportArgs) -> Result<()> {
             "`{env}` already has {names} with other values: nothing was imported; pass --overwrite to replace them"
         );
     }
+    // What `set` refuses is refused here too, before anything is asked.
+    let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
+    let refused: Vec<String> = plan.iter().filter(|p| p.refused).map(|p| format!("`{}`", p.name)).collect();
     if args.dry_run {
+        if !refused.is_empty() && !args.force {
+            eprintln!("{} cannot be a working key: the import would need --force.", refused.join(", "));
+        }
         return Ok(());
     }
     if plan.iter().all(|p| p.action == Action::Unchanged) {
@@ -67,7 +74,7 @@ pub fn run(args: ImportArgs) -> Result<()> {
         bail!("nothing was imported");
     }
     let done = vault
-        .import(env, incoming, args.overwrite, &catalog)
+        .import(env, incoming, args.overwrite, enforce, &catalog)
         .with_context(|| format!("cannot import into `{env}`"))?;
     let changed = done.iter().filter(|p| p.action != Action::Unchanged).count();
     eprintln!(
@@ -130,6 +137,10 @@ pub struct ImportArgs {
     /// Show the preview only.
     #[arg(long)]
     pub dry_run: bool,
+    /// Store values that `set` would refuse (a placeholder, a failed checksum), with
+    /// their problems recorded.
+    #[arg(long)]
+    pub force: bool,
     /// The day the keys were made at their providers (YYYY-MM-DD): their rotation
     /// schedules count from then, not from the import.
     #[arg(long, value_name = "DATE", value_parser = parse_made)]

@@ -17,41 +17,52 @@ pub fn run(args: SetArgs) -> Result<()> {
     let vault = super::unlock()?;
     let catalog = super::catalog()?;
     let env = &args.env.name();
-    let mut value = match &args.value {
-        Some(text) => parse_text_value(text)?,
-        None => {
-            // Refuse an unknown environment before the user types a secret for it. Piped
-            // input needs no early check: `set` below refuses it all the same.
-            if std::io::stdin().is_terminal() {
-                vault.read()?.environment(env)?;
-            }
-            input::secret_value(&format!("Value for {}: ", args.name))?
-        }
-    };
-    if args.trim {
-        value = parse_text_value(validate::trimmed(value.expose_secret()))
-            .context("nothing is left of the value once trimmed")?;
+    // Typed at a prompt: a refused value is asked for again (a pasted key is easily cut
+    // short, or taken from the wrong line), up to three times.
+    let prompted = args.value.is_none() && std::io::stdin().is_terminal();
+    if prompted {
+        // Refuse an unknown environment before the user types a secret for it. Piped
+        // input needs no early check: `set` below refuses it all the same.
+        vault.read()?.environment(env)?;
     }
+    let read_value = || -> Result<_> {
+        let mut value = match &args.value {
+            Some(text) => parse_text_value(text)?,
+            None => input::secret_value(&format!("Value for {}: ", args.name))?,
+        };
+        if args.trim {
+            value = parse_text_value(validate::trimmed(value.expose_secret()))
+                .context("nothing is left of the value once trimmed")?;
+        }
+        Ok(value)
+    };
     let store = Store::from(args.store);
     let kind = if args.config { Kind::Config } else { Kind::Secret };
     // What is not given is kept: `--expires` alone leaves a custom interval alone.
     let rotation = policy_change(args.rotate_every, args.expires);
-    let new = NewValue {
-        kind,
-        store,
-        value,
-        provider: args.provider,
-        notes: args.notes,
-        rotation,
-        made: args.created,
-    };
     let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
-    let (stored, finding) = match vault.set_checked(env, &args.name, new, &catalog, enforce) {
-        Ok(done) => done,
-        Err(err @ SetError::Refused { .. }) => {
-            return Err(anyhow!("{err}; nothing was changed (store it anyway with --force)"));
+    let mut tries = 0;
+    let (stored, finding) = loop {
+        let new = NewValue {
+            kind,
+            store,
+            value: read_value()?,
+            provider: args.provider.clone(),
+            notes: args.notes.clone(),
+            rotation,
+            made: args.created,
+        };
+        tries += 1;
+        match vault.set_checked(env, &args.name, new, &catalog, enforce) {
+            Ok(done) => break done,
+            Err(err @ SetError::Refused { .. }) if prompted && tries < 3 => {
+                eprintln!("latchkey: {err}: paste it again (or press Ctrl+C; --force stores it anyway)");
+            }
+            Err(err @ SetError::Refused { .. }) => {
+                return Err(anyhow!("{err}; nothing was changed (store it anyway with --force)"));
+            }
+            Err(err) => return Err(err).with_context(|| format!("cannot store {} in `{env}`", args.name)),
         }
-        Err(err) => return Err(err).with_context(|| format!("cannot store {} in `{env}`", args.name)),
     };
     for problem in &finding.problems {
         eprintln!("latchkey: warning: {}: {}", args.name, problem.message);
@@ -109,7 +120,8 @@ pub struct SetArgs {
     /// Notes about the variable: where it came from, who owns it.
     #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
-    /// Store the value even if it looks like a placeholder or fails its checksum.
+    /// Store the value even if it looks like a placeholder, fails its checksum, or is
+    /// another provider's key.
     #[arg(long)]
     pub force: bool,
     /// Remove surrounding whitespace and quotes from the value before storing it.

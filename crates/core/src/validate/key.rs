@@ -2,11 +2,10 @@
 //! shape and checksum, and the generic signs of a value that cannot work (placeholders,
 //! stray whitespace, invisible characters, password-like values).
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
-
 use super::catalog::{Catalog, Format, Provider};
+use super::placeholder::{
+    has_placeholder_fragment, has_run_of_x, is_connection_url, is_placeholder, is_template,
+};
 use super::{Finding, Problem, ProblemCode, checksum, trimmed};
 
 /// The shortest value that can be a generated key.
@@ -14,52 +13,6 @@ const MIN_LEN: usize = 10;
 
 /// The longest value judged as a possible password: longer ones are generated.
 const MAX_PASSWORD_LEN: usize = 64;
-
-/// Lowercase fragments that no generated key contains by chance (compared with the value
-/// lowercased and stripped of separators). Long enough that a random base62 key holds one
-/// with a probability below one in a million.
-const PLACEHOLDER_FRAGMENTS: &[&str] = &[
-    "example",
-    "sample",
-    "dummy",
-    "changeme",
-    "placeholder",
-    "yourkey",
-    "yourapi",
-    "yourtoken",
-    "yoursecret",
-    "keyhere",
-    "tokenhere",
-    "replaceme",
-    "insertyour",
-    "redacted",
-    "notreal",
-    "missingapikey",
-];
-
-/// Whole words (between separators) that mark a placeholder, in values of no known format.
-const PLACEHOLDER_WORDS: &[&str] = &[
-    "your",
-    "here",
-    "test",
-    "testing",
-    "example",
-    "sample",
-    "fake",
-    "mock",
-    "demo",
-    "dummy",
-    "todo",
-    "fixme",
-    "changeme",
-    "replaceme",
-    "placeholder",
-    "none",
-    "null",
-    "undefined",
-    "insert",
-    "redacted",
-];
 
 /// Words people use in passwords, never found in generated keys of no known format.
 const PASSWORD_WORDS: &[&str] = &[
@@ -81,20 +34,47 @@ pub(super) fn check(
             "the value has surrounding whitespace, quotes or a newline: store it trimmed".into(),
         ));
     }
-    if value.chars().count() < MIN_LEN {
-        problems.push(problem(
-            ProblemCode::TooShort,
-            format!("the value is shorter than {MIN_LEN} characters: paste the whole key"),
-        ));
-    }
     if !value.starts_with("-----BEGIN") && value.chars().any(is_non_printable) {
         problems.push(problem(
             ProblemCode::NonPrintable,
             "the value contains control or invisible characters: copy the key again from its source".into(),
         ));
     }
+    // A connection URL (postgres://user:pass@host/db) is checked as one: its password is
+    // whatever the database was set up with, and a local development database is not a
+    // placeholder. Only a template in it is.
+    if is_connection_url(value) {
+        if is_template(value) || value.contains(['<', '>']) {
+            problems.push(problem(
+                ProblemCode::Placeholder,
+                "this connection URL holds a template or a placeholder: fill in the real values".into(),
+            ));
+        }
+        return Finding::new(None, problems);
+    }
     let suggested = catalog.provider_for_name(name);
     let matched = best_match(catalog, name, value, suggested);
+    // A password (DB_PASSWORD, POSTGRES_PASSWORD) of no provider's format is whatever the
+    // service was set up with: short, a word, `postgres` on a developer's machine. Only a
+    // template or an obvious filler is a placeholder.
+    if matched.is_none() && suggested.is_none() && crate::name::names_a_password(name) {
+        if is_template(value) || has_run_of_x(value) || has_placeholder_fragment(value) {
+            problems.push(problem(
+                ProblemCode::Placeholder,
+                "this is a placeholder or an example, not a real password: paste the password itself".into(),
+            ));
+        }
+        if value.is_empty() {
+            problems.push(problem(ProblemCode::TooShort, "the password is empty: paste the password".into()));
+        }
+        return Finding::new(None, problems);
+    }
+    if value.chars().count() < MIN_LEN {
+        problems.push(problem(
+            ProblemCode::TooShort,
+            format!("the value is shorter than {MIN_LEN} characters: paste the whole key"),
+        ));
+    }
     match (matched, suggested) {
         (Some((found, format)), _) => {
             if let Some(expected) = suggested.filter(|s| s.id != found.id)
@@ -113,13 +93,23 @@ pub(super) fn check(
             if let Some(sum) = format.checksum
                 && !checksum::holds(sum, value)
             {
-                problems.push(problem(
-                    ProblemCode::Checksum,
-                    format!(
-                        "the checksum of this {} key is wrong: it was mistyped, truncated or copied from an example; copy it again",
-                        found.name
-                    ),
-                ));
+                problems.push(if format.checksum_confirmed {
+                    problem(
+                        ProblemCode::Checksum,
+                        format!(
+                            "the checksum of this {} key is wrong: it was mistyped, truncated or copied from an example; copy it again",
+                            found.name
+                        ),
+                    )
+                } else {
+                    problem(
+                        ProblemCode::UnconfirmedChecksum,
+                        format!(
+                            "this {} key does not pass the checksum latchkey expects, but that scheme is not confirmed against real keys: check that it was copied whole",
+                            found.name
+                        ),
+                    )
+                });
             }
         }
         (None, Some(expected)) if !expected.formats.is_empty() => problems.push(problem(
@@ -206,49 +196,6 @@ fn is_non_printable(c: char) -> bool {
             | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
-/// Placeholders, templates, documentation samples and runs of one character.
-fn is_placeholder(value: &str, known_format: bool) -> bool {
-    let template = (value.starts_with('<') && value.ends_with('>'))
-        || (value.contains("${") && value.contains('}'))
-        || (value.contains("{{") && value.contains("}}"))
-        || (value.len() > 2 && value.starts_with('%') && value.ends_with('%'))
-        || (value.starts_with('$') && value[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    if template || longest_run(value) >= 8 || has_run_of_x(value) {
-        return true;
-    }
-    // The value lowercased, without separators: `Your-API_Key` reads `yourapikey`.
-    let squashed: Vec<u8> =
-        value.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_lowercase()).collect();
-    if squashed.len() >= 2 && squashed.iter().all(|&b| b == squashed[0]) {
-        return true;
-    }
-    static FRAGMENTS: LazyLock<AhoCorasick> =
-        LazyLock::new(|| AhoCorasick::new(PLACEHOLDER_FRAGMENTS).expect("the fragments compile"));
-    if FRAGMENTS.is_match(&squashed) {
-        return true;
-    }
-    // Words are only a sign in values of no known format: `sk_test_...` is a real Stripe
-    // test-mode key.
-    !known_format
-        && value
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|word| PLACEHOLDER_WORDS.iter().any(|p| word.eq_ignore_ascii_case(p)))
-}
-
-fn longest_run(value: &str) -> usize {
-    let (mut best, mut run, mut last) = (0, 0, None);
-    for c in value.chars() {
-        run = if Some(c) == last { run + 1 } else { 1 };
-        last = Some(c);
-        best = best.max(run);
-    }
-    best
-}
-
-fn has_run_of_x(value: &str) -> bool {
-    value.as_bytes().windows(6).any(|w| w.iter().all(|b| b.eq_ignore_ascii_case(&b'x')))
-}
-
 /// A value of no known format that a person chose: common password words, a repeated
 /// chunk (`hunter2hunter2`), or a small alphabet for its length.
 fn looks_like_password(value: &str) -> bool {
@@ -317,6 +264,50 @@ mod tests {
         assert_eq!(codes("DB_TOKEN", "MyPassword!2024"), ["low_entropy"]);
         assert!(codes("DB_TOKEN", "q8ZfT1xLw0PmR3vKc7NbYs2HdJ9gAe4U").is_empty());
         assert!(codes("DB_TOKEN", "4f9c2a7e1b3d8f6a0c5e9b2d7a1f3c8e").is_empty());
+    }
+
+    #[test]
+    fn a_local_development_database_is_not_a_placeholder() {
+        for url in [
+            "postgres://postgres:postgres@localhost:5432/app_test",
+            "mysql://root:root@127.0.0.1/dev",
+            "redis://localhost:6379/0",
+            "mongodb+srv://app:s3cr3t@cluster0.example.net/test",
+        ] {
+            assert!(codes("DATABASE_URL", url).is_empty(), "{url}: {:?}", codes("DATABASE_URL", url));
+        }
+        assert_eq!(codes("DATABASE_URL", "postgres://app:${DB_PASSWORD}@db/app"), ["placeholder"]);
+        assert_eq!(codes("DATABASE_URL", "postgres://app:<password>@db/app"), ["placeholder"]);
+    }
+
+    #[test]
+    fn a_password_is_judged_as_a_password_not_as_a_key() {
+        // Short, a word, `test`: what a developer's database was set up with.
+        for password in ["postgres", "test", "hunter2", "s3cret!"] {
+            assert!(
+                codes("DB_PASSWORD", password).is_empty(),
+                "{password}: {:?}",
+                codes("DB_PASSWORD", password)
+            );
+            assert!(codes("SMTP_PASS", password).is_empty(), "{password}");
+        }
+        for filler in ["<password>", "${PASSWORD}", "changeme", "xxxxxxxx", "your-password-here"] {
+            assert!(codes("POSTGRES_PASSWORD", filler).contains(&"placeholder"), "{filler}");
+        }
+        // A name that is not a password's still gets the key checks.
+        assert_eq!(codes("DB_TOKEN", "hunter2hunter2hunter2"), ["low_entropy"]);
+    }
+
+    #[test]
+    fn an_unconfirmed_checksum_warns_and_a_confirmed_one_refuses() {
+        let npm = format!("npm_{}", "a1B2c3D4e5F6".repeat(3));
+        let finding = check_alone(&Catalog::built_in(), "NPM_TOKEN", &npm);
+        assert!(finding.has(ProblemCode::UnconfirmedChecksum), "{:?}", finding.problems);
+        assert_eq!(finding.refusals().count(), 0, "an unconfirmed checksum refused a value");
+        let github = format!("ghp_{}", "a1B2c3D4e5F6".repeat(3));
+        let finding = check_alone(&Catalog::built_in(), "GITHUB_TOKEN", &github);
+        assert!(finding.has(ProblemCode::Checksum));
+        assert_eq!(finding.refusals().count(), 1);
     }
 
     #[test]

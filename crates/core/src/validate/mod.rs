@@ -12,6 +12,7 @@ pub(crate) mod checksum;
 mod endpoint;
 mod key;
 mod pattern;
+mod placeholder;
 pub mod verify;
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,9 @@ pub enum ProblemCode {
     Placeholder,
     /// The key's embedded checksum is wrong.
     Checksum,
+    /// The key's embedded checksum does not hold under a scheme not confirmed against
+    /// real keys (npm's): a warning, never a refusal.
+    UnconfirmedChecksum,
     /// A key of one provider under another provider's variable name.
     ProviderMismatch,
     /// Not the shape of the provider's keys.
@@ -66,6 +70,7 @@ impl ProblemCode {
             ProblemCode::TooShort => "too_short",
             ProblemCode::Placeholder => "placeholder",
             ProblemCode::Checksum => "checksum",
+            ProblemCode::UnconfirmedChecksum => "unconfirmed_checksum",
             ProblemCode::Whitespace => "whitespace",
             ProblemCode::NonPrintable => "non_printable",
             ProblemCode::LowEntropy => "low_entropy",
@@ -80,9 +85,10 @@ impl ProblemCode {
     }
 
     /// Whether `latchkey set` refuses a value with this problem unless forced: the value
-    /// cannot be a working key.
+    /// cannot be a working key, or not one for this variable (another provider's key,
+    /// which the variable's clients would send to the wrong service).
     pub fn refuses_storing(self) -> bool {
-        matches!(self, ProblemCode::Placeholder | ProblemCode::Checksum)
+        matches!(self, ProblemCode::Placeholder | ProblemCode::Checksum | ProblemCode::ProviderMismatch)
     }
 }
 

@@ -263,7 +263,7 @@ impl Vault {
         // the shape of this provider's keys.
         if let Some(before) = current.provider.as_deref()
             && !force
-            && finding.refusals().next().is_none()
+            && finding.refusals().all(|p| p.code == crate::validate::ProblemCode::ProviderMismatch)
         {
             let trimmed = crate::validate::trimmed(value.expose_secret());
             let name_of = |id: &str| catalog.provider(id).map_or_else(|| id.to_owned(), |p| p.name.clone());

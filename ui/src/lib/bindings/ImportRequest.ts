@@ -19,4 +19,8 @@ allSecret: boolean,
 /**
  * Replace variables the environment has with other values.
  */
-overwrite: boolean, };
+overwrite: boolean, 
+/**
+ * Store values `set` would refuse (a placeholder, a failed checksum) anyway.
+ */
+force: boolean, };

@@ -26,4 +26,9 @@ provider: string | null,
 /**
  * Problem codes found.
  */
-problems: Array<ProblemCode>, };
+problems: Array<ProblemCode>, 
+/**
+ * Whether the value cannot be a working key (`set` would refuse it): imported only
+ * with `force`.
+ */
+refused: boolean, };

@@ -4,4 +4,4 @@
  * What is wrong with a value. The codes are stable: scripts and the UI branch on them.
  * Findings list problems in this order, the most telling first.
  */
-export type ProblemCode = "placeholder" | "checksum" | "provider_mismatch" | "format" | "too_short" | "whitespace" | "non_printable" | "low_entropy" | "invalid_url" | "lookalike_host" | "credentials_in_url" | "insecure_scheme" | "host_not_allowed";
+export type ProblemCode = "placeholder" | "checksum" | "unconfirmed_checksum" | "provider_mismatch" | "format" | "too_short" | "whitespace" | "non_printable" | "low_entropy" | "invalid_url" | "lookalike_host" | "credentials_in_url" | "insecure_scheme" | "host_not_allowed";

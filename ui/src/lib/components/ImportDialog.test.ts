@@ -51,7 +51,7 @@ describe('importing a .env file', () => {
         ['OPENAI_BASE_URL', 'Config', 'Unchanged', 'openai', '—'],
       ]),
     );
-    expect(rust.callsOf('preview_import')).toEqual([{ request: { env: 'default', path: FILE, allSecret: false, overwrite: false } }]);
+    expect(rust.callsOf('preview_import')).toEqual([{ request: { env: 'default', path: FILE, allSecret: false, overwrite: false, force: false } }]);
     expect(dialog).toHaveTextContent('.env');
     expect(dialog).toHaveTextContent('1 variable exists in default with another value: tick Overwrite existing to replace it.');
     // Nothing written yet, and no value on the page.
@@ -61,7 +61,7 @@ describe('importing a .env file', () => {
     // "All as secrets" previews again.
     await fireEvent.click(el('#import-all-secret'));
     await waitFor(() => expect(previewed()[2]).toEqual(['OPENAI_BASE_URL', 'Secret', 'Overwrite', 'openai', '—']));
-    expect(rust.callsOf('preview_import').at(-1)).toEqual({ request: { env: 'default', path: FILE, allSecret: true, overwrite: false } });
+    expect(rust.callsOf('preview_import').at(-1)).toEqual({ request: { env: 'default', path: FILE, allSecret: true, overwrite: false, force: false } });
     await fireEvent.click(el('#import-all-secret'));
     await waitFor(() => expect(previewed()[2][2]).toBe('Unchanged'));
 
@@ -71,7 +71,7 @@ describe('importing a .env file', () => {
     await fireEvent.click(confirm);
 
     await waitFor(() => expect(document.querySelector('#import-dialog')).toBeNull());
-    expect(rust.callsOf('import_file')).toEqual([{ request: { env: 'default', path: FILE, allSecret: false, overwrite: true } }]);
+    expect(rust.callsOf('import_file')).toEqual([{ request: { env: 'default', path: FILE, allSecret: false, overwrite: true, force: false } }]);
     expect(await screen.findByText('Imported 2 variables into default')).toBeInTheDocument();
     await waitFor(() => expect(document.querySelector('tr[data-name="ANTHROPIC_API_KEY"]')).toBeInTheDocument());
     expect(within(row('ANTHROPIC_API_KEY')).getByText('anthropic')).toBeInTheDocument();
@@ -103,6 +103,30 @@ describe('importing a .env file', () => {
     await waitFor(() => expect(document.querySelector('#import-dialog')).toBeNull());
     expect(rust.callsOf('import_file').map((a) => (a.request as { overwrite: boolean }).overwrite)).toEqual([false, true]);
     expect(rust.envs.get('default')!.get('OPENAI_API_KEY')!.value).toBe(CHANGED);
+  });
+
+  it('names a value that cannot be a key, refuses it as Set does, and stores it with Store anyway', async () => {
+    const rust = seeded().file(FILE, [
+      { name: 'ANTHROPIC_API_KEY', value: NEW_KEY },
+      { name: 'STRIPE_SECRET_KEY', value: 'your-stripe-key-here' },
+    ]);
+    rust.importChoice = FILE;
+    await renderUnlocked();
+    await openImport();
+    await waitFor(() => expect(previewed()).toHaveLength(2));
+    expect(el('#import-refused')).toHaveTextContent('1 value cannot be a working key');
+    expect(el('#import-confirm')).not.toBeDisabled();
+
+    await fireEvent.click(el('#import-confirm'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('`STRIPE_SECRET_KEY` (placeholder) cannot be a working key');
+    expect(rust.envs.get('default')!.has('ANTHROPIC_API_KEY')).toBe(false);
+
+    await fireEvent.click(el('#import-force'));
+    expect(document.querySelector('#import-refused')).toBeNull();
+    await fireEvent.click(el('#import-confirm'));
+    await waitFor(() => expect(document.querySelector('#import-dialog')).toBeNull());
+    expect(rust.callsOf('import_file').map((a) => (a.request as { force: boolean }).force)).toEqual([false, true]);
+    expect(rust.envs.get('default')!.has('STRIPE_SECRET_KEY')).toBe(true);
   });
 
   it('shows why a file cannot be read, and has nothing to import', async () => {

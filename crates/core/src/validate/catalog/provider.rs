@@ -28,6 +28,10 @@ pub struct Format {
     /// The checksum keys of this shape carry.
     #[serde(default)]
     pub checksum: Option<Checksum>,
+    /// Whether the checksum scheme was confirmed against real keys (and where): only a
+    /// confirmed checksum that fails refuses a value; an unconfirmed one warns.
+    #[serde(default = "yes")]
+    pub checksum_confirmed: bool,
     /// Whether keys of this shape can be verified online (a webhook URL cannot).
     #[serde(default = "yes")]
     pub verify: bool,
