@@ -12,7 +12,7 @@ APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-t
 	webkit2gtk-driver xvfb xauth xclip xdotool python3-gi gir1.2-gtk-3.0 nodejs npm \
 	zsh fish man-db dpkg-dev
 
-.PHONY: deps tools ui bindings build launcher run package test lint test-ui test-rust test-desktop test-package bench clean
+.PHONY: deps tools ui bindings build launcher run package test lint test-ui test-rust test-desktop test-package fuzz bench clean
 
 # The host's target triple, to build latchkey-launcher statically linked: it starts
 # every launched command, and a static program starts in a fraction of the time.
@@ -117,7 +117,26 @@ test-package: test-rust
 	@if [ "$$(id -u)" = 0 ]; then timeout -k 30 900 xvfb-run -a -s "-screen 0 1280x800x24" tests/package.sh target/debug/bundle/deb/latchkey_*.deb; \
 	else echo "SKIPPED test-package: installing a package needs root. Run: sudo make test-package"; fi
 
-test: lint test-ui test-rust test-desktop test-package
+test: lint test-ui test-rust test-desktop test-package fuzz
+
+# Every fuzz target (fuzz/README.md) for FUZZ_SECONDS each, from the committed corpus
+# (what it finds goes to fuzz/target/corpus, not into the repository). cargo-fuzz wants nightly's
+# -Z flags: the nightly toolchain when it is installed, else the stable one with
+# RUSTC_BOOTSTRAP=1 (the same flags and sanitizer runtime; no other toolchain is fetched).
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := dotenv document identity references checks export masker
+FUZZ_CARGO = $(if $(shell rustup toolchain list 2>/dev/null | grep '^nightly'),$(CARGO) +nightly,RUSTC_BOOTSTRAP=1 $(CARGO))
+fuzz: deps
+	$(STAGE)
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && $(FUZZ_CARGO) fuzz build
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  mkdir -p target/corpus/$$t; \
+	  $(FUZZ_CARGO) fuzz run $$t target/corpus/$$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 >target/fuzz-$$t.log 2>&1; \
+	  status=$$?; grep -E '^(stat::number_of_executed_units|stat::new_units_added)' target/fuzz-$$t.log; \
+	  if [ $$status -ne 0 ]; then grep -E 'panicked|ERROR|SUMMARY|artifact' -A3 target/fuzz-$$t.log; exit 1; fi; \
+	done
 
 bench: tools ui launcher
 	$(CARGO) bench -p latchkey-core --bench vault --bench check --bench mask --bench project --locked

@@ -1,0 +1,2 @@
+OPENAI_API_KEY=latchkey://default/OPENAI_API_KEY
+URL=https://x/${latchkey://prod/DB}

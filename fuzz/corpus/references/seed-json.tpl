@@ -1,0 +1,1 @@
+{"key": "latchkey://default/OPENAI_API_KEY", "other": "latchkey://nope/X"}
