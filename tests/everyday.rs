@@ -1,10 +1,7 @@
 //! The small verbs a user reaches for every day: `get --json`, `list --filter`, `rm`
 //! asking first on a terminal, and `calendar --out -`.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-
-use latchkey_tests::{Sandbox, have, latchkey_bin, require, shell_quote};
+use latchkey_tests::{Sandbox, have, require, typing_at_terminal};
 
 const TOKEN: &str = "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";
 
@@ -40,35 +37,6 @@ fn list_filter_takes_a_glob_or_a_part_of_the_name() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("No variable in `default` matches `stripe`"));
 }
 
-/// `latchkey ARGS` on a pseudo-terminal, answering `typed`; what the terminal showed.
-fn at_terminal(s: &Sandbox, args: &[&str], typed: &str) -> String {
-    at_terminal_with(s, args, typed, &[])
-}
-
-fn at_terminal_with(s: &Sandbox, args: &[&str], typed: &str, env: &[(&str, &str)]) -> String {
-    let mut line = shell_quote(&latchkey_bin().display().to_string());
-    for arg in args {
-        line.push(' ');
-        line.push_str(&shell_quote(arg));
-    }
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env("LATCHKEY_HOME", &s.home)
-        .env_remove("LATCHKEY_IDENTITY")
-        .env_remove("NO_COLOR")
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("script (util-linux) runs");
-    std::thread::sleep(std::time::Duration::from_millis(600));
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(typed.as_bytes()).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(400));
-    drop(stdin);
-    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
-}
-
 #[test]
 fn rm_asks_on_a_terminal_and_not_in_a_script() {
     if !require(have("script"), "util-linux `script`", "apt-get install util-linux") {
@@ -76,12 +44,12 @@ fn rm_asks_on_a_terminal_and_not_in_a_script() {
     }
     let (s, _) = Sandbox::with_identity_file();
     s.set("default", "GITHUB_TOKEN", TOKEN);
-    let screen = at_terminal(&s, &["rm", "GITHUB_TOKEN"], "n\n");
+    let screen = typing_at_terminal(&s, &["rm", "GITHUB_TOKEN"], &["n"], &[]);
     assert!(screen.contains("Remove GITHUB_TOKEN from `default`?"), "{screen}");
     assert!(screen.contains("Nothing was removed."), "{screen}");
     assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), TOKEN.as_bytes());
 
-    let screen = at_terminal(&s, &["rm", "GITHUB_TOKEN"], "y\n");
+    let screen = typing_at_terminal(&s, &["rm", "GITHUB_TOKEN"], &["y"], &[]);
     assert!(screen.contains("Removed GITHUB_TOKEN"), "{screen}");
     assert!(s.list("default").is_empty());
 
@@ -89,7 +57,7 @@ fn rm_asks_on_a_terminal_and_not_in_a_script() {
     s.set("default", "GITHUB_TOKEN", TOKEN);
     s.set("default", "OTHER_TOKEN", TOKEN);
     s.ok(&["rm", "GITHUB_TOKEN"], b"");
-    let screen = at_terminal(&s, &["rm", "OTHER_TOKEN", "--yes"], "");
+    let screen = typing_at_terminal(&s, &["rm", "OTHER_TOKEN", "--yes"], &[], &[]);
     assert!(!screen.contains("Remove OTHER_TOKEN"), "{screen}");
     assert!(s.list("default").is_empty());
 }
@@ -113,9 +81,9 @@ fn status_is_red_for_an_expired_key_on_a_terminal_and_plain_with_no_color() {
     let (s, _) = Sandbox::with_identity_file();
     let yesterday = (time::OffsetDateTime::now_utc() - time::Duration::days(1)).date().to_string();
     s.ok(&["set", "GITHUB_TOKEN", "--force", "--expires", &yesterday], TOKEN.as_bytes());
-    let screen = at_terminal(&s, &["status"], "");
+    let screen = typing_at_terminal(&s, &["status"], &[], &[]);
     assert!(screen.contains("\x1b[31mexpired"), "no red on a terminal: {screen:?}");
-    let screen = at_terminal_with(&s, &["status"], "", &[("NO_COLOR", "1")]);
+    let screen = typing_at_terminal(&s, &["status"], &[], &[("NO_COLOR", "1")]);
     assert!(screen.contains("expired") && !screen.contains("\x1b["), "colour with NO_COLOR: {screen:?}");
     // Not on a terminal: plain, for scripts and files.
     let out = s.run(&["status"], b"");
@@ -196,35 +164,10 @@ fn a_key_of_another_provider_is_refused_and_asked_for_again_at_a_terminal() {
     }
     let t = Sandbox::new();
     t.ok(&["init", "--identity-file", t.path("id.txt").to_str().unwrap()], b"");
-    let screen = at_terminal_typing(&t, &["set", "OPENAI_API_KEY"], &[&anthropic, &openai]);
+    let screen = typing_at_terminal(&t, &["set", "OPENAI_API_KEY"], &[&anthropic, &openai], &[]);
     assert!(screen.contains("paste it again"), "{screen}");
     assert!(screen.contains("Stored OPENAI_API_KEY"), "{screen}");
     assert_eq!(t.ok(&["get", "OPENAI_API_KEY"], b""), openai.as_bytes());
-}
-
-/// `latchkey ARGS` on a pseudo-terminal, typing each of `lines` at its own prompt.
-fn at_terminal_typing(s: &Sandbox, args: &[&str], lines: &[&str]) -> String {
-    let mut line = shell_quote(&latchkey_bin().display().to_string());
-    for arg in args {
-        line.push(' ');
-        line.push_str(&shell_quote(arg));
-    }
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env("LATCHKEY_HOME", &s.home)
-        .env_remove("LATCHKEY_IDENTITY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("script (util-linux) runs");
-    let mut stdin = child.stdin.take().unwrap();
-    for typed in lines {
-        std::thread::sleep(std::time::Duration::from_millis(700));
-        stdin.write_all(format!("{typed}\n").as_bytes()).unwrap();
-    }
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    drop(stdin);
-    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
 }
 
 #[test]

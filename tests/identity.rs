@@ -4,7 +4,7 @@
 
 use std::process::{Command, Output, Stdio};
 
-use latchkey_tests::{Sandbox, have, latchkey_bin, require, shell_quote};
+use latchkey_tests::{Sandbox, have, require, typing_at_terminal};
 
 use std::io::Write as _;
 
@@ -26,34 +26,11 @@ fn without_keychain(s: &Sandbox, args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// `latchkey ARGS` on a pseudo-terminal (util-linux `script`), typing `typed` at it, with
-/// no keychain reachable; everything the terminal showed.
+/// `latchkey ARGS` on a pseudo-terminal, typing each of `typed`'s lines at its own
+/// prompt, with no keychain reachable; everything the terminal showed.
 fn at_terminal(s: &Sandbox, args: &[&str], typed: &str) -> String {
-    let mut line = shell_quote(&latchkey_bin().display().to_string());
-    for arg in args {
-        line.push(' ');
-        line.push_str(&shell_quote(arg));
-    }
-    let mut child = Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env("LATCHKEY_HOME", &s.home)
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
-        .env_remove("LATCHKEY_IDENTITY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("script (util-linux) runs");
-    let mut stdin = child.stdin.take().unwrap();
-    // Typed slowly, one answer at a time, as a user would: a prompt that reads a line
-    // must not take the next one too.
-    for answer in typed.split_inclusive('\n') {
-        std::thread::sleep(std::time::Duration::from_millis(400));
-        stdin.write_all(answer.as_bytes()).unwrap();
-    }
-    std::thread::sleep(std::time::Duration::from_millis(400));
-    drop(stdin);
-    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
+    let lines: Vec<&str> = typed.lines().collect();
+    typing_at_terminal(s, args, &lines, &[("DBUS_SESSION_BUS_ADDRESS", NO_BUS)])
 }
 
 fn script_ready() -> bool {

@@ -205,3 +205,34 @@ pub fn in_terminal(sandbox: &Sandbox, args: &[&str], redirect: &str) -> String {
         .expect("script (util-linux) runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Runs `latchkey ARGS` on a pseudo-terminal (util-linux `script`) with `env` added,
+/// typing each of `lines` (a newline after each) at its own prompt, slowly, as a person
+/// would: a prompt that reads a line must not take the next one too. Returns everything
+/// that reached the terminal.
+pub fn typing_at_terminal(sandbox: &Sandbox, args: &[&str], lines: &[&str], env: &[(&str, &str)]) -> String {
+    let mut line = shell_quote(&latchkey_bin().display().to_string());
+    for arg in args {
+        line.push(' ');
+        line.push_str(&shell_quote(arg));
+    }
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("LATCHKEY_HOME", &sandbox.home)
+        .env_remove("LATCHKEY_IDENTITY")
+        .env_remove("LATCHKEY_ENV")
+        .env_remove("NO_COLOR")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    for typed in lines {
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        stdin.write_all(format!("{typed}\n").as_bytes()).expect("the terminal takes input");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    drop(stdin);
+    String::from_utf8_lossy(&child.wait_with_output().expect("script finishes").stdout).into_owned()
+}
