@@ -21,14 +21,9 @@ pub enum InitError {
         "a vault already exists at {0}: nothing was changed (use it, or set LATCHKEY_HOME to another directory)"
     )]
     Exists(PathBuf),
-    /// The identity file exists already; latchkey never overwrites one.
-    #[error("{0} already exists: latchkey never overwrites an identity file; choose another path")]
-    IdentityFileExists(PathBuf),
-    /// The path is one of latchkey's own files in the data directory.
-    #[error(
-        "{0} is inside latchkey's data directory, whose files latchkey rewrites: choose a path outside it (or identity.txt there)"
-    )]
-    IdentityInDataDir(PathBuf),
+    /// The identity file's path cannot take it.
+    #[error(transparent)]
+    IdentityPath(#[from] IdentityPathError),
     /// The identity could not be stored in the OS keychain.
     #[error(transparent)]
     Keychain(#[from] KeychainError),
@@ -314,4 +309,36 @@ pub enum EnvironmentChangeError {
     /// The vault could not be saved.
     #[error(transparent)]
     Save(#[from] SaveError),
+}
+
+/// Why a path cannot take the vault's identity file (at `init` and `identity move`).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IdentityPathError {
+    /// The file exists already; latchkey never overwrites an identity file it did not write.
+    #[error("{0} already exists: latchkey never overwrites an identity file; choose another path")]
+    Exists(PathBuf),
+    /// One of latchkey's own files in the data directory, which latchkey rewrites.
+    #[error(
+        "{0} is inside latchkey's data directory, whose files latchkey rewrites: choose a path outside it (or identity.txt there)"
+    )]
+    InDataDir(PathBuf),
+}
+
+impl IdentityPathError {
+    /// Whether `path` (absolute) may take a new identity file of `home`: outside latchkey's
+    /// own files, and free, unless `is_current` (the identity's own file, rewritten).
+    pub(crate) fn check(
+        home: &crate::home::Home,
+        path: &std::path::Path,
+        is_current: bool,
+    ) -> Result<(), Self> {
+        if !home.may_hold_identity(path) {
+            return Err(Self::InDataDir(path.to_owned()));
+        }
+        if !is_current && std::fs::symlink_metadata(path).is_ok() {
+            return Err(Self::Exists(path.to_owned()));
+        }
+        Ok(())
+    }
 }

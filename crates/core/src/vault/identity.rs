@@ -23,14 +23,9 @@ pub enum MoveIdentityError {
     /// It is kept that way already.
     #[error("the identity is kept there already: nothing was changed")]
     Unchanged,
-    /// The target file exists; latchkey never overwrites an identity file it did not write.
-    #[error("{0} already exists: latchkey never overwrites an identity file; choose another path")]
-    FileExists(PathBuf),
-    /// The target is one of latchkey's own files in the data directory.
-    #[error(
-        "{0} is inside latchkey's data directory, whose files latchkey rewrites: choose a path outside it (or identity.txt there)"
-    )]
-    InDataDir(PathBuf),
+    /// The target path cannot take the identity.
+    #[error(transparent)]
+    Path(#[from] super::IdentityPathError),
     /// The settings could not be read.
     #[error(transparent)]
     Home(#[from] HomeError),
@@ -90,12 +85,7 @@ impl Vault {
                 if same_file && passphrase.is_none() && old_kind == IdentityKind::File {
                     return Err(MoveIdentityError::Unchanged);
                 }
-                if !self.home.may_hold_identity(&path) {
-                    return Err(MoveIdentityError::InDataDir(path));
-                }
-                if !same_file && std::fs::symlink_metadata(&path).is_ok() {
-                    return Err(MoveIdentityError::FileExists(path));
-                }
+                super::IdentityPathError::check(&self.home, &path, same_file)?;
                 let bytes = match passphrase {
                     Some(passphrase) => Zeroizing::new(self.identity.to_protected_file(passphrase)),
                     None => Zeroizing::new(self.identity.to_file_text().as_bytes().to_vec()),

@@ -32,8 +32,8 @@ use crate::keychain::{Keychain, KeychainError};
 pub use checks::{Checked, plan_online, verify_checked, verify_checked_blocking};
 pub use environments::{Difference, ResolvedValue};
 pub use errors::{
-    EditError, EnvironmentChangeError, GetError, InitError, OpenError, RecordError, RemoveError, SaveError,
-    SetError, UnlockError, VerifyAuditError,
+    EditError, EnvironmentChangeError, GetError, IdentityPathError, InitError, OpenError, RecordError,
+    RemoveError, SaveError, SetError, UnlockError, VerifyAuditError,
 };
 pub use exports::{
     ExportError, ExportRequest, Exported, ExportedText, ForgetExportError, IdentityExportError,
@@ -168,12 +168,7 @@ impl Vault {
             }
             IdentitySetup::File { path, passphrase } => {
                 let path = std::path::absolute(&path).unwrap_or(path);
-                if !home.may_hold_identity(&path) {
-                    return Err(InitError::IdentityInDataDir(path));
-                }
-                if fs::symlink_metadata(&path).is_ok() {
-                    return Err(InitError::IdentityFileExists(path));
-                }
+                IdentityPathError::check(home, &path, false)?;
                 let bytes = match passphrase {
                     Some(passphrase) => Zeroizing::new(identity.to_protected_file(passphrase)),
                     None => Zeroizing::new(identity.to_file_text().as_bytes().to_vec()),
