@@ -46,10 +46,9 @@ fn import_previews_without_values_and_never_overwrites_unasked() {
     // A dry run says what the import would need.
     let out = s.run(&["import", file.to_str().unwrap(), "--dry-run"], b"");
     assert!(out.status.success());
-    assert!(
-        stderr(&out)
-            .contains("`default` has other values for `DB_PASSWORD`: the import would need --overwrite")
-    );
+    assert!(stderr(&out).contains(
+        "The import would stop: `default` already has `DB_PASSWORD` with other values (--overwrite replaces them)."
+    ));
     // With --overwrite the preview says overwrite.
     let out = s.run(&["import", file.to_str().unwrap(), "--dry-run", "--overwrite"], b"");
     assert!(stderr(&out).lines().nth(2).is_some_and(|l| l.split_whitespace().nth(2) == Some("overwrite")));

@@ -115,6 +115,17 @@ fn exports_forget_stops_tracking_a_file_and_leaves_it() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // An export recorded through a symlinked directory is forgotten by the same path.
+    let real = s.path("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = s.path("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let linked = link.join("app.env");
+    // Written twice: the second time the file exists, and is recorded by its real path.
+    s.ok(&["export", "--out", linked.to_str().unwrap()], b"");
+    s.ok(&["export", "--out", linked.to_str().unwrap()], b"");
+    s.ok(&["exports", "forget", linked.to_str().unwrap()], b"");
+    assert_eq!(listed(), 0);
     let out = s.run(&["exports", "forget", file.to_str().unwrap()], b"");
     assert!(!out.status.success());
     assert!(
@@ -134,13 +145,20 @@ fn import_refuses_what_set_refuses_unless_forced() {
     let out = s.run(&["import", file.to_str().unwrap(), "--yes"], b"");
     assert!(!out.status.success(), "import stored what set refuses");
     let err = String::from_utf8_lossy(&out.stderr);
+    // Said before anything is asked, and nothing stored.
     assert!(
-        err.contains("`STRIPE_SECRET_KEY` (placeholder) cannot be a working key") && err.contains("--force"),
+        err.contains(
+            "nothing was imported: `STRIPE_SECRET_KEY` cannot be a working key (--force stores them anyway)"
+        ),
         "{err}"
     );
+    assert!(!err.contains("Import into"), "it asked first: {err}");
     assert!(s.list("default").is_empty(), "a refused import stored something");
     let out = s.run(&["import", file.to_str().unwrap(), "--dry-run"], b"");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("the import would need --force"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("The import would stop: `STRIPE_SECRET_KEY` cannot be a working key")
+    );
     s.ok(&["import", file.to_str().unwrap(), "--yes", "--force"], b"");
     assert_eq!(s.list("default").len(), 2);
 }

@@ -36,7 +36,7 @@ Environment:
                      (landlock-network,seccomp): what best effort would leave out
   LATCHKEY_LOOPBACK_ONLY  any connection not to loopback aborts latchkey (tests)
   LATCHKEY_SANDBOXED set inside a sandbox; latchkey there says why it cannot reach the vault
-  NO_COLOR           set to anything: no colour (otherwise only on a terminal)"
+  NO_COLOR           set and not empty: no colour (otherwise colour only on a terminal)"
 )]
 pub struct Cli {
     /// What to do.

@@ -23,6 +23,9 @@ pub fn run(GetArgs { name: args, json }: GetArgs) -> Result<()> {
         // The value goes in last, written straight from the secret into a buffer that
         // is wiped: no copy of it stays in a JSON tree.
         let mut text = Zeroizing::new(serde_json::to_vec(&doc)?);
+        // Room for the value escaped at its longest (`\u00XX` per byte), so the buffer
+        // never grows, and no copy of the value is left behind in a freed one.
+        text.reserve(value.expose_secret().len() * 6 + 16);
         text.pop(); // the closing brace
         text.extend_from_slice(b",\"value\":");
         serde_json::to_writer(&mut *text, value.expose_secret())?;

@@ -40,26 +40,30 @@ pub fn run(args: ImportArgs) -> Result<()> {
     let plan =
         vault.plan_import(env, &incoming, &catalog).with_context(|| format!("cannot import into `{env}`"))?;
     eprint!("{}", preview(&plan, &source, env.as_str(), args.overwrite)?);
+    // What would stop the import, said before anything is asked: names with other values
+    // (--overwrite), and values `set` refuses (--force).
     let conflicts: Vec<String> =
         plan.iter().filter(|p| p.action == Action::Replace).map(|p| format!("`{}`", p.name)).collect();
-    if !conflicts.is_empty() && !args.overwrite {
-        let names = conflicts.join(", ");
-        if args.dry_run {
-            eprintln!("`{env}` has other values for {names}: the import would need --overwrite.");
-            return Ok(());
-        }
-        bail!(
-            "`{env}` already has {names} with other values: nothing was imported; pass --overwrite to replace them"
-        );
-    }
-    // What `set` refuses is refused here too, before anything is asked.
     let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
     let refused: Vec<String> = plan.iter().filter(|p| p.refused).map(|p| format!("`{}`", p.name)).collect();
+    let mut blocks = Vec::new();
+    if !conflicts.is_empty() && !args.overwrite {
+        blocks.push(format!(
+            "`{env}` already has {} with other values (--overwrite replaces them)",
+            conflicts.join(", ")
+        ));
+    }
+    if !refused.is_empty() && !args.force {
+        blocks.push(format!("{} cannot be a working key (--force stores them anyway)", refused.join(", ")));
+    }
     if args.dry_run {
-        if !refused.is_empty() && !args.force {
-            eprintln!("{} cannot be a working key: the import would need --force.", refused.join(", "));
+        for block in &blocks {
+            eprintln!("The import would stop: {block}.");
         }
         return Ok(());
+    }
+    if !blocks.is_empty() {
+        bail!("nothing was imported: {}", blocks.join("; "));
     }
     if plan.iter().all(|p| p.action == Action::Unchanged) {
         eprintln!("Nothing to change.");

@@ -87,14 +87,32 @@ fn name_matches(pattern: &str, name: &str) -> bool {
     glob(pattern.as_bytes(), name.as_bytes())
 }
 
+/// Wildcard matching in O(pattern × name): on a mismatch, only the last `*` is retried
+/// one byte further (a pattern of many `*` never explodes).
 fn glob(pattern: &[u8], name: &[u8]) -> bool {
-    match (pattern.split_first(), name.split_first()) {
-        (None, None) => true,
-        (Some((b'*', rest)), _) => glob(rest, name) || (!name.is_empty() && glob(pattern, &name[1..])),
-        (Some((b'?', rest)), Some((_, tail))) => glob(rest, tail),
-        (Some((p, rest)), Some((n, tail))) if p == n => glob(rest, tail),
-        _ => false,
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, n));
+                p += 1;
+            }
+            Some(&c) if c == b'?' || c == name[n] => {
+                p += 1;
+                n += 1;
+            }
+            _ => match star {
+                Some((sp, sn)) => {
+                    p = sp + 1;
+                    n = sn + 1;
+                    star = Some((sp, sn + 1));
+                }
+                None => return false,
+            },
+        }
     }
+    pattern[p..].iter().all(|&c| c == b'*')
 }
 
 /// `latchkey list`.
@@ -124,5 +142,11 @@ mod tests {
         assert!(name_matches("GITHUB_TOKE?", "GITHUB_TOKEN"));
         assert!(!name_matches("GITHUB_TOKE?", "GITHUB_TOKENS"));
         assert!(!name_matches("stripe", "GITHUB_TOKEN"));
+        assert!(name_matches("*", "A"));
+        assert!(name_matches("A*B*C", "AXXBYYC"));
+        assert!(!name_matches("A*B*C", "AXXBYY"));
+        // Many stars against a long name: linear, not exponential.
+        let long = "A".repeat(128);
+        assert!(!name_matches(&format!("{}B", "*A".repeat(40)), &long));
     }
 }

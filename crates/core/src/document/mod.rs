@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 
+use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 mod environments;
@@ -64,7 +65,8 @@ pub struct Document {
     generation: u64,
     environments: BTreeMap<EnvironmentName, Environment>,
     exports: Vec<ExportRecord>,
-    audit_key: Option<Zeroizing<String>>,
+    /// Hex; Debug output never shows it (it keys the audit chain and the fingerprints).
+    audit_key: Option<SecretString>,
     audit_anchor: Option<Anchor>,
     profiles: BTreeMap<ProfileName, Profile>,
 }
@@ -157,7 +159,7 @@ impl Document {
 
     /// The key that chains the audit log (hex), once there is one.
     pub fn audit_key(&self) -> Option<&str> {
-        self.audit_key.as_deref().map(String::as_str)
+        self.audit_key.as_ref().map(|k| k.expose_secret())
     }
 
     /// Creates the audit log's key, unless there is one; returns it.
@@ -166,9 +168,9 @@ impl Document {
             .get_or_insert_with(|| {
                 let mut bytes = Zeroizing::new([0u8; 32]);
                 getrandom::fill(bytes.as_mut()).expect("the OS provides randomness");
-                Zeroizing::new(crate::encoding::hex(bytes.as_ref()))
+                SecretString::from(crate::encoding::hex(bytes.as_ref()))
             })
-            .as_str()
+            .expose_secret()
     }
 
     /// The agent profiles, by name.
@@ -208,6 +210,16 @@ mod tests {
     use super::*;
     use crate::name::VariableName;
     use crate::variable::{Kind, Metadata, Store, Value, Variable};
+
+    #[test]
+    fn debug_output_never_shows_the_vault_key() {
+        let mut doc = Document::new("lk-test".into());
+        let key = doc.ensure_audit_key().to_owned();
+        let decoded = Document::decode(&doc.encode()).unwrap();
+        for shown in [format!("{doc:?}"), format!("{decoded:?}")] {
+            assert!(!shown.contains(&key), "Debug showed the vault's key");
+        }
+    }
 
     fn var(name: &str, value: Value) -> Variable {
         Variable {

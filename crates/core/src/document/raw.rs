@@ -26,7 +26,7 @@ impl Document {
             id: self.id.clone(),
             generation: self.generation,
             audit_anchor: self.audit_anchor.clone(),
-            audit_key: self.audit_key.as_ref().map(|k| SecretString::from(k.as_str())),
+            audit_key: self.audit_key.clone(),
             environments: self
                 .environments
                 .iter()
@@ -85,13 +85,12 @@ impl Document {
                 });
             }
         }
-        let audit_key = raw.audit_key.map(|k| Zeroizing::new(k.expose_secret().to_owned()));
         Ok(Self {
             id: raw.id,
             generation: raw.generation,
             environments,
             exports: raw.exports,
-            audit_key,
+            audit_key: raw.audit_key,
             audit_anchor: raw.audit_anchor,
             profiles: raw.profiles,
         })

@@ -40,11 +40,17 @@ pub(super) fn check(
             "the value contains control or invisible characters: copy the key again from its source".into(),
         ));
     }
-    // A connection URL (postgres://user:pass@host/db) is checked as one: its password is
-    // whatever the database was set up with, and a local development database is not a
-    // placeholder. Only a template in it is.
-    if is_connection_url(value) {
-        if is_template(value) || value.contains(['<', '>']) {
+    let suggested = catalog.provider_for_name(name);
+    // A connection URL (postgres://user:pass@host/db) under a name that is no provider's
+    // is checked as one: its password is whatever the database was set up with, and a
+    // local development database is not a placeholder. A template or a sample phrase in
+    // it is. (Under OPENAI_API_KEY, `postgres://...` gets the key checks, and fails them.)
+    if suggested.is_none() && is_connection_url(value) {
+        if is_template(value)
+            || value.contains(['<', '>'])
+            || has_placeholder_fragment(value)
+            || has_run_of_x(value)
+        {
             problems.push(problem(
                 ProblemCode::Placeholder,
                 "this connection URL holds a template or a placeholder: fill in the real values".into(),
@@ -52,7 +58,6 @@ pub(super) fn check(
         }
         return Finding::new(None, problems);
     }
-    let suggested = catalog.provider_for_name(name);
     let matched = best_match(catalog, name, value, suggested);
     // A password (DB_PASSWORD, POSTGRES_PASSWORD) of no provider's format is whatever the
     // service was set up with: short, a word, `postgres` on a developer's machine. Only a
@@ -272,11 +277,17 @@ mod tests {
             "postgres://postgres:postgres@localhost:5432/app_test",
             "mysql://root:root@127.0.0.1/dev",
             "redis://localhost:6379/0",
-            "mongodb+srv://app:s3cr3t@cluster0.example.net/test",
+            "mongodb+srv://app:s3cr3t@cluster0.ab1cd.mongodb.net/test",
         ] {
             assert!(codes("DATABASE_URL", url).is_empty(), "{url}: {:?}", codes("DATABASE_URL", url));
         }
         assert_eq!(codes("DATABASE_URL", "postgres://app:${DB_PASSWORD}@db/app"), ["placeholder"]);
+        assert_eq!(codes("DATABASE_URL", "postgres://your-api-key-here"), ["placeholder"]);
+        // Under a provider's name, a URL gets the key checks (and fails them).
+        for value in ["postgres://your-api-key-here", "postgres://ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"] {
+            assert!(!codes("OPENAI_API_KEY", value).is_empty(), "{value} passed as an OpenAI key");
+            assert!(!codes("GITHUB_TOKEN", value).is_empty(), "{value} passed as a GitHub token");
+        }
         assert_eq!(codes("DATABASE_URL", "postgres://app:<password>@db/app"), ["placeholder"]);
     }
 

@@ -1,6 +1,7 @@
 //! The vault's side of the audit log: its key, the anchor it keeps of the log, and
 //! checking the log against it.
 
+use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
 use super::{RecordError, SaveError, Vault, VerifyAuditError};
@@ -19,10 +20,9 @@ impl Vault {
     pub fn audit_log(&self) -> Result<AuditLog, SaveError> {
         if self.audit_key.get().is_none() {
             let key = self.update(|doc| Ok::<_, SaveError>(doc.ensure_audit_key().to_owned()))?;
-            self.audit_key
-                .get_or_init(|| Zeroizing::new(crate::encoding::decode_hex(&key).unwrap_or_default()));
+            self.audit_key.get_or_init(|| super::secret_key(&key));
         }
-        let key = self.audit_key.get().expect("the key was just set").clone();
+        let key = Zeroizing::new(self.audit_key.get().expect("the key was just set").expose_secret().clone());
         let log = AuditLog::new(&self.home, key);
         if !self.anchored.load(std::sync::atomic::Ordering::Relaxed) && log.is_started() {
             // Anchored by the write itself (see `update`).
@@ -36,7 +36,7 @@ impl Vault {
     /// vault can make or check.
     pub(crate) fn own_key(&self) -> Result<Zeroizing<Vec<u8>>, SaveError> {
         self.audit_log()?;
-        Ok(self.audit_key.get().expect("audit_log sets the key").clone())
+        Ok(Zeroizing::new(self.audit_key.get().expect("audit_log sets the key").expose_secret().clone()))
     }
 
     /// Checks the audit log: its chain, its head and the anchor the vault keeps. When

@@ -244,9 +244,14 @@ impl Vault {
     /// Forgets the record of the export to `path` (relative to the working directory),
     /// so `exports` and `rotate` stop naming it. The file itself is left alone.
     pub fn forget_export(&self, path: &Path) -> Result<ExportRecord, ForgetExportError> {
+        // An export to an existing file is recorded by its real path: try that too.
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        let real = std::fs::canonicalize(path).ok();
         self.update(|doc| {
-            doc.forget_export(&absolute).ok_or_else(|| ForgetExportError::NotRecorded(absolute.clone()))
+            // Both, when the file was recorded once by each name.
+            let by_name = doc.forget_export(&absolute);
+            let by_real = real.as_deref().filter(|r| *r != absolute).and_then(|r| doc.forget_export(r));
+            by_name.or(by_real).ok_or_else(|| ForgetExportError::NotRecorded(absolute.clone()))
         })
     }
 }

@@ -89,7 +89,7 @@ pub struct Vault {
     settings: Settings,
     identity: Identity,
     /// The audit log's key, once a read has seen it.
-    audit_key: std::sync::OnceLock<Zeroizing<Vec<u8>>>,
+    audit_key: std::sync::OnceLock<secrecy::SecretBox<Vec<u8>>>,
     /// Whether the last read found an audit anchor in the vault.
     anchored: std::sync::atomic::AtomicBool,
     /// The generation this machine wrote last (the settings' at unlock, then ours).
@@ -346,8 +346,7 @@ impl Vault {
             ));
         }
         if let Some(key) = doc.audit_key() {
-            self.audit_key
-                .get_or_init(|| Zeroizing::new(crate::encoding::decode_hex(key).unwrap_or_default()));
+            self.audit_key.get_or_init(|| secret_key(key));
         }
         self.anchored.store(doc.audit_anchor().is_some(), std::sync::atomic::Ordering::Relaxed);
         Ok(doc)
@@ -389,4 +388,9 @@ fn new_vault_id() -> String {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).expect("the OS provides randomness");
     format!("lk-{}", crate::encoding::hex(&bytes))
+}
+
+/// The vault's own key from its hex text, in a box that Debug output never shows.
+fn secret_key(hex: &str) -> secrecy::SecretBox<Vec<u8>> {
+    secrecy::SecretBox::new(Box::new(crate::encoding::decode_hex(hex).unwrap_or_default()))
 }
