@@ -52,14 +52,19 @@ pub fn parse(text: &str, environment: &dyn Fn(&str) -> Option<String>) -> Result
         rest = &rest[consumed..];
         if let Some((name, raw, expand)) = parsed {
             let value = if expand {
-                expand_variables(&raw, &|n| {
+                let lookup = |n: &str| {
                     entries
                         .iter()
                         .rev()
                         .find(|e| e.name.as_str() == n)
                         .map(|e| e.value.expose_secret().to_owned())
                         .or_else(|| environment(n))
-                })
+                };
+                expand_variables(&raw, &lookup).ok_or_else(|| DotenvError::Syntax {
+                    line: start,
+                    reason: "the value grows past 1 MiB once its ${...} references are expanded: check the file's references"
+                        .into(),
+                })?
             } else {
                 raw
             };
@@ -195,10 +200,19 @@ fn quoted(text: &str, quote: char) -> Option<(String, usize)> {
 
 /// Replaces `${NAME}` and `${NAME:-default}` as python-dotenv does: an unknown name
 /// without a default becomes empty. `$NAME` without braces is left alone.
-fn expand_variables(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+/// The longest value expansion may make. References can double a value on every line
+/// (`A=${A}${A}`): thirty lines of that would ask for a gigabyte.
+const MAX_EXPANDED_LEN: usize = 1 << 20;
+
+/// `value` with its `${NAME}` and `${NAME:-default}` references expanded; `None` when it
+/// would grow past [`MAX_EXPANDED_LEN`].
+fn expand_variables(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while let Some(start) = rest.find("${") {
+        if out.len() > MAX_EXPANDED_LEN {
+            return None;
+        }
         let Some(len) = rest[start + 2..].find('}') else { break };
         let inner = &rest[start + 2..start + 2 + len];
         let (name, default) = match inner.split_once(":-") {
@@ -215,7 +229,7 @@ fn expand_variables(value: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Str
         rest = &rest[start + 2 + len + 1..];
     }
     out.push_str(rest);
-    out
+    (out.len() <= MAX_EXPANDED_LEN).then_some(out)
 }
 
 #[cfg(test)]
@@ -228,6 +242,19 @@ mod tests {
             .into_iter()
             .map(|e| (e.name.to_string(), e.value.expose_secret().to_owned(), e.line))
             .collect()
+    }
+
+    #[test]
+    fn references_that_double_a_value_on_every_line_are_refused_not_expanded() {
+        // Found by the dotenv fuzz target: 1.3 KB of such lines took 155 s.
+        let mut text = String::from("A=xxxxxxxxxxxxxxxx\n");
+        for _ in 0..40 {
+            text.push_str("A=${A}${A}\n");
+        }
+        let err = parse(&text, &|_| None).unwrap_err().to_string();
+        assert!(err.contains("grows past 1 MiB"), "{err}");
+        // 16 bytes doubled 17 times is past 1 MiB: line 18, the first line over.
+        assert!(err.starts_with("line 18:"), "the first line past the limit: {err}");
     }
 
     #[test]
