@@ -99,7 +99,7 @@ const ORDER: readonly ProblemCode[] = [
 ];
 
 /** core's ProblemCode::refuses_storing: the value cannot be a working key (for this variable). */
-function refuses(code: ProblemCode): boolean {
+export function refuses(code: ProblemCode): boolean {
   return code === 'placeholder' || code === 'checksum' || code === 'provider_mismatch';
 }
 

@@ -23,7 +23,7 @@ import type { VariableRow } from '../lib/bindings/VariableRow';
 import type { VerifyResult } from '../lib/bindings/VerifyResult';
 import type { Entry, FakeBackend } from './fakeBackend';
 import { HISTORY_LEN } from './fakeBackend';
-import { classify, fakeCheck, matches, providerById, trimmed } from './fakeChecks';
+import { classify, fakeCheck, matches, providerById, refuses, trimmed } from './fakeChecks';
 import { agentToolsCommand } from './fakeAgentTools';
 import { leakCommand } from './fakeLeaks';
 import { projectCommand } from './fakeProjects';
@@ -165,7 +165,7 @@ function importFile(rust: FakeBackend, r: ImportRequest): ImportRow[] {
   }
   const refused = rows.filter((p) => p.refused);
   if (refused.length > 0 && !r.force) {
-    const names = refused.map((p) => `\`${p.name}\` (${p.problems.filter((c) => c === 'placeholder' || c === 'checksum' || c === 'provider_mismatch').join(', ')})`);
+    const names = refused.map((p) => `\`${p.name}\` (${p.problems.filter(refuses).join(', ')})`);
     throw ipcError(
       'invalid_value',
       `${names.join(', ')} cannot be a working key, as \`latchkey set\` would say: nothing was imported; fix them in the file, or store them anyway with --force`,
