@@ -117,15 +117,17 @@ pub fn import_file(state: State<'_, AppState>, request: ImportRequest) -> Result
     let catalog = state.catalog();
     state.with_vault(|vault| {
         Ok(vault
-            .import(&env, incoming, request.overwrite, enforce(request.force), catalog)?
+            .import(
+                &env,
+                incoming,
+                request.overwrite,
+                latchkey_core::EnforceChecks::forced(request.force),
+                catalog,
+            )?
             .into_iter()
             .map(ImportRow::from)
             .collect())
     })
-}
-
-fn enforce(force: bool) -> latchkey_core::EnforceChecks {
-    if force { latchkey_core::EnforceChecks::Force } else { latchkey_core::EnforceChecks::Refusals }
 }
 
 fn read_import(state: &AppState, request: &ImportRequest) -> Result<Vec<Incoming>, IpcError> {

@@ -51,7 +51,7 @@ pub async fn set_variable(
                     rotation: None,
                     made: None,
                 };
-                let enforce = if request.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
+                let enforce = EnforceChecks::forced(request.force);
                 vault.set_checked(&env, &name, new, state.catalog(), enforce)?.0.variable
             }
             None => {

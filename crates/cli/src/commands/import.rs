@@ -44,7 +44,7 @@ pub fn run(args: ImportArgs) -> Result<()> {
     // (--overwrite), and values `set` refuses (--force).
     let conflicts: Vec<String> =
         plan.iter().filter(|p| p.action == Action::Replace).map(|p| format!("`{}`", p.name)).collect();
-    let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
+    let enforce = EnforceChecks::forced(args.force);
     let refused: Vec<String> = plan.iter().filter(|p| p.refused).map(|p| format!("`{}`", p.name)).collect();
     let mut blocks = Vec::new();
     if !conflicts.is_empty() && !args.overwrite {

@@ -40,7 +40,7 @@ pub fn run(args: SetArgs) -> Result<()> {
     let kind = if args.config { Kind::Config } else { Kind::Secret };
     // What is not given is kept: `--expires` alone leaves a custom interval alone.
     let rotation = policy_change(args.rotate_every, args.expires);
-    let enforce = if args.force { EnforceChecks::Force } else { EnforceChecks::Refusals };
+    let enforce = EnforceChecks::forced(args.force);
     let mut tries = 0;
     let (stored, finding) = loop {
         let new = NewValue {

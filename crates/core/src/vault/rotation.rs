@@ -292,7 +292,7 @@ impl Vault {
             rotation,
             made: None,
         };
-        let enforce = if force { super::EnforceChecks::Force } else { super::EnforceChecks::Refusals };
+        let enforce = super::EnforceChecks::forced(force);
         let (_, finding) = self.set_checked(env, name, new, catalog, enforce)?;
         let stale_exports = self
             .exports()?

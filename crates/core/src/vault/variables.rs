@@ -57,6 +57,13 @@ pub enum EnforceChecks {
     Force,
 }
 
+impl EnforceChecks {
+    /// [`EnforceChecks::Force`] when the user said `--force` (or Store anyway).
+    pub fn forced(force: bool) -> Self {
+        if force { Self::Force } else { Self::Refusals }
+    }
+}
+
 /// A change to what is known about a variable, leaving its value alone.
 #[derive(Debug, Clone)]
 pub struct MetadataEdit {
