@@ -13,13 +13,12 @@ mod commands;
 mod input;
 mod paint;
 mod project;
+mod run_line;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = run_line::parse(std::env::args_os().collect());
     match cli::run(cli.command) {
         Ok(status) => ExitCode::from(status),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
