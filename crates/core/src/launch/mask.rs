@@ -14,7 +14,7 @@
 //!
 //! It is not withholding (which variables a child gets): see [`super::withhold`].
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use secrecy::{ExposeSecret, SecretString};
@@ -88,15 +88,12 @@ impl Masker {
     /// A masker for these (name, value) pairs, each replaced by `<latchkey:NAME>`;
     /// values shorter than [`MIN_MASKED_LEN`] characters are left alone (and named by
     /// [`Masker::too_short`]).
-    pub fn new<'a>(secrets: impl IntoIterator<Item = (&'a str, &'a SecretString)>) -> Self {
+    pub fn new<'a>(secrets: impl IntoIterator<Item = (&'a str, &'a SecretString)> + Clone) -> Self {
         let mut pairs = Vec::new();
-        let mut too_short = Vec::new();
+        let too_short = too_short(secrets.clone());
         for (name, value) in secrets {
             let value = value.expose_secret();
-            if value.chars().count() < MIN_MASKED_LEN {
-                if !too_short.iter().any(|n| n == name) {
-                    too_short.push(name.to_owned());
-                }
+            if is_too_short(value) {
                 continue;
             }
             let replacement = format!("<latchkey:{name}>").into_bytes();
@@ -146,7 +143,7 @@ impl Masker {
         }
     }
 
-    /// The names of values too short to be masked.
+    /// The names of values too short to be masked, each once.
     pub fn too_short(&self) -> &[String] {
         &self.too_short
     }
@@ -259,6 +256,48 @@ impl Masker {
                     && self.patterns.iter().any(|v| v.len() > len - s && v.starts_with(&buffer[s..]))
             })
             .unwrap_or(len)
+    }
+}
+
+/// Whether a value is too short to be masked.
+fn is_too_short(value: &str) -> bool {
+    value.chars().count() < MIN_MASKED_LEN
+}
+
+/// The names of the values too short to be masked, each once, in order.
+pub fn too_short<'a>(secrets: impl IntoIterator<Item = (&'a str, &'a SecretString)>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (name, value) in secrets {
+        if is_too_short(value.expose_secret()) && !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+/// A masker built when it is first needed, by whichever thread needs it first: a
+/// launch starts its command while the masker's automaton is built on another core,
+/// instead of before.
+#[derive(Clone)]
+pub struct PendingMasker(Arc<LazyLock<Masker, Box<dyn FnOnce() -> Masker + Send>>>);
+
+impl PendingMasker {
+    /// The masker [`Masker::new`] makes of these (name, value) pairs, once needed.
+    pub fn new(secrets: Vec<(String, SecretString)>) -> Self {
+        Self(Arc::new(LazyLock::new(Box::new(move || {
+            Masker::new(secrets.iter().map(|(n, v)| (n.as_str(), v)))
+        }))))
+    }
+
+    /// The masker, built now if no thread has built it yet (others wait meanwhile).
+    pub fn get(&self) -> &Masker {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PendingMasker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingMasker").finish_non_exhaustive()
     }
 }
 
@@ -468,5 +507,31 @@ mod tests {
         assert_eq!(&out[..], b"key: ");
         let out = m.feed_bytes(bytes::Bytes::from_static(b"ret-value and more"));
         assert_eq!(&out[..], b"sk-placeholder! and more");
+    }
+
+    #[test]
+    fn a_pending_masker_is_built_once_and_masks_every_stream_that_waits_for_it() {
+        let secrets = vec![
+            ("KEY".to_owned(), SecretString::from("long-enough-value".to_owned())),
+            ("PIN".to_owned(), SecretString::from("1234".to_owned())),
+            ("PIN".to_owned(), SecretString::from("5678".to_owned())),
+        ];
+        assert_eq!(too_short(secrets.iter().map(|(n, v)| (n.as_str(), v))), ["PIN"]);
+        let pending = PendingMasker::new(secrets);
+        // Two streams ask at once, as a command's stdout and stderr pumps do.
+        let outputs: Vec<Vec<u8>> = std::thread::scope(|scope| {
+            let streams: Vec<_> = (0..2)
+                .map(|_| {
+                    let pending = pending.clone();
+                    scope.spawn(move || {
+                        run(&mut pending.get().for_another_stream(), b"a long-enough-value b", 4)
+                    })
+                })
+                .collect();
+            streams.into_iter().map(|s| s.join().unwrap()).collect()
+        });
+        assert_eq!(outputs, [b"a <latchkey:KEY> b".to_vec(), b"a <latchkey:KEY> b".to_vec()]);
+        assert!(std::ptr::eq(pending.get(), pending.clone().get()), "one masker, shared");
+        assert_eq!(pending.get().too_short(), ["PIN"]);
     }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::error::LaunchError;
-use super::mask::Masker;
+use super::mask::PendingMasker;
 use super::prepared::PreparedLaunch;
 use super::spec::{BrokerChoice, LaunchSpec, SandboxChoice, Source};
 use super::withhold::inherited;
@@ -348,9 +348,9 @@ impl Vault {
             }
             None => None,
         };
-        let masker = spec.mask.then(|| Masker::new(masked.iter().map(|(n, v)| (n.as_str(), v))));
-        if let Some(m) = &masker {
-            let short: Vec<&String> = m.too_short().iter().filter(|n| injected_secrets.contains(n)).collect();
+        if spec.mask {
+            let short = super::mask::too_short(masked.iter().map(|(n, v)| (n.as_str(), v)));
+            let short: Vec<&String> = short.iter().filter(|n| injected_secrets.contains(n)).collect();
             if !short.is_empty() {
                 notices.push(format!(
                     "not masked in the output, shorter than {} characters: {}",
@@ -359,6 +359,8 @@ impl Vault {
                 ));
             }
         }
+        // Built while the command starts (see `PreparedLaunch::start`).
+        let masker = spec.mask.then(|| PendingMasker::new(masked));
         if super::program::launcher_path().is_none() {
             notices.push(format!(
                 "{} is missing (beside latchkey, or on PATH): the command may outlive latchkey; reinstall latchkey",

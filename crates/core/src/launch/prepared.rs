@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
-use super::mask::Masker;
+use super::mask::PendingMasker;
 use crate::audit::{AuditLog, Event};
 use crate::broker::{Listener, Plan};
 use crate::name::{EnvironmentName, ProfileName};
@@ -24,7 +24,7 @@ pub struct PreparedLaunch {
     pub(super) injected: Vec<(String, SecretString)>,
     pub(super) inherited: Vec<(OsString, OsString)>,
     pub(super) withheld: Vec<String>,
-    pub(super) masker: Option<Masker>,
+    pub(super) masker: Option<PendingMasker>,
     pub(super) notices: Vec<String>,
     pub(super) audit: Result<AuditLog, SaveError>,
     pub(super) broker: Option<Plan>,
@@ -51,7 +51,7 @@ pub(super) struct Parts {
     pub cwd: Option<PathBuf>,
     pub injected: Vec<(String, SecretString)>,
     pub inherited: Vec<(OsString, OsString)>,
-    pub masker: Option<Masker>,
+    pub masker: Option<PendingMasker>,
     pub audit: Result<AuditLog, SaveError>,
     pub grant: Event,
     pub broker: Option<Plan>,

@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::command::{launcher_command, sandbox_command, sandbox_supervisor};
 use super::connection::{ChildIo, Sink};
 use super::error::LaunchError;
-use super::mask::{Masker, pump};
+use super::mask::pump;
 use super::prepared::PreparedLaunch;
 use super::running::Running;
 use crate::audit::{Access, Event};
@@ -151,8 +151,9 @@ impl PreparedLaunch {
         let pumps = readers
             .into_iter()
             .map(|(reader, sink)| {
-                let masker = parts.masker.as_ref().map(Masker::for_another_stream);
-                std::thread::spawn(move || pump(reader, masker, sink))
+                let masker = parts.masker.clone();
+                // The first output waits for the masker, built on this thread or another.
+                std::thread::spawn(move || pump(reader, masker.map(|m| m.get().for_another_stream()), sink))
             })
             .collect();
         Ok(Running {
