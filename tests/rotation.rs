@@ -76,12 +76,27 @@ fn rotate_keeps_history_rollback_restores_and_exports_go_stale() {
     let listed = serde_json::to_string(&s.list("default")).unwrap();
     assert!(!listed.contains(&first) && listed.contains("\"versions\":1"), "{listed}");
 
+    let replaced_by = || -> (bool, Vec<String>) {
+        let doc: Value = serde_json::from_slice(&s.ok(&["history", "GITHUB_TOKEN", "--json"], b"")).unwrap();
+        let past =
+            doc["past"].as_array().unwrap().iter().map(|p| p["replaced_by"].as_str().unwrap().to_owned());
+        (doc["restored"].as_bool().unwrap(), past.collect())
+    };
+    assert_eq!(replaced_by(), (false, vec!["new_value".to_owned()]), "a rotation is not a rollback");
+    assert!(!history.contains("rollback"), "{history}");
+
     s.ok(&["rollback", "GITHUB_TOKEN"], b"");
     assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), first.as_bytes());
-    // The history shows the rollback: the first value's fingerprint is current again.
+    // The history shows the rollback: the first value's fingerprint is current again,
+    // and both the restored value and the one it replaced say so.
     let (current, past) = fingerprints();
     assert_eq!(current, of_first);
     assert_eq!(past.last(), Some(&of_second));
+    assert_eq!(replaced_by(), (true, vec!["rollback".to_owned()]));
+    let history = String::from_utf8(s.ok(&["history", "GITHUB_TOKEN"], b"")).unwrap();
+    let lines: Vec<&str> = history.lines().collect();
+    assert!(lines[0].ends_with(&format!("{of_first}  (restored by a rollback)")), "{history}");
+    assert!(lines[1].ends_with(&format!("{of_second}  (replaced by a rollback)")), "{history}");
     s.ok(&["rollback", "GITHUB_TOKEN"], b"");
     assert_eq!(s.ok(&["get", "GITHUB_TOKEN"], b""), second.as_bytes(), "a rollback can be undone");
 }

@@ -52,8 +52,8 @@ pub use project::{Project, ProjectError};
 pub use validate::{Catalog, CatalogError, Finding, FormatVerdict, Problem, ProblemCode};
 pub use value::{ExposeSecret, MAX_VALUE_LEN, SecretString, ValueError, parse_text_value, parse_value};
 pub use variable::{
-    HISTORY_LEN, History, KeyMade, KeyMadeError, Kind, Metadata, OnlineCheck, PastValue, Store, Validation,
-    Value, Variable, VariableSummary,
+    HISTORY_LEN, History, KeyMade, KeyMadeError, Kind, Metadata, OnlineCheck, PastValue, Replacement, Store,
+    Validation, Value, Variable, VariableSummary,
 };
 pub use vault::{
     Checked, Difference, Due, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,

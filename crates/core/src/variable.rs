@@ -179,6 +179,19 @@ pub struct PastValue {
     pub value: SecretString,
     /// When it was replaced.
     pub until: OffsetDateTime,
+    /// What replaced it: a new value, or an older one restored.
+    pub by: Replacement,
+}
+
+/// What replaced a value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Replacement {
+    /// A new value (`set`, `rotate`, `import`).
+    #[default]
+    NewValue,
+    /// An older value, restored by `rollback`.
+    Rollback,
 }
 
 /// The previous values of a variable, oldest first, at most [`HISTORY_LEN`]. Compared and
@@ -187,9 +200,15 @@ pub struct PastValue {
 pub struct History(pub Vec<PastValue>);
 
 impl History {
-    /// Keeps `value`, replaced at `until`, dropping the oldest beyond [`HISTORY_LEN`].
+    /// Keeps `value`, replaced at `until` by a new value, dropping the oldest beyond
+    /// [`HISTORY_LEN`].
     pub fn push(&mut self, value: SecretString, until: OffsetDateTime) {
-        self.0.push(PastValue { value, until });
+        self.keep(PastValue { value, until, by: Replacement::NewValue });
+    }
+
+    /// Keeps `past`, dropping the oldest beyond [`HISTORY_LEN`].
+    pub fn keep(&mut self, past: PastValue) {
+        self.0.push(past);
         let excess = self.0.len().saturating_sub(HISTORY_LEN);
         self.0.drain(..excess);
     }

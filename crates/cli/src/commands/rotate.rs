@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write as _};
 use anyhow::{Context, Result, anyhow, bail};
 use latchkey_core::rotation::{self, CalendarItem, Presets, Status};
 use latchkey_core::validate::verify::{CONCURRENCY, Online, TIMEOUT, Verifier};
-use latchkey_core::{Kind, RotateError, SetError};
+use latchkey_core::{Kind, Replacement, RotateError, SetError};
 use time::OffsetDateTime;
 
 use crate::args::{EnvArg, Expiry, NameArgs, parse_expiry, policy_change, variable_name};
@@ -219,13 +219,21 @@ pub fn history(args: HistoryArgs) -> Result<()> {
         std::io::stdout().lock().write_all(out.as_bytes())?;
         return Ok(());
     }
-    writeln!(out, " 0  current                      {}", history.current)?;
+    let restored = if history.restored { "  (restored by a rollback)" } else { "" };
+    writeln!(out, " 0  current                      {}{restored}", history.current)?;
     let n = history.past.len();
     for (i, past) in history.past.iter().enumerate().rev() {
+        let mut notes = Vec::new();
+        if past.replaced_by == Replacement::Rollback {
+            notes.push("replaced by a rollback");
+        }
         // The same fingerprint as a later value: this value came back (a rollback, or
         // the same key set again).
-        let again = if past.fingerprint == history.current { "  (the current value)" } else { "" };
-        writeln!(out, "-{}  replaced {}  {}{again}", n - i, rfc3339(past.until), past.fingerprint)?;
+        if past.fingerprint == history.current {
+            notes.push("the current value");
+        }
+        let notes = if notes.is_empty() { String::new() } else { format!("  ({})", notes.join("; ")) };
+        writeln!(out, "-{}  replaced {}  {}{notes}", n - i, rfc3339(past.until), past.fingerprint)?;
     }
     if n == 0 {
         eprintln!("{} has no previous values yet.", args.name);

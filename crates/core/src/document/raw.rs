@@ -15,7 +15,7 @@ use crate::export::ExportRecord;
 use crate::name::{EnvironmentName, ProfileName, VariableName};
 use crate::profile::Profile;
 use crate::rotation::Policy;
-use crate::variable::{History, Kind, Metadata, PastValue, Store, Validation, Value, Variable};
+use crate::variable::{History, Kind, Metadata, PastValue, Replacement, Store, Validation, Value, Variable};
 
 impl Document {
     /// Encodes the document as TOML. The text holds secret values, so it is zeroized
@@ -221,6 +221,13 @@ struct RawPast {
     value: SecretString,
     #[serde(with = "time::serde::rfc3339")]
     until: OffsetDateTime,
+    /// Written only for a rollback: a vault without rollbacks reads as before.
+    #[serde(default, skip_serializing_if = "is_new_value")]
+    by: Replacement,
+}
+
+fn is_new_value(by: &Replacement) -> bool {
+    *by == Replacement::NewValue
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -262,7 +269,7 @@ impl From<&Variable> for RawVariable {
                 .history
                 .0
                 .iter()
-                .map(|p| RawPast { value: p.value.clone(), until: p.until })
+                .map(|p| RawPast { value: p.value.clone(), until: p.until, by: p.by })
                 .collect(),
         }
     }
@@ -295,7 +302,10 @@ impl RawVariable {
                 rotated: self.rotated,
                 snoozed_until: self.snoozed_until,
                 history: History(
-                    self.history.into_iter().map(|p| PastValue { value: p.value, until: p.until }).collect(),
+                    self.history
+                        .into_iter()
+                        .map(|p| PastValue { value: p.value, until: p.until, by: p.by })
+                        .collect(),
                 ),
             },
         })

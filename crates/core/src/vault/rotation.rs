@@ -93,14 +93,20 @@ impl Vault {
             .get(name)
             .ok_or_else(|| GetError::NotFound { name: name.clone(), env: env.clone() })?;
         let current = super::ValueReader::default().read(&variable.value).map_err(GetError::from)?;
+        let history = &variable.meta.history.0;
         Ok(ValueHistory {
             current: fingerprint(&key, &current),
+            restored: history.last().is_some_and(|p| p.by == crate::variable::Replacement::Rollback),
             past: variable
                 .meta
                 .history
                 .0
                 .iter()
-                .map(|p| PastEntry { until: p.until, fingerprint: fingerprint(&key, &p.value) })
+                .map(|p| PastEntry {
+                    until: p.until,
+                    fingerprint: fingerprint(&key, &p.value),
+                    replaced_by: p.by,
+                })
                 .collect(),
         })
     }
@@ -160,7 +166,11 @@ impl Vault {
                 return Err(EditError::NoSuchVersion { name: name.clone(), back, kept });
             }
             let previous = variable.meta.history.0.remove(kept - back);
-            variable.meta.history.push(current, now);
+            variable.meta.history.keep(crate::variable::PastValue {
+                value: current,
+                until: now,
+                by: crate::variable::Replacement::Rollback,
+            });
             variable.value = Value::InVault(previous.value);
             variable.meta.rotated = Some(now);
             variable.meta.updated = now;
@@ -309,6 +319,8 @@ impl Vault {
 pub struct ValueHistory {
     /// The current value's fingerprint.
     pub current: String,
+    /// Whether the current value is an older one a rollback restored.
+    pub restored: bool,
     /// The previous values, oldest first.
     pub past: Vec<PastEntry>,
 }
@@ -321,6 +333,8 @@ pub struct PastEntry {
     pub until: OffsetDateTime,
     /// Its fingerprint: equal values have equal fingerprints.
     pub fingerprint: String,
+    /// What replaced it: a new value, or a rollback to an older one.
+    pub replaced_by: crate::variable::Replacement,
 }
 
 /// Why the history could not be read.
