@@ -35,8 +35,12 @@ use crate::name::EnvironmentName;
 use crate::name::ProfileName;
 use crate::profile::Profile;
 
-/// The document format this build writes, and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest document format this build reads and writes. A document is written in
+/// the oldest format that holds it, so that an older latchkey reads what it can and
+/// says "upgrade latchkey" about the rest:
+/// - 1: the first;
+/// - 2: a previous value may record that a rollback replaced it (`by = "rollback"`).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Why a document was refused when it was read.
 #[derive(Debug, thiserror::Error)]
@@ -262,9 +266,41 @@ mod tests {
     }
 
     #[test]
+    fn a_rollback_in_a_history_is_written_as_format_2_and_nothing_else_is() {
+        let mut doc = Document::new("lk-test".into());
+        let mut key = var("API_TOKEN", Value::InVault(SecretString::from("token-value-two")));
+        key.meta.history.push(SecretString::from("token-value-one"), time::OffsetDateTime::UNIX_EPOCH);
+        doc.environment_mut(&EnvironmentName::default_name()).unwrap().insert(key.clone());
+        assert!(doc.encode().starts_with("format = 1\n"), "an older latchkey reads it");
+
+        key.meta.history.keep(crate::variable::PastValue {
+            value: SecretString::from("token-value-three"),
+            until: time::OffsetDateTime::UNIX_EPOCH,
+            by: crate::variable::Replacement::Rollback,
+        });
+        doc.environment_mut(&EnvironmentName::default_name()).unwrap().insert(key);
+        let text = doc.encode();
+        assert!(text.starts_with("format = 2\n"), "{}", &text[..12]);
+        let back = Document::decode(&text).unwrap();
+        let history = &back
+            .environment(&EnvironmentName::default_name())
+            .unwrap()
+            .get(&VariableName::new("API_TOKEN").unwrap())
+            .unwrap()
+            .meta
+            .history
+            .0;
+        let by: Vec<_> = history.iter().map(|p| p.by).collect();
+        assert_eq!(by, [crate::variable::Replacement::NewValue, crate::variable::Replacement::Rollback]);
+        // What a format-1 build says of it (its reader refuses format 2 whole).
+        let as_older = text.replacen("format = 2", "format = 1", 1);
+        assert!(Document::decode(&as_older).is_ok(), "this build reads a stray mark in format 1 too");
+    }
+
+    #[test]
     fn a_newer_format_is_refused_with_an_upgrade_hint() {
-        let err = Document::decode("format = 2\nid = \"x\"\nnew_field = 1\n").unwrap_err();
-        assert!(matches!(err, DecodeError::NewerFormat { found: 2 }), "{err}");
+        let err = Document::decode("format = 3\nid = \"x\"\nnew_field = 1\n").unwrap_err();
+        assert!(matches!(err, DecodeError::NewerFormat { found: 3 }), "{err}");
         assert!(err.to_string().contains("upgrade latchkey"));
         let err = Document::decode("format = 9\nid = \"x\"\n[environments.default]\n").unwrap_err();
         assert!(matches!(err, DecodeError::NewerFormat { found: 9 }), "{err}");

@@ -21,8 +21,14 @@ impl Document {
     /// Encodes the document as TOML. The text holds secret values, so it is zeroized
     /// when dropped.
     pub fn encode(&self) -> Zeroizing<String> {
+        // Format 2 only for what format 1 cannot say: a rollback in a history.
+        let rollbacks = self
+            .environments
+            .values()
+            .flat_map(|env| env.variables())
+            .any(|v| v.meta.history.0.iter().any(|p| p.by != Replacement::NewValue));
         let raw = RawDocument {
-            format: FORMAT_VERSION,
+            format: if rollbacks { FORMAT_VERSION } else { 1 },
             id: self.id.clone(),
             generation: self.generation,
             audit_anchor: self.audit_anchor.clone(),
