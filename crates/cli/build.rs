@@ -1,9 +1,13 @@
-//! Links `latchkey` with packed relative relocations (DT_RELR) where the C library
-//! supports them (glibc 2.36 and later, with a linker that knows `-z
-//! pack-relative-relocs`). The binary's 35,000 relative relocations then take 10 KB
-//! instead of 850 KB, and the dynamic loader applies them about 0.3 ms sooner at every
-//! start: `latchkey run` is on every agent's start path. Elsewhere the binary links as
-//! before.
+//! With `LATCHKEY_RELR=1`, links `latchkey` with packed relative relocations (DT_RELR)
+//! where this machine's C library reads them (glibc 2.36 and later, with a linker that
+//! knows `-z pack-relative-relocs`). The binary's 35,000 relative relocations then take
+//! 10 KB instead of 850 KB, and the dynamic loader applies them about 0.3 ms sooner at
+//! every start: `latchkey run` is on every agent's start path.
+//!
+//! Opt-in, because such a binary runs only where glibc is 2.36 or later: `make run` and
+//! `make bench` build for this machine and ask for it; `make package`, whose .deb may be
+//! installed on an older system, does not. A build with its own linker (`RUSTC_LINKER`
+//! or a target's linker setting) is left alone: the probe could not speak for it.
 
 use std::process::{Command, Stdio};
 
@@ -11,9 +15,21 @@ const FLAG: &str = "-Wl,-z,pack-relative-relocs";
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    for var in ["LATCHKEY_RELR", "CC", "PATH", "RUSTC_LINKER"] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
     let target = std::env::var("TARGET").unwrap_or_default();
     let host = std::env::var("HOST").unwrap_or_default();
-    if target != host || !target.ends_with("-linux-gnu") || !glibc_has_relr() || !linker_accepts_flag() {
+    let linker_var = format!("CARGO_TARGET_{}_LINKER", target.to_uppercase().replace('-', "_"));
+    println!("cargo:rerun-if-env-changed={linker_var}");
+    let own_linker = std::env::var_os("RUSTC_LINKER").is_some() || std::env::var_os(&linker_var).is_some();
+    if std::env::var("LATCHKEY_RELR").as_deref() != Ok("1")
+        || own_linker
+        || target != host
+        || !target.ends_with("-linux-gnu")
+        || !glibc_has_relr()
+        || !linker_accepts_flag()
+    {
         return;
     }
     println!("cargo:rustc-link-arg-bins={FLAG}");
