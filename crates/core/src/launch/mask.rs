@@ -293,6 +293,27 @@ impl PendingMasker {
     pub fn get(&self) -> &Masker {
         &self.0
     }
+
+    /// A masker of its own for one stream; `None` when the masker could not be built
+    /// (its building panicked, here or on another thread): the stream must then show
+    /// nothing (see [`withhold`]).
+    pub fn for_stream(&self) -> Option<Masker> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.get().for_another_stream())).ok()
+    }
+}
+
+/// Reads `reader` to its end and shows none of it, only a line that says why: the
+/// output of a stream whose masker could not be built. Reading on keeps the command
+/// from blocking on a full pipe; the last call to `sink` is the end, as in [`pump`].
+pub fn withhold(mut reader: impl std::io::Read, mut sink: impl FnMut(&[u8]) -> std::io::Result<()>) {
+    let _ = sink(b"latchkey: the command's output is withheld: its masker could not be built\n");
+    let mut buf = Zeroizing::new(vec![0u8; 16 * 1024]);
+    while let Ok(n) = reader.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+    }
+    let _ = sink(&[]);
 }
 
 impl std::fmt::Debug for PendingMasker {
@@ -533,5 +554,21 @@ mod tests {
         assert_eq!(outputs, [b"a <latchkey:KEY> b".to_vec(), b"a <latchkey:KEY> b".to_vec()]);
         assert!(std::ptr::eq(pending.get(), pending.clone().get()), "one masker, shared");
         assert_eq!(pending.get().too_short(), ["PIN"]);
+    }
+
+    #[test]
+    fn a_stream_whose_masker_cannot_be_built_shows_nothing_of_its_output() {
+        let pending = PendingMasker(Arc::new(LazyLock::new(Box::new(|| panic!("cannot build")))));
+        for _ in 0..2 {
+            // Every stream that asks, the first and those after it.
+            assert!(pending.for_stream().is_none());
+        }
+        let mut shown = Vec::new();
+        withhold(&b"sk-the-secret-value"[..], |chunk: &[u8]| {
+            shown.extend_from_slice(chunk);
+            Ok(())
+        });
+        let shown = String::from_utf8(shown).unwrap();
+        assert!(shown.contains("withheld") && !shown.contains("sk-the"), "{shown}");
     }
 }

@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::command::{launcher_command, sandbox_command, sandbox_supervisor};
 use super::connection::{ChildIo, Sink};
 use super::error::LaunchError;
-use super::mask::pump;
+use super::mask::{pump, withhold};
 use super::prepared::PreparedLaunch;
 use super::running::Running;
 use crate::audit::{Access, Event};
@@ -153,7 +153,11 @@ impl PreparedLaunch {
             .map(|(reader, sink)| {
                 let masker = parts.masker.clone();
                 // The first output waits for the masker, built on this thread or another.
-                std::thread::spawn(move || pump(reader, masker.map(|m| m.get().for_another_stream()), sink))
+                std::thread::spawn(move || match masker.map(|m| m.for_stream()) {
+                    None => pump(reader, None, sink),
+                    Some(Some(masker)) => pump(reader, Some(masker), sink),
+                    Some(None) => withhold(reader, sink),
+                })
             })
             .collect();
         Ok(Running {
