@@ -311,6 +311,7 @@ pub fn hook(command: HookCommand) -> Result<()> {
     let temp = hooks.join(format!(".pre-commit.latchkey-{}", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
+    #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o755);
     options
         .open(&temp)

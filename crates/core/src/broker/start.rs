@@ -4,7 +4,6 @@
 
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -54,7 +53,11 @@ impl Broker {
         let dir = bundle_dir()?;
         let bundle = dir.join("ca-bundle.pem");
         let written = (|| {
-            let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&bundle)?;
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&bundle)?;
             let mut contents = system_bundle();
             if !contents.is_empty() && !contents.ends_with(b"\n") {
                 contents.push(b'\n');
@@ -69,10 +72,7 @@ impl Broker {
         let mut env = child_env(&plan, own, &token, &bundle);
         let unix = if sandboxed {
             let socket = dir.join("broker.sock");
-            let bound = std::os::unix::net::UnixListener::bind(&socket).and_then(|l| {
-                l.set_nonblocking(true)?;
-                Ok(l)
-            });
+            let bound = sandbox_door(&socket);
             match bound {
                 Ok(listener) => Some(listener),
                 Err(source) => {
@@ -156,7 +156,7 @@ const MAX_CONNECTIONS: usize = 768;
 fn serve(
     state: Arc<State>,
     listener: std::net::TcpListener,
-    unix: Option<std::os::unix::net::UnixListener>,
+    unix: Option<Door>,
     stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
@@ -184,6 +184,7 @@ fn serve(
             }
         };
         // The sandbox's door: only the sandbox sees the socket (its directory is private).
+        #[cfg(unix)]
         let unix_accept = async {
             let Some(Ok(unix)) = unix.map(tokio::net::UnixListener::from_std) else {
                 return std::future::pending().await;
@@ -201,6 +202,11 @@ fn serve(
                 });
             }
         };
+        #[cfg(not(unix))]
+        let unix_accept = {
+            let _ = unix;
+            std::future::pending::<()>()
+        };
         tokio::select! {
             _ = accept => {}
             _ = unix_accept => {}
@@ -212,10 +218,35 @@ fn serve(
 
 /// The soft limit on open files raised to the hard one: each connection costs two.
 fn raise_descriptor_limit() {
-    use rustix::process::{Resource, getrlimit, setrlimit};
-    let limit = getrlimit(Resource::Nofile);
-    if limit.current < limit.maximum {
-        let _ = setrlimit(Resource::Nofile, rustix::process::Rlimit { current: limit.maximum, ..limit });
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let limit = getrlimit(Resource::Nofile);
+        if limit.current < limit.maximum {
+            let _ = setrlimit(Resource::Nofile, rustix::process::Rlimit { current: limit.maximum, ..limit });
+        }
+    }
+}
+
+/// The Unix socket a sandboxed command reaches the broker through.
+#[cfg(unix)]
+type Door = std::os::unix::net::UnixListener;
+/// No sandbox, so no door, where there are no Unix sockets.
+#[cfg(not(unix))]
+type Door = std::convert::Infallible;
+
+/// Listens on `socket`, for the sandbox.
+fn sandbox_door(socket: &std::path::Path) -> std::io::Result<Door> {
+    #[cfg(unix)]
+    {
+        let listener = std::os::unix::net::UnixListener::bind(socket)?;
+        listener.set_nonblocking(true)?;
+        Ok(listener)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = socket;
+        Err(std::io::ErrorKind::Unsupported.into())
     }
 }
 
@@ -233,14 +264,19 @@ fn bundle_dir() -> Result<PathBuf, BrokerError> {
         std::process::id(),
         crate::encoding::hex(&random::<8>())
     ));
-    DirBuilder::new()
-        .mode(0o700)
-        .create(&dir)
-        .map_err(|source| BrokerError::Bundle { path: dir.clone(), source })?;
+    let mut builder = DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir).map_err(|source| BrokerError::Bundle { path: dir.clone(), source })?;
     Ok(dir)
 }
 
+/// Where there is no /proc to tell a live latchkey, orphans stay.
+#[cfg(not(unix))]
+fn remove_orphans(_parent: &std::path::Path) {}
+
 /// Removes bundle directories, ours by owner and name, whose latchkey is gone.
+#[cfg(unix)]
 fn remove_orphans(parent: &std::path::Path) {
     use std::os::unix::fs::MetadataExt;
     let Ok(entries) = std::fs::read_dir(parent) else { return };

@@ -7,7 +7,6 @@
 //! at the start is bound back, except the hidden ones. Entries that appear later, in
 //! place of a hidden one or anew, are not in the sandbox at all.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// The most entries bound back, all directories together; past it the sandbox falls
@@ -58,7 +57,7 @@ pub(crate) fn listed(hidden: &[PathBuf], guarded: &[PathBuf], writable: &[PathBu
     let mut count = 0;
     let mut all = Vec::new();
     for dir in &dirs {
-        let mode = std::fs::metadata(dir).ok()?.permissions().mode() & 0o7777;
+        let mode = mode_of(&std::fs::metadata(dir).ok()?);
         let mut entries = Vec::new();
         for entry in std::fs::read_dir(dir).ok()?.flatten() {
             let path = entry.path();
@@ -84,4 +83,16 @@ pub(crate) fn listed(hidden: &[PathBuf], guarded: &[PathBuf], writable: &[PathBu
         all.push(Listed { dir: dir.to_path_buf(), mode, entries });
     }
     Some(all)
+}
+/// A directory's permission bits, for the tmpfs that stands in for it.
+#[cfg(unix)]
+fn mode_of(meta: &std::fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+
+/// Private, where there are no Unix permission bits (there is no sandbox there either).
+#[cfg(not(unix))]
+fn mode_of(_meta: &std::fs::Metadata) -> u32 {
+    0o700
 }

@@ -90,8 +90,11 @@ impl Plan {
             }
         }
         // The runtime directory where it usually is, whether or not the variable names it.
-        let runtime = PathBuf::from(format!("/run/user/{}", rustix::process::getuid().as_raw()));
-        hidden.extend(canonical(&runtime));
+        #[cfg(unix)]
+        {
+            let runtime = PathBuf::from(format!("/run/user/{}", rustix::process::getuid().as_raw()));
+            hidden.extend(canonical(&runtime));
+        }
         hidden.extend(
             ["/run/docker.sock", "/var/run/docker.sock"].iter().filter_map(|p| canonical(Path::new(p))),
         );

@@ -61,9 +61,20 @@ pub fn quarantine(roots: &[PathBuf], kept: &[PathBuf], since: SystemTime) -> Pla
 }
 
 fn changed_since(path: &Path, since: SystemTime) -> bool {
-    use std::os::unix::fs::MetadataExt as _;
     let Ok(meta) = std::fs::symlink_metadata(path) else { return false };
-    let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+    // The inode's change time: a command can set a file's modification time back, not
+    // this one.
+    #[cfg(unix)]
+    let changed = {
+        use std::os::unix::fs::MetadataExt as _;
+        i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec())
+    };
+    #[cfg(not(unix))]
+    let changed = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
     let since = since.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
     // The kernel stamps inodes from a coarse clock, up to a tick behind: 20 ms of margin.
     changed >= since - 20_000_000
