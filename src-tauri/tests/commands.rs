@@ -147,6 +147,35 @@ fn set(d: &Desktop, name: &str, kind: &str, value: &str, force: bool) -> Result<
 }
 
 #[test]
+fn a_key_made_before_today_is_due_from_the_day_it_was_made() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let key = latchkey_tests::corpus_key("github", 0);
+    let set_made = |created: &str| {
+        d.call(
+            "set_variable",
+            json!({"request": {"env": "default", "name": "GITHUB_TOKEN", "kind": "secret", "store": "vault",
+                "value": key, "provider": null, "notes": null, "force": false, "created": created}}),
+        )
+    };
+    for (day, says) in
+        [("2999-01-01", "is in the future"), ("01/02/2025", "is not a date"), ("1960-05-01", "before 1970")]
+    {
+        let err = set_made(day).unwrap_err();
+        assert_eq!(err["code"], "invalid_value", "{day}");
+        assert!(err["message"].as_str().unwrap().contains(says), "{day}: {err}");
+    }
+    assert!(
+        d.ok("list_variables", json!({"env": "default"})).to_string().find("GITHUB_TOKEN").is_none(),
+        "nothing stored"
+    );
+    let row = set_made("2025-01-15").unwrap();
+    assert_eq!(row["created"], "2025-01-15T00:00:00Z");
+    let rows = d.ok("rotation_status", json!({"env": "default", "preset": "standard"}));
+    let gh = rows.as_array().unwrap().iter().find(|r| r["name"] == "GITHUB_TOKEN").unwrap().clone();
+    assert_eq!(gh["status"], "overdue", "90 days from 2025-01-15 have passed: {gh}");
+}
+
+#[test]
 fn a_value_is_checked_as_it_is_typed_and_nothing_is_stored() {
     let d = Desktop::unlocked_with_secret(SECRET);
     let key = latchkey_tests::corpus_key("anthropic", 0);

@@ -143,6 +143,9 @@ pub struct KeyMade(OffsetDateTime);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyMadeError {
+    /// It is not a date.
+    #[error("`{0}` is not a date: write YYYY-MM-DD")]
+    NotADate(String),
     /// It is after today.
     #[error("{0} is in the future: give the day the key was made at its provider (YYYY-MM-DD)")]
     Future(time::Date),
@@ -161,6 +164,13 @@ impl KeyMade {
             return Err(KeyMadeError::TooEarly(day));
         }
         Ok(Self(day.midnight().assume_utc()))
+    }
+
+    /// The day in `text` (YYYY-MM-DD), as [`KeyMade::on`] takes it.
+    pub fn parse(text: &str, today: time::Date) -> Result<Self, KeyMadeError> {
+        let day = time::Date::parse(text.trim(), time::macros::format_description!("[year]-[month]-[day]"))
+            .map_err(|_| KeyMadeError::NotADate(text.to_owned()))?;
+        Self::on(day, today)
     }
 
     /// When, as a time.

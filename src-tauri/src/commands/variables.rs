@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use latchkey_core::audit::{Access, Event};
-use latchkey_core::{EnforceChecks, ExposeSecret, MetadataEdit, NewValue, SecretString};
+use latchkey_core::{EnforceChecks, ExposeSecret, KeyMade, MetadataEdit, NewValue, SecretString};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
@@ -49,7 +49,11 @@ pub async fn set_variable(
                     provider: request.provider,
                     notes: request.notes,
                     rotation: None,
-                    made: None,
+                    made: request
+                        .created
+                        .as_deref()
+                        .map(|day| KeyMade::parse(day, time::OffsetDateTime::now_utc().date()))
+                        .transpose()?,
                 };
                 let enforce = EnforceChecks::forced(request.force);
                 vault.set_checked(&env, &name, new, state.catalog(), enforce)?.0.variable

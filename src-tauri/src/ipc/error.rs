@@ -132,6 +132,7 @@ macro_rules! ipc_error_from {
 ipc_error_from! {
     core::NameError => |e| InvalidName,
     core::ValueError => |e| InvalidValue,
+    core::KeyMadeError => |e| InvalidValue,
     core::HomeError => |e| match e { core::HomeError::NotInitialized(_) => NotInitialized, _ => Home },
     core::InitError => |e| match e {
         core::InitError::Exists(_) => Exists,

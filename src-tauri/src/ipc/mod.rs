@@ -154,6 +154,10 @@ pub struct SetVariableRequest {
     /// Store the value even though the checks refuse it (a placeholder on purpose).
     #[serde(default)]
     pub force: bool,
+    /// The day a new value was made at its provider (YYYY-MM-DD), when it was not today:
+    /// its rotation schedule starts then.
+    #[serde(default)]
+    pub created: Option<String>,
 }
 
 /// The result of checking a name as it is typed.

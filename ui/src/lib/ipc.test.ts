@@ -58,6 +58,7 @@ describe('ipc', () => {
       provider: 'openai',
       notes: null,
       force: false,
+      created: null,
     };
     const typed = { env: 'prod', name: 'OPENAI_API_KEY', kind: 'secret' as const, value: 'sk-typed' };
     await ipc.appStatus();

@@ -97,7 +97,18 @@ function store(rust: FakeBackend, env: string, r: SetVariableRequest & { value: 
   };
   if (old && old.row.store === 'vault' && (r.store === 'keychain' || old.value !== r.value)) keepHistory(old, at);
   else if (old && old.row.store === 'keychain') old.meta.rotated = at;
+  const replaced = old !== undefined && (old.value !== r.value || old.row.store !== r.store);
   entry.value = r.value;
+  if (r.created) {
+    // core's Metadata::value_made: the schedule counts from the day the key was made.
+    const made = madeOn(r.created);
+    if (!old) entry.row.created = made;
+    else {
+      entry.row.created = made < entry.row.created ? made : entry.row.created;
+      if (replaced) entry.meta.rotated = made;
+      else if (entry.meta.rotated !== null && made < entry.meta.rotated) entry.meta.rotated = made;
+    }
+  }
   entry.row = {
     ...entry.row,
     kind: r.kind,
@@ -112,6 +123,18 @@ function store(rust: FakeBackend, env: string, r: SetVariableRequest & { value: 
   return copyRow(entry.row);
 }
 
+/** core's KeyMade::parse: a day (YYYY-MM-DD) from 1970 to today, as its midnight UTC. */
+function madeOn(text: string): string {
+  const day = text.trim();
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(`${day}T00:00:00Z`) : null;
+  if (at === null || Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== day) {
+    throw ipcError('invalid_value', `\`${text}\` is not a date: write YYYY-MM-DD`);
+  }
+  if (day > now().slice(0, 10)) throw ipcError('invalid_value', `${day} is in the future: give the day the key was made at its provider (YYYY-MM-DD)`);
+  if (day < '1970-01-01') throw ipcError('invalid_value', `${day} is before 1970: give the day the key was made at its provider (YYYY-MM-DD)`);
+  return `${day}T00:00:00Z`;
+}
+
 function setVariable(rust: FakeBackend, r: SetVariableRequest): VariableRow {
   const [env, name] = [rust.envName(r.env), rust.varName(r.name)];
   if (r.value === null) {
@@ -124,6 +147,7 @@ function setVariable(rust: FakeBackend, r: SetVariableRequest): VariableRow {
   rust.unlockedVault();
   const invalid = valueError(r.value);
   if (invalid) throw ipcError('invalid_value', invalid);
+  if (r.created) madeOn(r.created);
   rust.env(env);
   const found = rust.check(env, name, r.kind, r.value);
   const refusal = found.problems.find((p) => p.refuses);
@@ -404,7 +428,7 @@ function rotateSecret(rust: FakeBackend, r: RotateRequest): RotateResult {
   const refusal = found.problems.find((p) => p.refuses);
   if (refusal && !r.force) throw ipcError('refused', `${name} was not stored: ${refusal.message}`);
   const { row } = current.entry;
-  const request = { env, name, kind: 'secret' as const, store: row.store, value: r.value, provider: null, notes: null, force: r.force };
+  const request = { env, name, kind: 'secret' as const, store: row.store, value: r.value, provider: null, notes: null, force: r.force, created: null };
   store(rust, env, request, found);
   const stale = rust.exports.filter((e) => e.state === 'stale' && e.names.includes(name)).map((e) => e.path);
   return { staleExports: stale, problems: found.problems, auditWarning: rust.recordAccess('rotate', env, name) };

@@ -37,4 +37,9 @@ notes: string | null,
 /**
  * Store the value even though the checks refuse it (a placeholder on purpose).
  */
-force: boolean, };
+force: boolean, 
+/**
+ * The day a new value was made at its provider (YYYY-MM-DD), when it was not today:
+ * its rotation schedule starts then.
+ */
+created: string | null, };

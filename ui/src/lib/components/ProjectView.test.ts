@@ -117,7 +117,7 @@ describe('the Project screen', () => {
     expect(document.querySelector('#variable-dialog')).toBeNull();
     expect(rust.callsOf('set_variable')).toEqual([
       {
-        request: { env: 'prod', name: 'OPENAI_API_KEY', kind: 'secret', store: 'vault', value: KEY, provider: 'openai', notes: null, force: false },
+        request: { env: 'prod', name: 'OPENAI_API_KEY', kind: 'secret', store: 'vault', value: KEY, provider: 'openai', notes: null, force: false, created: null },
       },
     ]);
     expect(rust.callsOf('open_project')).toHaveLength(2);

@@ -64,12 +64,42 @@ describe('the add / edit dialog', () => {
           provider: 'anthropic',
           notes: 'the eval agents',
           force: false,
+          created: null,
         },
       },
     ]);
     expect(within(row('ANTHROPIC_API_KEY')).getByText('Keychain')).toBeInTheDocument();
     expect(pageHolds(NEW_SECRET)).toBe(false);
     expect(await screen.findByText('Saved ANTHROPIC_API_KEY in default')).toBeInTheDocument();
+  });
+
+  it('takes the day a key was made at its provider, and refuses a day to come', async () => {
+    const rust = seeded();
+    await renderUnlocked();
+    await openAdd();
+    await fireEvent.input(el('#var-name'), { target: { value: 'ANTHROPIC_API_KEY' } });
+    await fireEvent.input(el('#var-value'), { target: { value: NEW_SECRET } });
+    expect(el('#var-created')).toHaveAttribute('max', new Date().toISOString().slice(0, 10));
+    await fireEvent.input(el('#var-created'), { target: { value: '2099-01-01' } });
+    await fireEvent.click(el('#var-save'));
+    expect(await screen.findByText(/2099-01-01 is in the future/)).toBeInTheDocument();
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+
+    await fireEvent.input(el('#var-created'), { target: { value: '2025-01-15' } });
+    await fireEvent.click(el('#var-save'));
+    await waitFor(() => expect(document.querySelector('tr[data-name="ANTHROPIC_API_KEY"]')).toBeInTheDocument());
+    expect(rust.callsOf('set_variable').map((a) => (a.request as { created: string | null }).created)).toEqual(['2099-01-01', '2025-01-15']);
+    const stored = await rust.command('rotation_status', { env: 'default', preset: 'standard' });
+    const status = (stored as { name: string; status: string }[]).find((r) => r.name === 'ANTHROPIC_API_KEY');
+    expect(status?.status).toBe('overdue');
+  });
+
+  it('asks for no such day for a config value', async () => {
+    seeded();
+    await renderUnlocked();
+    await openAdd();
+    await fireEvent.change(el('#var-kind'), { target: { value: 'config' } });
+    expect(document.querySelector('#var-created')).toBeNull();
   });
 
   it('edits metadata only: the name is fixed and an empty value keeps the current one', async () => {
@@ -98,6 +128,7 @@ describe('the add / edit dialog', () => {
           provider: 'github',
           notes: 'CI bot, rotate in May',
           force: false,
+          created: null,
         },
       },
     ]);
@@ -297,6 +328,7 @@ describe('overriding an inherited variable', () => {
           provider: 'anthropic',
           notes: null,
           force: false,
+          created: null,
         },
       },
     ]);
