@@ -17,8 +17,8 @@ APT_PACKAGES := pkg-config libdbus-1-dev dbus dbus-x11 gnome-keyring libsecret-t
 # `make run` and `make bench` build for this machine: the CLI may then be linked with
 # packed relocations (crates/cli/build.rs), which need glibc 2.36 where it runs. A
 # package may go to an older system, so it never is.
+unexport LATCHKEY_RELR
 run bench: export LATCHKEY_RELR := 1
-package: unexport LATCHKEY_RELR
 
 # The host's target triple, to build latchkey-launcher statically linked: it starts
 # every launched command, and a static program starts in a fraction of the time.

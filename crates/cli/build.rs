@@ -15,7 +15,7 @@ const FLAG: &str = "-Wl,-z,pack-relative-relocs";
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    for var in ["LATCHKEY_RELR", "CC", "PATH", "RUSTC_LINKER"] {
+    for var in ["LATCHKEY_RELR", "RUSTC_LINKER"] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     let target = std::env::var("TARGET").unwrap_or_default();

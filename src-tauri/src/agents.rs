@@ -67,7 +67,7 @@ impl Agents {
                     id,
                     code: ended.code,
                     duration_ms: ended.duration.as_millis().min(u128::from(u32::MAX)) as u32,
-                    audit_warning: ended.audit_error,
+                    audit_warning: ended.audit_error.or(ended.concealed.map(str::to_owned)),
                 },
             );
         });

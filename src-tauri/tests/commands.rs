@@ -168,6 +168,15 @@ fn a_key_made_before_today_is_due_from_the_day_it_was_made() {
         d.ok("list_variables", json!({"env": "default"})).to_string().find("GITHUB_TOKEN").is_none(),
         "nothing stored"
     );
+    for (kind, value) in [("config", json!("eu-west-1")), ("secret", json!(null))] {
+        let err = d.err(
+            "set_variable",
+            json!({"request": {"env": "default", "name": "OPENAI_API_KEY", "kind": kind, "store": "vault",
+                "value": value, "provider": null, "notes": null, "force": false, "created": "2025-01-15"}}),
+        );
+        assert_eq!(err["code"], "invalid_value", "{kind}");
+        assert!(err["message"].as_str().unwrap().contains("goes with a new secret value"), "{err}");
+    }
     let row = set_made("2025-01-15").unwrap();
     assert_eq!(row["created"], "2025-01-15T00:00:00Z");
     let rows = d.ok("rotation_status", json!({"env": "default", "preset": "standard"}));

@@ -145,8 +145,7 @@ pub fn parse_date(text: &str) -> Result<time::Date, String> {
 
 /// `--created YYYY-MM-DD`: the day a key was made, never after today (a usage error).
 pub fn parse_made(text: &str) -> Result<latchkey_core::KeyMade, String> {
-    let today = time::OffsetDateTime::now_utc().date();
-    latchkey_core::KeyMade::parse(text, today).map_err(|e| e.to_string())
+    latchkey_core::KeyMade::parse(text, time::OffsetDateTime::now_utc()).map_err(|e| e.to_string())
 }
 
 /// A hard expiry on the command line: a date, or `never` to clear it.

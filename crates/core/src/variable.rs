@@ -155,22 +155,24 @@ pub enum KeyMadeError {
 }
 
 impl KeyMade {
-    /// The start (UTC) of `day`, unless `day` is after `today`.
-    pub fn on(day: time::Date, today: time::Date) -> Result<Self, KeyMadeError> {
-        if day > today {
+    /// The start (UTC) of `day`, or `now` if that is sooner, unless `day` has not begun
+    /// anywhere on Earth at `now`: a user east of UTC gives their own today (UTC+14 is
+    /// the furthest ahead), and the key is still never made after `now`.
+    pub fn on(day: time::Date, now: OffsetDateTime) -> Result<Self, KeyMadeError> {
+        if day > (now + time::Duration::hours(14)).date() {
             return Err(KeyMadeError::Future(day));
         }
         if day.year() < 1970 {
             return Err(KeyMadeError::TooEarly(day));
         }
-        Ok(Self(day.midnight().assume_utc()))
+        Ok(Self(day.midnight().assume_utc().min(now)))
     }
 
     /// The day in `text` (YYYY-MM-DD), as [`KeyMade::on`] takes it.
-    pub fn parse(text: &str, today: time::Date) -> Result<Self, KeyMadeError> {
+    pub fn parse(text: &str, now: OffsetDateTime) -> Result<Self, KeyMadeError> {
         let day = time::Date::parse(text.trim(), time::macros::format_description!("[year]-[month]-[day]"))
             .map_err(|_| KeyMadeError::NotADate(text.to_owned()))?;
-        Self::on(day, today)
+        Self::on(day, now)
     }
 
     /// When, as a time.
@@ -358,5 +360,20 @@ mod tests {
         let shown = format!("{var:?} {var:#?} {:?}", var.value);
         assert!(!shown.contains("hunter2"), "Debug leaked the value: {shown}");
         assert!(shown.contains("OPENAI_API_KEY"));
+    }
+
+    #[test]
+    fn a_key_is_made_on_a_day_begun_somewhere_and_never_after_now() {
+        let now = time::macros::datetime!(2026-03-04 22:00 UTC);
+        // In UTC+10 it is already 2026-03-05: that day may be given, and is now at most.
+        let made = KeyMade::parse("2026-03-05", now).unwrap();
+        assert_eq!(made.at(), now);
+        assert_eq!(
+            KeyMade::parse(" 2025-01-15 ", now).unwrap().at(),
+            time::macros::datetime!(2025-01-15 0:00 UTC)
+        );
+        assert!(matches!(KeyMade::parse("2026-03-06", now), Err(KeyMadeError::Future(_))));
+        assert!(matches!(KeyMade::parse("1969-12-31", now), Err(KeyMadeError::TooEarly(_))));
+        assert!(matches!(KeyMade::parse("05/03/2026", now), Err(KeyMadeError::NotADate(_))));
     }
 }

@@ -97,11 +97,12 @@ function store(rust: FakeBackend, env: string, r: SetVariableRequest & { value: 
   };
   if (old && old.row.store === 'vault' && (r.store === 'keychain' || old.value !== r.value)) keepHistory(old, at);
   else if (old && old.row.store === 'keychain') old.meta.rotated = at;
-  const replaced = old !== undefined && (old.value !== r.value || old.row.store !== r.store);
+  // core's rule: a vault value that changes, or any value that was in the keychain.
+  const replaced = old !== undefined && ((old.row.store === 'vault' && old.value !== r.value) || old.row.store === 'keychain');
   entry.value = r.value;
-  if (r.created) {
+  if ((r.created ?? null) !== null) {
     // core's Metadata::value_made: the schedule counts from the day the key was made.
-    const made = madeOn(r.created);
+    const made = madeOn(r.created as string);
     if (!old) entry.row.created = made;
     else {
       entry.row.created = made < entry.row.created ? made : entry.row.created;
@@ -130,13 +131,20 @@ function madeOn(text: string): string {
   if (at === null || Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== day) {
     throw ipcError('invalid_value', `\`${text}\` is not a date: write YYYY-MM-DD`);
   }
-  if (day > now().slice(0, 10)) throw ipcError('invalid_value', `${day} is in the future: give the day the key was made at its provider (YYYY-MM-DD)`);
+  // The latest day anywhere on Earth (UTC+14) is not in the future yet.
+  if (day > new Date(Date.now() + 14 * 3600_000).toISOString().slice(0, 10)) throw ipcError('invalid_value', `${day} is in the future: give the day the key was made at its provider (YYYY-MM-DD)`);
   if (day < '1970-01-01') throw ipcError('invalid_value', `${day} is before 1970: give the day the key was made at its provider (YYYY-MM-DD)`);
-  return `${day}T00:00:00Z`;
+  const midnight = `${day}T00:00:00Z`;
+  return midnight < now() ? midnight : now();
 }
 
 function setVariable(rust: FakeBackend, r: SetVariableRequest): VariableRow {
   const [env, name] = [rust.envName(r.env), rust.varName(r.name)];
+  // A request written before the field existed has none: serde's default.
+  const created = r.created ?? null;
+  if (created !== null && (r.value === null || r.kind === 'config')) {
+    throw ipcError('invalid_value', 'the day a key was made goes with a new secret value: enter the value, or leave the day empty');
+  }
   if (r.value === null) {
     rust.unlockedVault();
     const entry = rust.env(env).get(name);
@@ -147,7 +155,7 @@ function setVariable(rust: FakeBackend, r: SetVariableRequest): VariableRow {
   rust.unlockedVault();
   const invalid = valueError(r.value);
   if (invalid) throw ipcError('invalid_value', invalid);
-  if (r.created) madeOn(r.created);
+  if (created !== null) madeOn(created);
   rust.env(env);
   const found = rust.check(env, name, r.kind, r.value);
   const refusal = found.problems.find((p) => p.refuses);

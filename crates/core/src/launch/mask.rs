@@ -296,17 +296,21 @@ impl PendingMasker {
 
     /// A masker of its own for one stream; `None` when the masker could not be built
     /// (its building panicked, here or on another thread): the stream must then show
-    /// nothing (see [`withhold`]).
+    /// nothing (see [`conceal`]).
     pub fn for_stream(&self) -> Option<Masker> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.get().for_another_stream())).ok()
     }
 }
 
-/// Reads `reader` to its end and shows none of it, only a line that says why: the
-/// output of a stream whose masker could not be built. Reading on keeps the command
-/// from blocking on a full pipe; the last call to `sink` is the end, as in [`pump`].
-pub fn withhold(mut reader: impl std::io::Read, mut sink: impl FnMut(&[u8]) -> std::io::Result<()>) {
-    let _ = sink(b"latchkey: the command's output is withheld: its masker could not be built\n");
+/// What a front end says when a stream was concealed (see [`conceal`]).
+pub const CONCEALED: &str =
+    "the command's output was not shown: its masker could not be built (latchkey exits 70)";
+
+/// Reads `reader` to its end and shows none of it: the output of a stream whose masker
+/// could not be built ([`CONCEALED`] says why, and the run ends with status 70). Reading
+/// on keeps the command from blocking on a full pipe; the only call to `sink` is the
+/// end, as in [`pump`].
+pub fn conceal(mut reader: impl std::io::Read, mut sink: impl FnMut(&[u8]) -> std::io::Result<()>) {
     let mut buf = Zeroizing::new(vec![0u8; 16 * 1024]);
     while let Ok(n) = reader.read(&mut buf) {
         if n == 0 {
@@ -564,11 +568,10 @@ mod tests {
             assert!(pending.for_stream().is_none());
         }
         let mut shown = Vec::new();
-        withhold(&b"sk-the-secret-value"[..], |chunk: &[u8]| {
+        conceal(&b"sk-the-secret-value"[..], |chunk: &[u8]| {
             shown.extend_from_slice(chunk);
             Ok(())
         });
-        let shown = String::from_utf8(shown).unwrap();
-        assert!(shown.contains("withheld") && !shown.contains("sk-the"), "{shown}");
+        assert!(shown.is_empty(), "nothing of the stream is shown");
     }
 }

@@ -17,7 +17,8 @@ pub struct Running {
     pub(super) pid: u32,
     /// Who signals go to, and whether to its group.
     pub(super) signalled: (i32, bool),
-    pub(super) pumps: Vec<JoinHandle<()>>,
+    /// The output pumps; each says whether it concealed its stream.
+    pub(super) pumps: Vec<JoinHandle<bool>>,
     pub(super) started: Instant,
     pub(super) reaped: Arc<Mutex<bool>>,
     pub(super) audit: Option<Arc<AuditLog>>,
@@ -41,6 +42,9 @@ pub struct Ended {
     pub audit_error: Option<String>,
     /// For a sandboxed command: the project files it wrote, moved aside.
     pub planted: crate::sandbox::planted::Planted,
+    /// Why some of its output was not shown, if so ([`super::mask::CONCEALED`]); the
+    /// status is then 70.
+    pub concealed: Option<&'static str>,
 }
 
 impl Running {
@@ -69,11 +73,15 @@ impl Running {
     /// that holds the output open included), and records how it ended.
     pub fn wait(mut self) -> Ended {
         let status = self.reap();
+        let mut concealed = None;
         for pump in self.pumps.drain(..) {
-            let _ = pump.join();
+            if pump.join().unwrap_or(true) {
+                concealed = Some(super::mask::CONCEALED);
+            }
         }
         let duration = self.started.elapsed();
-        let code = status.map_or(1, exit_code);
+        // A script must not take output it never got for the command's success.
+        let code = if concealed.is_some() { 70 } else { status.map_or(1, exit_code) };
         // The broker's requests are recorded before the end.
         let mut audit_error = self.broker.take().and_then(Broker::stop);
         if let Some(log) = &self.audit {
@@ -90,7 +98,7 @@ impl Running {
             .take()
             .map(|(roots, kept, since)| crate::sandbox::planted::quarantine(&roots, &kept, since))
             .unwrap_or_default();
-        Ended { code, duration, audit_error, planted }
+        Ended { code, duration, audit_error, planted, concealed }
     }
 
     /// Waits for the command to exit, marks it reaped and reaps it, with no moment in

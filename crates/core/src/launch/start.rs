@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::command::{launcher_command, sandbox_command, sandbox_supervisor};
 use super::connection::{ChildIo, Sink};
 use super::error::LaunchError;
-use super::mask::{pump, withhold};
+use super::mask::{conceal, pump};
 use super::prepared::PreparedLaunch;
 use super::running::Running;
 use crate::audit::{Access, Event};
@@ -153,10 +153,20 @@ impl PreparedLaunch {
             .map(|(reader, sink)| {
                 let masker = parts.masker.clone();
                 // The first output waits for the masker, built on this thread or another.
+                // Whether the stream was concealed.
                 std::thread::spawn(move || match masker.map(|m| m.for_stream()) {
-                    None => pump(reader, None, sink),
-                    Some(Some(masker)) => pump(reader, Some(masker), sink),
-                    Some(None) => withhold(reader, sink),
+                    None => {
+                        pump(reader, None, sink);
+                        false
+                    }
+                    Some(Some(masker)) => {
+                        pump(reader, Some(masker), sink);
+                        false
+                    }
+                    Some(None) => {
+                        conceal(reader, sink);
+                        true
+                    }
                 })
             })
             .collect();

@@ -79,7 +79,9 @@ describe('the add / edit dialog', () => {
     await openAdd();
     await fireEvent.input(el('#var-name'), { target: { value: 'ANTHROPIC_API_KEY' } });
     await fireEvent.input(el('#var-value'), { target: { value: NEW_SECRET } });
-    expect(el('#var-created')).toHaveAttribute('max', new Date().toISOString().slice(0, 10));
+    const d = new Date();
+    const localToday = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    expect(el('#var-created')).toHaveAttribute('max', localToday);
     await fireEvent.input(el('#var-created'), { target: { value: '2099-01-01' } });
     await fireEvent.click(el('#var-save'));
     expect(await screen.findByText(/2099-01-01 is in the future/)).toBeInTheDocument();

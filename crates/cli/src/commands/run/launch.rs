@@ -137,6 +137,9 @@ pub fn run(args: RunArgs) -> Result<u8> {
     if let Some(error) = ended.audit_error {
         eprintln!("latchkey: warning: {error}");
     }
+    if let Some(why) = ended.concealed {
+        eprintln!("latchkey: error: {why}");
+    }
     let shown = |p: &std::path::Path| latchkey_core::text::printable(&p.display().to_string()).into_owned();
     for (from, to) in &ended.planted.moved {
         eprintln!(
