@@ -175,7 +175,7 @@ fn a_key_made_before_today_is_due_from_the_day_it_was_made() {
                 "value": value, "provider": null, "notes": null, "force": false, "created": "2025-01-15"}}),
         );
         assert_eq!(err["code"], "invalid_value", "{kind}");
-        assert!(err["message"].as_str().unwrap().contains("goes with a new secret value"), "{err}");
+        assert!(err["message"].as_str().unwrap().contains("the day a key was made goes with a"), "{err}");
     }
     let row = set_made("2025-01-15").unwrap();
     assert_eq!(row["created"], "2025-01-15T00:00:00Z");

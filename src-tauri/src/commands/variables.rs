@@ -8,7 +8,7 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use super::{env_name, var_name};
-use crate::ipc::{Copied, ErrorCode, IpcError, Kind, NameCheck, Revealed, SetVariableRequest, VariableRow};
+use crate::ipc::{Copied, ErrorCode, IpcError, NameCheck, Revealed, SetVariableRequest, VariableRow};
 use crate::session::AppState;
 
 /// How long a revealed value stays on screen.
@@ -37,11 +37,11 @@ pub async fn set_variable(
     request: SetVariableRequest,
 ) -> Result<VariableRow, IpcError> {
     let (env, name) = (env_name(&request.env)?, var_name(&request.name)?);
-    // As `set --created`: the day belongs to a new secret value.
-    if request.created.is_some() && (request.value.is_none() || request.kind == Kind::Config) {
+    // The day goes with a new value (core refuses it for a config value).
+    if request.created.is_some() && request.value.is_none() {
         return Err(IpcError::new(
             ErrorCode::InvalidValue,
-            "the day a key was made goes with a new secret value: enter the value, or leave the day empty",
+            "the day a key was made goes with a new value: enter the value, or leave the day empty",
         ));
     }
     state.with_vault(|vault| {

@@ -155,6 +155,7 @@ ipc_error_from! {
     core::SetError => |e| match e {
         core::SetError::Environment(_) => UnknownEnvironment,
         core::SetError::Refused { .. } => Refused,
+        core::SetError::MadeForConfig(_) => InvalidValue,
         core::SetError::Keychain(_) => Keychain,
         _ => Vault,
     },

@@ -142,8 +142,8 @@ function setVariable(rust: FakeBackend, r: SetVariableRequest): VariableRow {
   const [env, name] = [rust.envName(r.env), rust.varName(r.name)];
   // A request written before the field existed has none: serde's default.
   const created = r.created ?? null;
-  if (created !== null && (r.value === null || r.kind === 'config')) {
-    throw ipcError('invalid_value', 'the day a key was made goes with a new secret value: enter the value, or leave the day empty');
+  if (created !== null && r.value === null) {
+    throw ipcError('invalid_value', 'the day a key was made goes with a new value: enter the value, or leave the day empty');
   }
   if (r.value === null) {
     rust.unlockedVault();
@@ -156,6 +156,9 @@ function setVariable(rust: FakeBackend, r: SetVariableRequest): VariableRow {
   const invalid = valueError(r.value);
   if (invalid) throw ipcError('invalid_value', invalid);
   if (created !== null) madeOn(created);
+  if (created !== null && r.kind === 'config') {
+    throw ipcError('invalid_value', `${name} is a config value: the day a key was made goes with a secret`);
+  }
   rust.env(env);
   const found = rust.check(env, name, r.kind, r.value);
   const refusal = found.problems.find((p) => p.refuses);

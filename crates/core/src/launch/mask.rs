@@ -290,7 +290,7 @@ impl PendingMasker {
     }
 
     /// The masker, built now if no thread has built it yet (others wait meanwhile).
-    pub fn get(&self) -> &Masker {
+    fn get(&self) -> &Masker {
         &self.0
     }
 
@@ -306,8 +306,13 @@ impl PendingMasker {
 pub const CONCEALED: &str =
     "the command's output was not shown: its masker could not be built (latchkey exits 70)";
 
+/// The status of a run whose output was concealed (EX_SOFTWARE): a script must not take
+/// output it never got for the command's success.
+pub const CONCEALED_STATUS: u8 = 70;
+
 /// Reads `reader` to its end and shows none of it: the output of a stream whose masker
-/// could not be built ([`CONCEALED`] says why, and the run ends with status 70). Reading
+/// could not be built ([`CONCEALED`] says why, and the run ends with
+/// [`CONCEALED_STATUS`]). Reading
 /// on keeps the command from blocking on a full pipe; the only call to `sink` is the
 /// end, as in [`pump`].
 pub fn conceal(mut reader: impl std::io::Read, mut sink: impl FnMut(&[u8]) -> std::io::Result<()>) {

@@ -43,7 +43,7 @@ pub struct Ended {
     /// For a sandboxed command: the project files it wrote, moved aside.
     pub planted: crate::sandbox::planted::Planted,
     /// Why some of its output was not shown, if so ([`super::mask::CONCEALED`]); the
-    /// status is then 70.
+    /// status is then [`super::mask::CONCEALED_STATUS`].
     pub concealed: Option<&'static str>,
 }
 
@@ -80,8 +80,8 @@ impl Running {
             }
         }
         let duration = self.started.elapsed();
-        // A script must not take output it never got for the command's success.
-        let code = if concealed.is_some() { 70 } else { status.map_or(1, exit_code) };
+        let code =
+            if concealed.is_some() { super::mask::CONCEALED_STATUS } else { status.map_or(1, exit_code) };
         // The broker's requests are recorded before the end.
         let mut audit_error = self.broker.take().and_then(Broker::stop);
         if let Some(log) = &self.audit {

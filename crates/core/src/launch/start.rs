@@ -152,20 +152,16 @@ impl PreparedLaunch {
             .into_iter()
             .map(|(reader, sink)| {
                 let masker = parts.masker.clone();
-                // The first output waits for the masker, built on this thread or another.
-                // Whether the stream was concealed.
+                // The first output waits for the masker, built on this thread or another;
+                // the thread answers whether it concealed its stream.
                 std::thread::spawn(move || match masker.map(|m| m.for_stream()) {
-                    None => {
-                        pump(reader, None, sink);
-                        false
-                    }
-                    Some(Some(masker)) => {
-                        pump(reader, Some(masker), sink);
-                        false
-                    }
                     Some(None) => {
                         conceal(reader, sink);
                         true
+                    }
+                    masker => {
+                        pump(reader, masker.flatten(), sink);
+                        false
                     }
                 })
             })

@@ -205,6 +205,9 @@ pub enum SetError {
         /// Everything the checks found.
         finding: Box<Finding>,
     },
+    /// A day a key was made, given for a config value (which has no rotation).
+    #[error("{0} is a config value: the day a key was made goes with a secret")]
+    MadeForConfig(VariableName),
 }
 
 /// Why a value could not be read.

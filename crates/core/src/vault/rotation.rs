@@ -97,10 +97,7 @@ impl Vault {
         Ok(ValueHistory {
             current: fingerprint(&key, &current),
             restored: history.last().is_some_and(|p| p.by == crate::variable::Replacement::Rollback),
-            past: variable
-                .meta
-                .history
-                .0
+            past: history
                 .iter()
                 .map(|p| PastEntry {
                     until: p.until,

@@ -124,6 +124,9 @@ impl Vault {
         mut new: NewValue,
         checks: Option<(&Catalog, EnforceChecks)>,
     ) -> Result<(Stored, Option<Finding>), SetError> {
+        if new.kind == Kind::Config && new.made.is_some() {
+            return Err(SetError::MadeForConfig(name.clone()));
+        }
         let now = now();
         let account = self.keychain_account(env, name);
         let (previous_store, variable, finding) = self.update(|doc| -> Result<_, SetError> {
