@@ -161,6 +161,10 @@ fn import_refuses_what_set_refuses_unless_forced() {
     );
     s.ok(&["import", file.to_str().unwrap(), "--yes", "--force"], b"");
     assert_eq!(s.list("default").len(), 2);
+    // A value forced in once is not refused again when the same file is imported: nothing
+    // changes, so nothing needs --force.
+    let again = s.run(&["import", file.to_str().unwrap(), "--yes"], b"");
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
 }
 
 #[test]
@@ -185,6 +189,12 @@ fn a_key_of_another_provider_is_refused_and_asked_for_again_at_a_terminal() {
     let screen = typing_at_terminal(&t, &["set", "OPENAI_API_KEY"], &[&anthropic, &openai], &[]);
     assert!(screen.contains("paste it again"), "{screen}");
     assert!(screen.contains("Stored OPENAI_API_KEY"), "{screen}");
+    assert_eq!(t.ok(&["get", "OPENAI_API_KEY"], b""), openai.as_bytes());
+    // Three refused tries, and it gives up with the vault as it was.
+    let screen =
+        typing_at_terminal(&t, &["set", "OPENAI_API_KEY"], &[&anthropic, &anthropic, &anthropic], &[]);
+    assert_eq!(screen.matches("paste it again").count(), 2, "{screen}");
+    assert!(screen.contains("nothing was changed"), "{screen}");
     assert_eq!(t.ok(&["get", "OPENAI_API_KEY"], b""), openai.as_bytes());
 }
 

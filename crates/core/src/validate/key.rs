@@ -3,9 +3,7 @@
 //! stray whitespace, invisible characters, password-like values).
 
 use super::catalog::{Catalog, Format, Provider};
-use super::placeholder::{
-    has_placeholder_fragment, has_run_of_x, is_connection_url, is_placeholder, is_template,
-};
+use super::placeholder::{is_connection_url, is_filler, is_placeholder};
 use super::{Finding, Problem, ProblemCode, checksum, trimmed};
 
 /// The shortest value that can be a generated key.
@@ -46,11 +44,7 @@ pub(super) fn check(
     // local development database is not a placeholder. A template or a sample phrase in
     // it is. (Under OPENAI_API_KEY, `postgres://...` gets the key checks, and fails them.)
     if suggested.is_none() && is_connection_url(value) {
-        if is_template(value)
-            || value.contains(['<', '>'])
-            || has_placeholder_fragment(value)
-            || has_run_of_x(value)
-        {
+        if is_filler(value) || value.contains(['<', '>']) {
             problems.push(problem(
                 ProblemCode::Placeholder,
                 "this connection URL holds a template or a placeholder: fill in the real values".into(),
@@ -63,7 +57,7 @@ pub(super) fn check(
     // service was set up with: short, a word, `postgres` on a developer's machine. Only a
     // template or an obvious filler is a placeholder.
     if matched.is_none() && suggested.is_none() && crate::name::names_a_password(name) {
-        if is_template(value) || has_run_of_x(value) || has_placeholder_fragment(value) {
+        if is_filler(value) {
             problems.push(problem(
                 ProblemCode::Placeholder,
                 "this is a placeholder or an example, not a real password: paste the password itself".into(),

@@ -79,7 +79,7 @@ pub(super) fn is_connection_url(value: &str) -> bool {
 }
 
 /// A template: `<...>`, `${...}`, `{{...}}`, `%...%` or `$NAME`.
-pub(super) fn is_template(value: &str) -> bool {
+fn is_template(value: &str) -> bool {
     (value.starts_with('<') && value.ends_with('>'))
         || (value.contains("${") && value.contains('}'))
         || (value.contains("{{") && value.contains("}}"))
@@ -93,10 +93,16 @@ fn squashed(value: &str) -> Vec<u8> {
 }
 
 /// Whether `value` holds a phrase of documentation samples (`yourapikey`, `changeme`).
-pub(super) fn has_placeholder_fragment(value: &str) -> bool {
+fn has_placeholder_fragment(value: &str) -> bool {
     static FRAGMENTS: LazyLock<AhoCorasick> =
         LazyLock::new(|| AhoCorasick::new(PLACEHOLDER_FRAGMENTS).expect("the fragments compile"));
     FRAGMENTS.is_match(&squashed(value))
+}
+
+/// A template, a documentation sample or a run of `x`: what is a placeholder even in a
+/// value of free form (a password, a connection URL), where words and repeats are not.
+pub(super) fn is_filler(value: &str) -> bool {
+    is_template(value) || has_run_of_x(value) || has_placeholder_fragment(value)
 }
 
 /// Placeholders, templates, documentation samples and runs of one character.
@@ -129,6 +135,6 @@ fn longest_run(value: &str) -> usize {
     best
 }
 
-pub(super) fn has_run_of_x(value: &str) -> bool {
+fn has_run_of_x(value: &str) -> bool {
     value.as_bytes().windows(6).any(|w| w.iter().all(|b| b.eq_ignore_ascii_case(&b'x')))
 }
