@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "app_status",
     "create_vault",
     "unlock",
+    "move_identity",
     "lock",
     "set_auto_lock",
     "activity",

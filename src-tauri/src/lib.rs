@@ -32,6 +32,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, home: Home, catalog: Catalog
             commands::vault::app_status,
             commands::vault::create_vault,
             commands::vault::unlock,
+            commands::vault::move_identity,
             commands::vault::lock,
             commands::vault::set_auto_lock,
             commands::vault::activity,

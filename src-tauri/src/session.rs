@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use latchkey_core::{Catalog, Home, IdentitySetup, Keychain, SecretString, Vault};
 
-use crate::ipc::{AppStatus, ErrorCode, IdentityKind, IpcError};
+use crate::ipc::{AppStatus, ErrorCode, IdentityKind, IpcError, MovedIdentityInfo};
 
 /// Minutes of inactivity before the vault locks itself, unless the user changes it.
 pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 10;
@@ -92,6 +92,38 @@ impl AppState {
         vault.read()?;
         self.hold(vault);
         Ok(self.status())
+    }
+
+    /// Keeps the identity as `to` says from now on, in the data directory's default
+    /// place for it; `passphrase` goes with `Passphrase` only.
+    pub fn move_identity(
+        &self,
+        to: IdentityKind,
+        passphrase: Option<SecretString>,
+    ) -> Result<MovedIdentityInfo, IpcError> {
+        let setup = match (to, passphrase) {
+            (IdentityKind::Keychain, None) => IdentitySetup::Keychain,
+            (IdentityKind::File, None) => {
+                IdentitySetup::File { path: self.home.plain_identity_path(), passphrase: None }
+            }
+            (IdentityKind::Passphrase, Some(passphrase)) => {
+                IdentitySetup::File { path: self.home.default_identity_path(), passphrase: Some(passphrase) }
+            }
+            (IdentityKind::Passphrase, None) => {
+                return Err(IpcError::new(ErrorCode::InvalidValue, "Choose a passphrase for the identity file."));
+            }
+            (_, Some(_)) => {
+                return Err(IpcError::new(
+                    ErrorCode::InvalidValue,
+                    "A passphrase goes with a passphrase-protected file only: nothing was changed.",
+                ));
+            }
+        };
+        if let IdentitySetup::File { path, .. } = &setup {
+            latchkey_core::export::guard_against_git(path)?;
+        }
+        let moved = self.with_vault(|vault| Ok(vault.move_identity(setup)?))?;
+        Ok(MovedIdentityInfo { status: self.status(), left_behind: moved.left_behind })
     }
 
     fn hold(&self, vault: Vault) {

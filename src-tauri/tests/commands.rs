@@ -25,6 +25,67 @@ fn first_run_creates_an_unlocked_vault_behind_a_passphrase() {
 }
 
 #[test]
+fn the_identity_moves_between_a_file_a_passphrase_and_the_keychain_and_still_unlocks() {
+    let d = Desktop::unlocked_with_secret(SECRET);
+    let home = d.dir.path().join("home");
+    let (protected, plain) = (home.join("identity.age"), home.join("identity.txt"));
+    let relock = |passphrase: Value| {
+        d.ok("lock", json!({}));
+        let status = d.ok("unlock", json!({"passphrase": passphrase}));
+        assert_eq!(status["unlocked"], true);
+        let revealed = d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}));
+        assert_eq!(revealed["value"], SECRET);
+    };
+
+    // Refused, each leaving the passphrase-protected file as it was.
+    let before = std::fs::read(&protected).unwrap();
+    for (request, says) in [
+        (json!({"to": "passphrase", "passphrase": ""}), "the passphrase is empty"),
+        (json!({"to": "passphrase", "passphrase": null}), "Choose a passphrase"),
+        (json!({"to": "file", "passphrase": "x"}), "passphrase-protected file only"),
+        (json!({"to": "keychain", "passphrase": "x"}), "passphrase-protected file only"),
+    ] {
+        let err = d.err("move_identity", json!({ "request": request }));
+        assert_eq!(err["code"], "invalid_value", "{err}");
+        assert!(err["message"].as_str().unwrap().contains(says), "{err}");
+    }
+    assert_eq!(std::fs::read(&protected).unwrap(), before);
+    assert!(!plain.exists());
+
+    // To a plain file: the protected one is gone, and no passphrase is asked.
+    let moved = d.ok("move_identity", json!({"request": {"to": "file", "passphrase": null}}));
+    assert_eq!(moved["status"]["identity"], "file");
+    assert_eq!(moved["leftBehind"], Value::Null);
+    assert!(plain.is_file() && !protected.exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let again = d.err("move_identity", json!({"request": {"to": "file", "passphrase": null}}));
+    assert!(again["message"].as_str().unwrap().contains("kept there already"), "{again}");
+    relock(Value::Null);
+
+    // Behind a new passphrase, then a changed one: only the latest opens the vault.
+    let moved = d.ok("move_identity", json!({"request": {"to": "passphrase", "passphrase": "new horse"}}));
+    assert_eq!(moved["status"]["identity"], "passphrase");
+    assert!(protected.is_file() && !plain.exists());
+    d.ok("move_identity", json!({"request": {"to": "passphrase", "passphrase": "third horse"}}));
+    d.ok("lock", json!({}));
+    for wrong in ["correct horse", "new horse"] {
+        assert_eq!(d.err("unlock", json!({"passphrase": wrong}))["code"], "wrong_passphrase");
+    }
+    relock(json!("third horse"));
+
+    // Into the OS keychain: no identity file is left in the data directory.
+    let moved = d.ok("move_identity", json!({"request": {"to": "keychain", "passphrase": null}}));
+    assert_eq!(moved["status"]["identity"], "keychain");
+    assert!(!protected.exists() && !plain.exists());
+    relock(Value::Null);
+    assert_eq!(vault_of(&d).identity_file(), None);
+}
+
+#[test]
 fn listing_never_carries_a_value_and_reveal_does() {
     let d = Desktop::unlocked_with_secret(SECRET);
     let rows = d.ok("list_variables", json!({"env": "default"}));

@@ -200,6 +200,43 @@ test('a user creates a vault, adds, reveals, copies, locks and unlocks, and sees
   await s.screenshot(shots, '08-cli-change');
 });
 
+test("the vault's key moves behind a passphrase from the settings, opens with it, and moves back to the keychain", async () => {
+  const PASSPHRASE = 'e2e river stone';
+  const identityFile = join(process.env.LATCHKEY_HOME, 'identity.age');
+  const moveTo = async (to, passphrase) => {
+    await s.click('#settings');
+    await s.click('#identity-change');
+    await s.find('#identity-dialog');
+    await s.click(`input[name="identity-to"][value="${to}"]`);
+    if (passphrase) {
+      await s.type('#identity-passphrase', passphrase);
+      await s.type('#identity-passphrase-confirm', passphrase);
+      await s.screenshot(shots, '08a-move-key');
+    }
+    await s.click('#identity-move');
+    await s.until(() => s.source(), (html) => !html.includes('id="identity-dialog"'), 'the dialog to close', 15000);
+  };
+
+  await moveTo('passphrase', PASSPHRASE);
+  assert.match(latchkey(['identity', 'show']), /identity: +\S*identity\.age \(protected by a passphrase\)/);
+  assert.ok(existsSync(identityFile));
+  assert.ok(!(await s.source()).includes(PASSPHRASE), 'the page kept the passphrase');
+
+  await s.click('#lock');
+  await s.type('#unlock-passphrase', 'not it');
+  await s.click('#unlock');
+  await s.find('#unlock-error');
+  await s.type('#unlock-passphrase', PASSPHRASE);
+  await s.click('#unlock');
+  await s.find('tr[data-name="OPENAI_API_KEY"]');
+
+  // Back to the keychain: the CLI below works without a passphrase again.
+  await moveTo('keychain');
+  assert.match(latchkey(['identity', 'show']), /identity: +OS keychain/);
+  assert.ok(!existsSync(identityFile), 'the passphrase-protected copy was left behind');
+  assert.equal(latchkey(['get', 'OPENAI_API_KEY']).trim(), SECRET);
+});
+
 // A fake Groq API on 127.0.0.1 that accepts every key and records what it received.
 async function fakeProvider() {
   const received = [];

@@ -2,7 +2,7 @@
 
 use tauri::State;
 
-use crate::ipc::{AppStatus, CreateVaultRequest, IpcError};
+use crate::ipc::{AppStatus, CreateVaultRequest, IpcError, MoveIdentityRequest, MovedIdentityInfo};
 use crate::session::AppState;
 
 /// Whether there is a vault and whether it is unlocked.
@@ -27,6 +27,16 @@ pub async fn unlock(
     passphrase: Option<latchkey_core::SecretString>,
 ) -> Result<AppStatus, IpcError> {
     state.unlock(passphrase)
+}
+
+/// Keeps the vault's identity elsewhere: the OS keychain, a plain file, or a file behind
+/// a (new) passphrase. scrypt takes about a second: off the main thread.
+#[tauri::command]
+pub async fn move_identity(
+    state: State<'_, AppState>,
+    request: MoveIdentityRequest,
+) -> Result<MovedIdentityInfo, IpcError> {
+    state.move_identity(request.to, request.passphrase)
 }
 
 /// Locks the vault.

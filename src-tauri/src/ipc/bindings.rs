@@ -28,6 +28,8 @@ pub fn bindings() -> Vec<(String, String)> {
     one::<Store>(&mut out);
     one::<VariableRow>(&mut out);
     one::<CreateVaultRequest>(&mut out);
+    one::<MoveIdentityRequest>(&mut out);
+    one::<MovedIdentityInfo>(&mut out);
     one::<SetVariableRequest>(&mut out);
     one::<NameCheck>(&mut out);
     one::<Revealed>(&mut out);

@@ -231,6 +231,13 @@ ipc_error_from! {
     core::audit::AuditError => |e| Audit,
     core::RecordError => |e| Audit,
     core::VerifyAuditError => |e| Audit,
+    core::MoveIdentityError => |e| match e {
+        core::MoveIdentityError::Keychain(_) => Keychain,
+        core::MoveIdentityError::Io { .. } => Io,
+        core::MoveIdentityError::Home(_) => Home,
+        _ => InvalidValue,
+    },
+    core::export::GuardError => |e| Tracked,
     core::IdentityExportError => |e| match e {
         core::IdentityExportError::Guard(_) => Tracked,
         _ => Io,

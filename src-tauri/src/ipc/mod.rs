@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use ts_rs::TS;
 
 /// How the vault's identity is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum IdentityKind {
     /// In the OS keychain.
@@ -131,6 +131,27 @@ pub struct CreateVaultRequest {
     /// keychain.
     #[ts(type = "string | null")]
     pub passphrase: Option<SecretString>,
+}
+
+/// `move_identity`'s request: where to keep the vault's identity from now on.
+#[derive(Debug, Deserialize, TS)]
+pub struct MoveIdentityRequest {
+    /// The OS keychain, a plain file, or a passphrase-protected file (in the data
+    /// directory, where `latchkey identity move` puts them too).
+    pub to: IdentityKind,
+    /// The new passphrase, for `passphrase` only (also to change the passphrase).
+    #[ts(type = "string | null")]
+    pub passphrase: Option<SecretString>,
+}
+
+/// What `move_identity` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MovedIdentityInfo {
+    /// The app's status after the move.
+    pub status: AppStatus,
+    /// The old copy, when it could not be removed: the user should delete it.
+    pub left_behind: Option<String>,
 }
 
 /// `set_variable`'s request.

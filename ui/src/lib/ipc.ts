@@ -19,6 +19,8 @@ import type { ExportFileRequest } from './bindings/ExportFileRequest';
 import type { ExportInfo } from './bindings/ExportInfo';
 import type { ImportRequest } from './bindings/ImportRequest';
 import type { ImportRow } from './bindings/ImportRow';
+import type { MovedIdentityInfo } from './bindings/MovedIdentityInfo';
+import type { MoveIdentityRequest } from './bindings/MoveIdentityRequest';
 import type { NameCheck } from './bindings/NameCheck';
 import type { ProfileInfo } from './bindings/ProfileInfo';
 import type { ProjectView } from './bindings/ProjectView';
@@ -78,6 +80,11 @@ export function unlock(passphrase: string | null): Promise<AppStatus> {
 
 export function lock(): Promise<AppStatus> {
   return call('lock');
+}
+
+/** Keeps the vault's identity elsewhere, or behind a new passphrase (about a second of scrypt). */
+export function moveIdentity(request: MoveIdentityRequest): Promise<MovedIdentityInfo> {
+  return call('move_identity', { request });
 }
 
 export function setAutoLock(minutes: number): Promise<AppStatus> {

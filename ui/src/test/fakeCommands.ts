@@ -537,6 +537,24 @@ export function answer(rust: FakeBackend, cmd: string, args: Args): unknown {
     case 'lock':
       rust.status.unlocked = false;
       return { ...rust.status };
+    case 'move_identity': {
+      const { to, passphrase } = args.request as { to: 'keychain' | 'file' | 'passphrase'; passphrase: string | null };
+      if (to === 'passphrase' && passphrase === null) throw ipcError('invalid_value', 'Choose a passphrase for the identity file.');
+      if (to !== 'passphrase' && passphrase !== null) {
+        throw ipcError('invalid_value', 'A passphrase goes with a passphrase-protected file only: nothing was changed.');
+      }
+      rust.unlockedVault();
+      if (to === 'passphrase' && passphrase === '') throw ipcError('invalid_value', 'the passphrase is empty: choose a passphrase');
+      if (to === rust.status.identity && to !== 'passphrase') {
+        throw ipcError('invalid_value', 'the identity is kept there already: nothing was changed');
+      }
+      if (to === 'keychain' && !rust.status.keychainAvailable) {
+        throw ipcError('keychain', 'the OS keychain is not available: use an identity file instead');
+      }
+      rust.status.identity = to;
+      if (passphrase !== null) rust.passphrase = passphrase;
+      return { status: { ...rust.status }, leftBehind: null };
+    }
     case 'set_auto_lock':
       rust.status.autoLockMinutes = args.minutes as number;
       return { ...rust.status };

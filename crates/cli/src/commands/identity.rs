@@ -12,14 +12,11 @@ pub fn run(command: IdentityCommand) -> Result<()> {
     if let IdentityCommand::Show = command {
         return show();
     }
-    if matches!(command, IdentityCommand::Move { .. })
-        && std::env::var_os("LATCHKEY_IDENTITY").is_some_and(|v| !v.is_empty())
-    {
-        anyhow::bail!(
-            "LATCHKEY_IDENTITY is set: it names the identity every command reads, and a move would leave it pointing at the old copy; unset it first"
-        );
-    }
     let vault = super::unlock()?;
+    if matches!(command, IdentityCommand::Move { .. }) {
+        // Asked before a new passphrase is prompted for.
+        vault.check_identity_movable().context("cannot move the identity")?;
+    }
     match command {
         IdentityCommand::Export { out, allow_tracked } => match out {
             Some(path) => {

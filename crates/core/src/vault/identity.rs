@@ -23,6 +23,15 @@ pub enum MoveIdentityError {
     /// It is kept that way already.
     #[error("the identity is kept there already: nothing was changed")]
     Unchanged,
+    /// The vault was opened with an identity file named by `LATCHKEY_IDENTITY`, which
+    /// every command reads: a move would leave it naming the old copy.
+    #[error(
+        "LATCHKEY_IDENTITY is set: it names the identity every command reads, and a move would leave it pointing at the old copy; unset it first"
+    )]
+    Overridden,
+    /// A passphrase-protected file was asked for with an empty passphrase.
+    #[error("the passphrase is empty: choose a passphrase")]
+    EmptyPassphrase,
     /// The target path cannot take the identity.
     #[error(transparent)]
     Path(#[from] super::IdentityPathError),
@@ -53,8 +62,24 @@ pub struct MovedIdentity {
 }
 
 impl Vault {
+    /// Whether this vault's identity can be moved at all: not when it was opened with an
+    /// identity file the settings do not name (`LATCHKEY_IDENTITY`). Front ends ask this
+    /// before they prompt for a new passphrase; [`Vault::move_identity`] asks it again.
+    pub fn check_identity_movable(&self) -> Result<(), MoveIdentityError> {
+        if self.identity_overridden {
+            return Err(MoveIdentityError::Overridden);
+        }
+        Ok(())
+    }
+
     /// Keeps the identity as `to` says from now on, and removes the old copy.
     pub fn move_identity(&self, to: IdentitySetup) -> Result<MovedIdentity, MoveIdentityError> {
+        self.check_identity_movable()?;
+        if let IdentitySetup::File { passphrase: Some(passphrase), .. } = &to
+            && secrecy::ExposeSecret::expose_secret(passphrase).is_empty()
+        {
+            return Err(MoveIdentityError::EmptyPassphrase);
+        }
         let io_err = |path: PathBuf| move |source| MoveIdentityError::Io { path, source };
         let _lock = file::lock(&self.home).map_err(io_err(self.home.dir().to_owned()))?;
         let mut settings = self.home.settings()?;

@@ -98,6 +98,9 @@ pub struct Vault {
     notices: std::sync::Mutex<Vec<String>>,
     /// The identity file this vault was unlocked with, when it was one.
     identity_file: Option<PathBuf>,
+    /// Whether that file was named by the caller (`LATCHKEY_IDENTITY`) rather than the
+    /// settings.
+    identity_overridden: bool,
 }
 
 impl Vault {
@@ -235,6 +238,7 @@ impl Vault {
         }
         let mut vault = Vault::new(home.clone(), settings, identity);
         vault.identity_file = file;
+        vault.identity_overridden = identity_file.is_some();
         vault.check_permissions(identity_file);
         Ok(vault)
     }
@@ -256,6 +260,7 @@ impl Vault {
             generation: std::sync::atomic::AtomicU64::new(generation),
             notices: std::sync::Mutex::new(Vec::new()),
             identity_file: None,
+            identity_overridden: false,
         }
     }
 
