@@ -3,11 +3,13 @@
 //! (our own .env parser, serde_json, toml, and the docker and GitHub line forms).
 #![no_main]
 
-use latchkey_core::dotenv;
 use latchkey_core::export::{ExportFormat, render};
 use latchkey_core::name::VariableName;
 use libfuzzer_sys::fuzz_target;
 use secrecy::{ExposeSecret, SecretString};
+
+#[path = "../../crates/core/tests/readers/mod.rs"]
+mod readers;
 
 fuzz_target!(|input: Vec<(String, String)>| {
     let mut values: Vec<(VariableName, SecretString)> = Vec::new();
@@ -20,37 +22,7 @@ fuzz_target!(|input: Vec<(String, String)>| {
     }
     for format in ExportFormat::ALL {
         let Ok(text) = render(format, &values) else { continue };
-        let read: Option<Vec<(String, String)>> = match format {
-            ExportFormat::Shell => Some(read_shell(&text)),
-            ExportFormat::Dotenv => Some(
-                dotenv::parse(&text, &|_| None)
-                    .unwrap_or_else(|e| panic!("our {format:?} export does not parse: {e}"))
-                    .into_iter()
-                    .map(|e| (e.name.to_string(), e.value.expose_secret().to_owned()))
-                    .collect(),
-            ),
-            ExportFormat::Json => {
-                let map: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_str(&text).expect("our JSON export parses");
-                Some(map.into_iter().map(|(k, v)| (k, v.as_str().expect("a string").to_owned())).collect())
-            }
-            ExportFormat::Toml => {
-                let table: toml::Table = toml::from_str(&text).expect("our TOML export parses");
-                Some(table.into_iter().map(|(k, v)| (k, v.as_str().expect("a string").to_owned())).collect())
-            }
-            ExportFormat::Docker => Some(
-                text.lines()
-                    .filter(|l| !l.is_empty())
-                    .map(|l| {
-                        let (k, v) = l.split_once('=').expect("NAME=value");
-                        (k.to_owned(), v.to_owned())
-                    })
-                    .collect(),
-            ),
-            ExportFormat::Github => Some(read_github(&text)),
-            _ => None,
-        };
-        let Some(mut read) = read else { continue };
+        let Some(mut read) = readers::read_back(format, &text) else { continue };
         let mut expected: Vec<(String, String)> =
             values.iter().map(|(n, v)| (n.to_string(), v.expose_secret().to_owned())).collect();
         read.sort();
@@ -58,51 +30,3 @@ fuzz_target!(|input: Vec<(String, String)>| {
         assert!(read == expected, "a {format:?} export read back differently");
     }
 });
-
-/// `export NAME='...'` lines as a POSIX shell reads them: single-quoted chunks, with
-/// `\'` between them for a quote.
-fn read_shell(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let line = rest.strip_prefix("export ").expect("export NAME=...");
-        let (name, mut tail) = line.split_once('=').expect("NAME=");
-        let mut value = String::new();
-        loop {
-            if let Some(quoted) = tail.strip_prefix('\'') {
-                let end = quoted.find('\'').expect("a closing quote");
-                value.push_str(&quoted[..end]);
-                tail = &quoted[end + 1..];
-            } else if let Some(after) = tail.strip_prefix("\\'") {
-                value.push('\'');
-                tail = after;
-            } else {
-                break;
-            }
-        }
-        rest = tail.strip_prefix('\n').expect("a line ends after its value");
-        out.push((name.to_owned(), value));
-    }
-    out
-}
-
-/// `NAME<<DELIM`, the value's lines, `DELIM`, as the runner reads $GITHUB_ENV.
-fn read_github(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut lines = text.split('\n');
-    while let Some(line) = lines.next() {
-        if line.is_empty() {
-            continue;
-        }
-        let (name, delim) = line.split_once("<<").expect("NAME<<DELIM");
-        let mut value: Vec<&str> = Vec::new();
-        for l in lines.by_ref() {
-            if l == delim {
-                break;
-            }
-            value.push(l);
-        }
-        out.push((name.to_owned(), value.join("\n")));
-    }
-    out
-}

@@ -3,10 +3,12 @@
 //! The vault is dropped (its identity zeroized) on lock, and after a configurable time
 //! without user activity. Every command that touches the vault counts as activity.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use latchkey_core::{Catalog, Home, IdentitySetup, Keychain, SecretString, Vault};
+use latchkey_core::{
+    Catalog, Home, IdentityMove, IdentitySetup, IdentityTarget, Keychain, SecretString, Vault,
+};
 
 use crate::ipc::{AppStatus, ErrorCode, IdentityKind, IpcError, MovedIdentityInfo};
 
@@ -21,7 +23,7 @@ pub struct AppState {
 }
 
 struct Session {
-    vault: Option<Vault>,
+    vault: Option<Arc<Vault>>,
     last_activity: Instant,
     auto_lock: Duration,
 }
@@ -66,6 +68,7 @@ impl AppState {
             unlocked: session.vault.is_some(),
             identity,
             keychain_available: Keychain::probe().is_ok(),
+            identity_movable: session.vault.as_ref().is_some_and(|v| v.check_identity_movable().is_ok()),
             data_dir: self.home.dir().display().to_string(),
             auto_lock_minutes: (session.auto_lock.as_secs() / 60) as u32,
         }
@@ -94,23 +97,26 @@ impl AppState {
         Ok(self.status())
     }
 
-    /// Keeps the identity as `to` says from now on, in the data directory's default
-    /// place for it; `passphrase` goes with `Passphrase` only.
+    /// Keeps the identity as `to` says from now on, where core puts it by default;
+    /// `passphrase` goes with `Passphrase` only, and `current` is the passphrase the
+    /// identity is behind now, if it is.
     pub fn move_identity(
         &self,
         to: IdentityKind,
         passphrase: Option<SecretString>,
+        current: Option<SecretString>,
     ) -> Result<MovedIdentityInfo, IpcError> {
-        let setup = match (to, passphrase) {
-            (IdentityKind::Keychain, None) => IdentitySetup::Keychain,
-            (IdentityKind::File, None) => {
-                IdentitySetup::File { path: self.home.plain_identity_path(), passphrase: None }
-            }
+        let to = match (to, passphrase) {
+            (IdentityKind::Keychain, None) => IdentityTarget::Keychain,
+            (IdentityKind::File, None) => IdentityTarget::File { path: None },
             (IdentityKind::Passphrase, Some(passphrase)) => {
-                IdentitySetup::File { path: self.home.default_identity_path(), passphrase: Some(passphrase) }
+                IdentityTarget::Passphrase { path: None, passphrase }
             }
             (IdentityKind::Passphrase, None) => {
-                return Err(IpcError::new(ErrorCode::InvalidValue, "Choose a passphrase for the identity file."));
+                return Err(IpcError::new(
+                    ErrorCode::InvalidValue,
+                    "Choose a passphrase for the identity file.",
+                ));
             }
             (_, Some(_)) => {
                 return Err(IpcError::new(
@@ -119,16 +125,16 @@ impl AppState {
                 ));
             }
         };
-        if let IdentitySetup::File { path, .. } = &setup {
-            latchkey_core::export::guard_against_git(path)?;
-        }
-        let moved = self.with_vault(|vault| Ok(vault.move_identity(setup)?))?;
+        // scrypt and the keychain can take seconds: the session is not held meanwhile.
+        let vault = self.held_vault()?;
+        let moved =
+            vault.move_identity(IdentityMove { to, current_passphrase: current, allow_tracked: false })?;
         Ok(MovedIdentityInfo { status: self.status(), left_behind: moved.left_behind })
     }
 
     fn hold(&self, vault: Vault) {
         let mut session = self.session();
-        session.vault = Some(vault);
+        session.vault = Some(Arc::new(vault));
         session.last_activity = Instant::now();
     }
 
@@ -168,7 +174,17 @@ impl AppState {
     /// Runs `f` on the unlocked vault without counting it as activity (background work
     /// must not keep the vault open); `None` when locked.
     pub fn peek_vault<T>(&self, f: impl FnOnce(&Vault) -> T) -> Option<T> {
-        self.session().vault.as_ref().map(f)
+        self.session().vault.as_deref().map(f)
+    }
+
+    /// The unlocked vault, counting it as activity, for work too long to hold the session
+    /// for (a lock or the auto-lock meanwhile drops the session's hold, not this one).
+    fn held_vault(&self) -> Result<Arc<Vault>, IpcError> {
+        self.with_vault(|_| Ok(()))?;
+        self.session()
+            .vault
+            .clone()
+            .ok_or_else(|| IpcError::new(ErrorCode::Locked, "The vault is locked: unlock it to continue."))
     }
 
     /// Runs `f` on the unlocked vault, counting it as activity.

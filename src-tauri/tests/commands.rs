@@ -33,27 +33,61 @@ fn the_identity_moves_between_a_file_a_passphrase_and_the_keychain_and_still_unl
         d.ok("lock", json!({}));
         let status = d.ok("unlock", json!({"passphrase": passphrase}));
         assert_eq!(status["unlocked"], true);
+        assert_eq!(status["identityMovable"], true);
         let revealed = d.ok("reveal_value", json!({"env": "default", "name": "OPENAI_API_KEY"}));
         assert_eq!(revealed["value"], SECRET);
     };
+    let current = |passphrase: &str| json!(passphrase);
 
-    // Refused, each leaving the passphrase-protected file as it was.
+    // Refused, each leaving the passphrase-protected file as it was. An unlocked window
+    // alone cannot take the passphrase off or replace it.
     let before = std::fs::read(&protected).unwrap();
-    for (request, says) in [
-        (json!({"to": "passphrase", "passphrase": ""}), "the passphrase is empty"),
-        (json!({"to": "passphrase", "passphrase": null}), "Choose a passphrase"),
-        (json!({"to": "file", "passphrase": "x"}), "passphrase-protected file only"),
-        (json!({"to": "keychain", "passphrase": "x"}), "passphrase-protected file only"),
+    for (request, code, says) in [
+        (
+            json!({"to": "passphrase", "passphrase": "", "current": "correct horse"}),
+            "invalid_value",
+            "the passphrase is empty",
+        ),
+        (
+            json!({"to": "passphrase", "passphrase": null, "current": null}),
+            "invalid_value",
+            "Choose a passphrase",
+        ),
+        (
+            json!({"to": "file", "passphrase": "x", "current": null}),
+            "invalid_value",
+            "passphrase-protected file only",
+        ),
+        (
+            json!({"to": "file", "passphrase": null, "current": null}),
+            "passphrase_required",
+            "give the current passphrase",
+        ),
+        (
+            json!({"to": "keychain", "passphrase": null, "current": "wrong"}),
+            "wrong_passphrase",
+            "current passphrase is wrong",
+        ),
+        (
+            json!({"to": "passphrase", "passphrase": "mine now", "current": null}),
+            "passphrase_required",
+            "give the current",
+        ),
     ] {
         let err = d.err("move_identity", json!({ "request": request }));
-        assert_eq!(err["code"], "invalid_value", "{err}");
+        assert_eq!(err["code"], code, "{err}");
         assert!(err["message"].as_str().unwrap().contains(says), "{err}");
+        assert!(!err.to_string().contains("correct horse"), "{err}");
     }
     assert_eq!(std::fs::read(&protected).unwrap(), before);
     assert!(!plain.exists());
+    assert_eq!(d.ok("app_status", json!({}))["identity"], "passphrase");
 
     // To a plain file: the protected one is gone, and no passphrase is asked.
-    let moved = d.ok("move_identity", json!({"request": {"to": "file", "passphrase": null}}));
+    let moved = d.ok(
+        "move_identity",
+        json!({"request": {"to": "file", "passphrase": null, "current": current("correct horse")}}),
+    );
     assert_eq!(moved["status"]["identity"], "file");
     assert_eq!(moved["leftBehind"], Value::Null);
     assert!(plain.is_file() && !protected.exists());
@@ -62,15 +96,23 @@ fn the_identity_moves_between_a_file_a_passphrase_and_the_keychain_and_still_unl
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777, 0o600);
     }
-    let again = d.err("move_identity", json!({"request": {"to": "file", "passphrase": null}}));
+    let again =
+        d.err("move_identity", json!({"request": {"to": "file", "passphrase": null, "current": null}}));
     assert!(again["message"].as_str().unwrap().contains("kept there already"), "{again}");
     relock(Value::Null);
 
-    // Behind a new passphrase, then a changed one: only the latest opens the vault.
-    let moved = d.ok("move_identity", json!({"request": {"to": "passphrase", "passphrase": "new horse"}}));
+    // Behind a new passphrase, then a changed one (which needs the one before): only the
+    // latest opens the vault.
+    let moved = d.ok(
+        "move_identity",
+        json!({"request": {"to": "passphrase", "passphrase": "new horse", "current": null}}),
+    );
     assert_eq!(moved["status"]["identity"], "passphrase");
     assert!(protected.is_file() && !plain.exists());
-    d.ok("move_identity", json!({"request": {"to": "passphrase", "passphrase": "third horse"}}));
+    d.ok(
+        "move_identity",
+        json!({"request": {"to": "passphrase", "passphrase": "third horse", "current": current("new horse")}}),
+    );
     d.ok("lock", json!({}));
     for wrong in ["correct horse", "new horse"] {
         assert_eq!(d.err("unlock", json!({"passphrase": wrong}))["code"], "wrong_passphrase");
@@ -78,11 +120,22 @@ fn the_identity_moves_between_a_file_a_passphrase_and_the_keychain_and_still_unl
     relock(json!("third horse"));
 
     // Into the OS keychain: no identity file is left in the data directory.
-    let moved = d.ok("move_identity", json!({"request": {"to": "keychain", "passphrase": null}}));
+    let moved = d.ok(
+        "move_identity",
+        json!({"request": {"to": "keychain", "passphrase": null, "current": current("third horse")}}),
+    );
     assert_eq!(moved["status"]["identity"], "keychain");
     assert!(!protected.exists() && !plain.exists());
     relock(Value::Null);
     assert_eq!(vault_of(&d).identity_file(), None);
+}
+
+#[test]
+fn a_vault_is_not_created_behind_an_empty_passphrase() {
+    let d = Desktop::new();
+    let err = d.err("create_vault", json!({"request": {"passphrase": ""}}));
+    assert_eq!(err["code"], "invalid_value", "{err}");
+    assert_eq!(d.ok("app_status", json!({}))["initialized"], false);
 }
 
 #[test]

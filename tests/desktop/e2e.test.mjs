@@ -203,11 +203,12 @@ test('a user creates a vault, adds, reveals, copies, locks and unlocks, and sees
 test("the vault's key moves behind a passphrase from the settings, opens with it, and moves back to the keychain", async () => {
   const PASSPHRASE = 'e2e river stone';
   const identityFile = join(process.env.LATCHKEY_HOME, 'identity.age');
-  const moveTo = async (to, passphrase) => {
+  const moveTo = async (to, { passphrase, current } = {}) => {
     await s.click('#settings');
     await s.click('#identity-change');
     await s.find('#identity-dialog');
     await s.click(`input[name="identity-to"][value="${to}"]`);
+    if (current) await s.type('#identity-current', current);
     if (passphrase) {
       await s.type('#identity-passphrase', passphrase);
       await s.type('#identity-passphrase-confirm', passphrase);
@@ -217,7 +218,7 @@ test("the vault's key moves behind a passphrase from the settings, opens with it
     await s.until(() => s.source(), (html) => !html.includes('id="identity-dialog"'), 'the dialog to close', 15000);
   };
 
-  await moveTo('passphrase', PASSPHRASE);
+  await moveTo('passphrase', { passphrase: PASSPHRASE });
   assert.match(latchkey(['identity', 'show']), /identity: +\S*identity\.age \(protected by a passphrase\)/);
   assert.ok(existsSync(identityFile));
   assert.ok(!(await s.source()).includes(PASSPHRASE), 'the page kept the passphrase');
@@ -230,8 +231,9 @@ test("the vault's key moves behind a passphrase from the settings, opens with it
   await s.click('#unlock');
   await s.find('tr[data-name="OPENAI_API_KEY"]');
 
-  // Back to the keychain: the CLI below works without a passphrase again.
-  await moveTo('keychain');
+  // Back to the keychain (which takes the current passphrase): the CLI below works
+  // without one again.
+  await moveTo('keychain', { current: PASSPHRASE });
   assert.match(latchkey(['identity', 'show']), /identity: +OS keychain/);
   assert.ok(!existsSync(identityFile), 'the passphrase-protected copy was left behind');
   assert.equal(latchkey(['get', 'OPENAI_API_KEY']).trim(), SECRET);

@@ -94,6 +94,8 @@ describe('architecture', () => {
         'ImportRequest.ts',
         'ImportRow.ts',
         'IpcError.ts',
+        'MoveIdentityRequest.ts',
+        'MovedIdentityInfo.ts',
         'LeakGroup.ts',
         'LeakInfo.ts',
         'LeakPlace.ts',

@@ -41,7 +41,7 @@ pub fn new_passphrase() -> Result<SecretString> {
     }
     let second = Zeroizing::new(rpassword::prompt_password("Repeat the passphrase: ")?);
     if first != second {
-        bail!("the passphrases differ: nothing was created; run `latchkey init` again");
+        bail!("the passphrases differ: nothing was changed; run the command again");
     }
     Ok(SecretString::from(first.as_str()))
 }

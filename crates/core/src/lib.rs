@@ -57,9 +57,9 @@ pub use variable::{
 };
 pub use vault::{
     Checked, Difference, Due, EditError, EnforceChecks, EnvironmentChangeError, ExportError, ExportRequest,
-    Exported, ForgetExportError, GetError, HistoryError, IdentityExportError, IdentityPathError,
-    IdentitySetup, InitError, MetadataEdit, MoveIdentityError, MovedIdentity, NewValue, OpenError, PastEntry,
-    ProfileError, RecordError, RemoveError, Removed, ResolvedValue, RolledBack, RotateError, Rotated,
-    SaveError, SetError, SetOutcome, Stored, UnlockError, ValueHistory, Vault, VerifyAuditError, plan_online,
-    verify_checked, verify_checked_blocking,
+    Exported, ForgetExportError, GetError, HistoryError, IdentityExportError, IdentityMove,
+    IdentityPathError, IdentitySetup, IdentityTarget, InitError, MetadataEdit, MoveIdentityError,
+    MovedIdentity, NewValue, OpenError, PastEntry, ProfileError, RecordError, RemoveError, Removed,
+    ResolvedValue, RolledBack, RotateError, Rotated, SaveError, SetError, SetOutcome, Stored, UnlockError,
+    ValueHistory, Vault, VerifyAuditError, plan_online, verify_checked, verify_checked_blocking,
 };

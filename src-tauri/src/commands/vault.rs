@@ -36,7 +36,7 @@ pub async fn move_identity(
     state: State<'_, AppState>,
     request: MoveIdentityRequest,
 ) -> Result<MovedIdentityInfo, IpcError> {
-    state.move_identity(request.to, request.passphrase)
+    state.move_identity(request.to, request.passphrase, request.current)
 }
 
 /// Locks the vault.

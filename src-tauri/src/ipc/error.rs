@@ -137,6 +137,7 @@ ipc_error_from! {
     core::InitError => |e| match e {
         core::InitError::Exists(_) => Exists,
         core::InitError::Keychain(_) => Keychain,
+        core::InitError::EmptyPassphrase => InvalidValue,
         _ => Io,
     },
     core::UnlockError => |e| match e {
@@ -232,12 +233,14 @@ ipc_error_from! {
     core::RecordError => |e| Audit,
     core::VerifyAuditError => |e| Audit,
     core::MoveIdentityError => |e| match e {
-        core::MoveIdentityError::Keychain(_) => Keychain,
+        core::MoveIdentityError::WrongPassphrase => WrongPassphrase,
+        core::MoveIdentityError::PassphraseRequired => PassphraseRequired,
+        core::MoveIdentityError::Guard(_) => Tracked,
+        core::MoveIdentityError::Keychain(_) | core::MoveIdentityError::KeychainNotKept => Keychain,
         core::MoveIdentityError::Io { .. } => Io,
         core::MoveIdentityError::Home(_) => Home,
         _ => InvalidValue,
     },
-    core::export::GuardError => |e| Tracked,
     core::IdentityExportError => |e| match e {
         core::IdentityExportError::Guard(_) => Tracked,
         _ => Io,

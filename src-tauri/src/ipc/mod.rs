@@ -63,6 +63,9 @@ pub struct AppStatus {
     pub identity: Option<IdentityKind>,
     /// Whether the OS keychain answers.
     pub keychain_available: bool,
+    /// Whether the identity can be moved from this session (not when LATCHKEY_IDENTITY
+    /// named the file it was unlocked with).
+    pub identity_movable: bool,
     /// The data directory.
     pub data_dir: String,
     /// Minutes of inactivity before the app locks itself.
@@ -142,6 +145,10 @@ pub struct MoveIdentityRequest {
     /// The new passphrase, for `passphrase` only (also to change the passphrase).
     #[ts(type = "string | null")]
     pub passphrase: Option<SecretString>,
+    /// The passphrase the identity is behind now, when it is behind one: an unlocked
+    /// window alone does not let anyone take it off or replace it.
+    #[ts(type = "string | null")]
+    pub current: Option<SecretString>,
 }
 
 /// What `move_identity` did.

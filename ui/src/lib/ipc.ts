@@ -25,8 +25,6 @@ import type { NameCheck } from './bindings/NameCheck';
 import type { ProfileInfo } from './bindings/ProfileInfo';
 import type { ProjectView } from './bindings/ProjectView';
 import type { RecentProject } from './bindings/RecentProject';
-import type { RedactRequest } from './bindings/RedactRequest';
-import type { RedactResult } from './bindings/RedactResult';
 import type { Revealed } from './bindings/Revealed';
 import type { RotateRequest } from './bindings/RotateRequest';
 import type { RotateResult } from './bindings/RotateResult';
@@ -35,8 +33,6 @@ import type { RotationRow } from './bindings/RotationRow';
 import type { SaveProfileRequest } from './bindings/SaveProfileRequest';
 import type { SetVariableRequest } from './bindings/SetVariableRequest';
 import type { SweepProgress } from './bindings/SweepProgress';
-import type { SweepRequest } from './bindings/SweepRequest';
-import type { SweepView } from './bindings/SweepView';
 import type { ValueCheck } from './bindings/ValueCheck';
 import type { VariableRow } from './bindings/VariableRow';
 import type { VerifyResult } from './bindings/VerifyResult';
@@ -304,16 +300,6 @@ export function chooseProjectFolder(): Promise<string | null> {
  */
 export function openProject(path: string): Promise<ProjectView> {
   return call('open_project', { path });
-}
-
-/** Sweeps agent files, histories and paths for stored keys (progress: onSweepProgress); never a value. */
-export function sweep(request: SweepRequest): Promise<SweepView> {
-  return call('sweep', { request });
-}
-
-/** Replaces one variable's copies in the given files with `<latchkey:NAME>`; files git tracks are refused. */
-export function redactLeaks(request: RedactRequest): Promise<RedactResult> {
-  return call('redact_leaks', { request });
 }
 
 /** The projects opened last, newest first (no unlock needed). */

@@ -107,6 +107,7 @@ export class FakeBackend {
     unlocked: true,
     identity: 'keychain',
     keychainAvailable: true,
+    identityMovable: true,
     dataDir: '/home/ada/.local/share/latchkey',
     autoLockMinutes: 15,
   };
@@ -169,7 +170,7 @@ export class FakeBackend {
 
   /** A machine with no vault yet, as Rust starts: what the scenarios begin from. */
   static fresh(): FakeBackend {
-    return new FakeBackend().with({ initialized: false, unlocked: false, identity: null, autoLockMinutes: 10 });
+    return new FakeBackend().with({ initialized: false, unlocked: false, identity: null, identityMovable: false, autoLockMinutes: 10 });
   }
 
   /** Starts answering IPC (and window metadata) for the current test. */

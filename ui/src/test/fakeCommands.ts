@@ -524,7 +524,12 @@ export function answer(rust: FakeBackend, cmd: string, args: Args): unknown {
         );
       }
       const passphrase = (args.request as { passphrase: string | null }).passphrase;
-      Object.assign(rust.status, { initialized: true, unlocked: true, identity: passphrase === null ? 'keychain' : 'passphrase' });
+      Object.assign(rust.status, {
+        initialized: true,
+        unlocked: true,
+        identityMovable: true,
+        identity: passphrase === null ? 'keychain' : 'passphrase',
+      });
       if (passphrase !== null) rust.passphrase = passphrase;
       return { ...rust.status };
     }
@@ -532,18 +537,26 @@ export function answer(rust: FakeBackend, cmd: string, args: Args): unknown {
       if (rust.status.identity === 'passphrase' && args.passphrase !== rust.passphrase) {
         throw ipcError('wrong_passphrase', 'That passphrase does not open this vault: check it and try again.');
       }
-      rust.status.unlocked = true;
+      Object.assign(rust.status, { unlocked: true, identityMovable: true });
       return { ...rust.status };
     case 'lock':
-      rust.status.unlocked = false;
+      Object.assign(rust.status, { unlocked: false, identityMovable: false });
       return { ...rust.status };
     case 'move_identity': {
-      const { to, passphrase } = args.request as { to: 'keychain' | 'file' | 'passphrase'; passphrase: string | null };
+      const { to, passphrase, current } = args.request as {
+        to: 'keychain' | 'file' | 'passphrase';
+        passphrase: string | null;
+        current: string | null;
+      };
       if (to === 'passphrase' && passphrase === null) throw ipcError('invalid_value', 'Choose a passphrase for the identity file.');
       if (to !== 'passphrase' && passphrase !== null) {
         throw ipcError('invalid_value', 'A passphrase goes with a passphrase-protected file only: nothing was changed.');
       }
       rust.unlockedVault();
+      if (rust.status.identity === 'passphrase') {
+        if (current === null) throw ipcError('passphrase_required', 'give the current passphrase to move the identity or change its passphrase');
+        if (current !== rust.passphrase) throw ipcError('wrong_passphrase', 'the current passphrase is wrong: nothing was changed');
+      }
       if (to === 'passphrase' && passphrase === '') throw ipcError('invalid_value', 'the passphrase is empty: choose a passphrase');
       if (to === rust.status.identity && to !== 'passphrase') {
         throw ipcError('invalid_value', 'the identity is kept there already: nothing was changed');

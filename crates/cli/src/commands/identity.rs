@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use latchkey_core::text::printable;
-use latchkey_core::{IdentityKind, IdentityLocation, IdentitySetup};
+use latchkey_core::{IdentityKind, IdentityLocation, IdentityMove, IdentityTarget};
 use std::path::PathBuf;
 
 pub fn run(command: IdentityCommand) -> Result<()> {
@@ -41,22 +41,18 @@ pub fn run(command: IdentityCommand) -> Result<()> {
             }
         },
         IdentityCommand::Move { to, path, passphrase_stdin, allow_tracked } => {
-            let home = vault.home();
-            let setup = match to {
+            let target = match to {
                 IdentityPlace::Keychain => {
                     if path.is_some() || passphrase_stdin {
                         anyhow::bail!("--path and --passphrase-stdin go with --to file or --to passphrase");
                     }
-                    IdentitySetup::Keychain
+                    IdentityTarget::Keychain
                 }
                 IdentityPlace::File => {
                     if passphrase_stdin {
                         anyhow::bail!("a plain file has no passphrase: use --to passphrase");
                     }
-                    IdentitySetup::File {
-                        path: path.unwrap_or_else(|| home.plain_identity_path()),
-                        passphrase: None,
-                    }
+                    IdentityTarget::File { path }
                 }
                 IdentityPlace::Passphrase => {
                     let passphrase = if passphrase_stdin {
@@ -64,18 +60,12 @@ pub fn run(command: IdentityCommand) -> Result<()> {
                     } else {
                         crate::input::new_passphrase()?
                     };
-                    IdentitySetup::File {
-                        path: path.unwrap_or_else(|| home.default_identity_path()),
-                        passphrase: Some(passphrase),
-                    }
+                    IdentityTarget::Passphrase { path, passphrase }
                 }
             };
-            if let IdentitySetup::File { path, .. } = &setup
-                && !allow_tracked
-            {
-                latchkey_core::export::guard_against_git(path).context("cannot move the identity")?;
-            }
-            let moved = vault.move_identity(setup).context("cannot move the identity")?;
+            // The unlock above asked for the current passphrase, if there is one.
+            let request = IdentityMove { to: target, current_passphrase: None, allow_tracked };
+            let moved = vault.move_identity(request).context("cannot move the identity")?;
             match &moved.settings.identity {
                 IdentityLocation::Keychain => eprintln!("The identity is now in the OS keychain."),
                 IdentityLocation::File { path } => match to {

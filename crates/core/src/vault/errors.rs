@@ -24,6 +24,9 @@ pub enum InitError {
     /// The identity file's path cannot take it.
     #[error(transparent)]
     IdentityPath(#[from] IdentityPathError),
+    /// A passphrase-protected identity was asked for with an empty passphrase.
+    #[error("the passphrase is empty: choose a passphrase")]
+    EmptyPassphrase,
     /// The identity could not be stored in the OS keychain.
     #[error(transparent)]
     Keychain(#[from] KeychainError),

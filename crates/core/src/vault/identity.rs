@@ -11,6 +11,8 @@ use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
+use secrecy::SecretString;
+
 use super::{IdentitySetup, Vault, file};
 use crate::home::{HomeError, IdentityKind, IdentityLocation, Settings};
 use crate::keychain::{Keychain, KeychainError};
@@ -32,6 +34,22 @@ pub enum MoveIdentityError {
     /// A passphrase-protected file was asked for with an empty passphrase.
     #[error("the passphrase is empty: choose a passphrase")]
     EmptyPassphrase,
+    /// The identity is behind a passphrase, which was neither given for the move nor
+    /// typed to unlock moments ago: whoever holds an unlocked session must not be able to
+    /// take the passphrase off or replace it.
+    #[error("give the current passphrase to move the identity or change its passphrase")]
+    PassphraseRequired,
+    /// The current passphrase given does not open the identity file.
+    #[error("the current passphrase is wrong: nothing was changed")]
+    WrongPassphrase,
+    /// The OS keychain took the identity but did not give it back: the old copy is kept.
+    #[error(
+        "the OS keychain did not keep the identity (is its default collection a temporary one?): nothing was changed"
+    )]
+    KeychainNotKept,
+    /// The identity file would be committed: the path is in a git work tree.
+    #[error(transparent)]
+    Guard(#[from] crate::export::GuardError),
     /// The target path cannot take the identity.
     #[error(transparent)]
     Path(#[from] super::IdentityPathError),
@@ -50,6 +68,41 @@ pub enum MoveIdentityError {
         source: io::Error,
     },
 }
+
+/// Where `latchkey identity move` and the app's Change dialog put the identity.
+#[derive(Debug)]
+pub enum IdentityTarget {
+    /// The OS keychain.
+    Keychain,
+    /// A plain 0600 file: at `path`, or `identity.txt` in the data directory.
+    File {
+        /// Where, when not the default.
+        path: Option<PathBuf>,
+    },
+    /// A file behind `passphrase`: at `path`, or where the current protected file is
+    /// (changing its passphrase), or `identity.age` in the data directory.
+    Passphrase {
+        /// Where, when not the default.
+        path: Option<PathBuf>,
+        /// The new passphrase.
+        passphrase: SecretString,
+    },
+}
+
+/// A move: where to, and what proves the caller may make it.
+#[derive(Debug)]
+pub struct IdentityMove {
+    /// Where the identity goes.
+    pub to: IdentityTarget,
+    /// The current passphrase, when the identity is behind one. It may be left out only
+    /// right after an unlock that asked for it (the CLI's case).
+    pub current_passphrase: Option<SecretString>,
+    /// Allows a file target inside a git work tree that does not ignore it.
+    pub allow_tracked: bool,
+}
+
+/// How long after an unlock that asked for the passphrase a move may go without it.
+const PASSPHRASE_FRESH: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What a move did.
 #[derive(Debug, Clone)]
@@ -72,13 +125,34 @@ impl Vault {
         Ok(())
     }
 
-    /// Keeps the identity as `to` says from now on, and removes the old copy.
-    pub fn move_identity(&self, to: IdentitySetup) -> Result<MovedIdentity, MoveIdentityError> {
+    /// Keeps the identity as `request` says from now on, and removes the old copy.
+    pub fn move_identity(&self, request: IdentityMove) -> Result<MovedIdentity, MoveIdentityError> {
         self.check_identity_movable()?;
-        if let IdentitySetup::File { passphrase: Some(passphrase), .. } = &to
-            && secrecy::ExposeSecret::expose_secret(passphrase).is_empty()
+        let IdentityMove { to, current_passphrase, allow_tracked } = request;
+        let current = self.home.settings()?;
+        self.prove_passphrase(&current, current_passphrase)?;
+        let to = match to {
+            IdentityTarget::Keychain => IdentitySetup::Keychain,
+            IdentityTarget::File { path } => IdentitySetup::File {
+                path: path.unwrap_or_else(|| self.home.plain_identity_path()),
+                passphrase: None,
+            },
+            IdentityTarget::Passphrase { path, passphrase } => {
+                if secrecy::ExposeSecret::expose_secret(&passphrase).is_empty() {
+                    return Err(MoveIdentityError::EmptyPassphrase);
+                }
+                // A new passphrase for a protected file keeps it where it is.
+                let path = path.unwrap_or_else(|| match (&current.identity, current.identity_kind()) {
+                    (IdentityLocation::File { path }, IdentityKind::Passphrase) => path.clone(),
+                    _ => self.home.default_identity_path(),
+                });
+                IdentitySetup::File { path, passphrase: Some(passphrase) }
+            }
+        };
+        if let IdentitySetup::File { path, .. } = &to
+            && !allow_tracked
         {
-            return Err(MoveIdentityError::EmptyPassphrase);
+            crate::export::guard_against_git(path)?;
         }
         let io_err = |path: PathBuf| move |source| MoveIdentityError::Io { path, source };
         let _lock = file::lock(&self.home).map_err(io_err(self.home.dir().to_owned()))?;
@@ -100,7 +174,18 @@ impl Vault {
                 if old == IdentityLocation::Keychain {
                     return Err(MoveIdentityError::Unchanged);
                 }
-                Keychain::open()?.store(&settings.identity_account(), &self.identity.to_secret_line())?;
+                let keychain = Keychain::open()?;
+                let account = settings.identity_account();
+                keychain.store(&account, &self.identity.to_secret_line())?;
+                // Read back before the only other copy goes: a keychain whose default
+                // collection is a session one takes the entry and forgets it at logout.
+                let kept = keychain.load(&account).ok().and_then(|line| {
+                    crate::Identity::parse(secrecy::ExposeSecret::expose_secret(&line)).ok()
+                });
+                if kept.is_none_or(|k| k.recipient().to_string() != settings.recipient) {
+                    let _ = keychain.delete(&account);
+                    return Err(MoveIdentityError::KeychainNotKept);
+                }
                 IdentityLocation::Keychain
             }
             IdentitySetup::File { path, passphrase } => {
@@ -164,5 +249,31 @@ impl Vault {
             left_behind = Some(target.display().to_string());
         }
         Ok(MovedIdentity { settings, left_behind })
+    }
+
+    /// A protected identity moves only for someone who knows its passphrase: given now,
+    /// or typed to unlock moments ago.
+    fn prove_passphrase(
+        &self,
+        settings: &crate::home::Settings,
+        given: Option<SecretString>,
+    ) -> Result<(), MoveIdentityError> {
+        let IdentityLocation::File { path } = &settings.identity else { return Ok(()) };
+        if settings.identity_kind() != IdentityKind::Passphrase {
+            return Ok(());
+        }
+        let Some(given) = given else {
+            return match self.passphrase_typed_at {
+                Some(at) if at.elapsed() < PASSPHRASE_FRESH => Ok(()),
+                _ => Err(MoveIdentityError::PassphraseRequired),
+            };
+        };
+        let bytes = Zeroizing::new(
+            std::fs::read(path).map_err(|source| MoveIdentityError::Io { path: path.clone(), source })?,
+        );
+        match crate::Identity::from_file_bytes(&bytes, || Some(given)) {
+            Ok(found) if found.recipient().to_string() == settings.recipient => Ok(()),
+            _ => Err(MoveIdentityError::WrongPassphrase),
+        }
     }
 }

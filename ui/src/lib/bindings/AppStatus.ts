@@ -22,6 +22,11 @@ identity: IdentityKind | null,
  */
 keychainAvailable: boolean, 
 /**
+ * Whether the identity can be moved from this session (not when LATCHKEY_IDENTITY
+ * named the file it was unlocked with).
+ */
+identityMovable: boolean, 
+/**
  * The data directory.
  */
 dataDir: string, 

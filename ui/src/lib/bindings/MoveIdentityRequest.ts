@@ -13,4 +13,9 @@ to: IdentityKind,
 /**
  * The new passphrase, for `passphrase` only (also to change the passphrase).
  */
-passphrase: string | null, };
+passphrase: string | null, 
+/**
+ * The passphrase the identity is behind now, when it is behind one: an unlocked
+ * window alone does not let anyone take it off or replace it.
+ */
+current: string | null, };

@@ -34,7 +34,7 @@ describe('moving the vault key', () => {
     await fireEvent.click(move);
 
     await waitFor(() => expect(document.querySelector('#identity-dialog')).toBeNull());
-    expect(rust.callsOf('move_identity')).toEqual([{ request: { to: 'passphrase', passphrase: 'river stone' } }]);
+    expect(rust.callsOf('move_identity')).toEqual([{ request: { to: 'passphrase', passphrase: 'river stone', current: null } }]);
     expect(await screen.findByText("The vault's key is now behind the new passphrase")).toBeInTheDocument();
     expect(pageHolds('river stone')).toBe(false);
 
@@ -47,7 +47,7 @@ describe('moving the vault key', () => {
     expect(await screen.findByRole('table')).toBeInTheDocument();
   });
 
-  it('changes a passphrase, and says what a plain file costs', async () => {
+  it('takes a passphrase off only for someone who types it, and says what a plain file costs', async () => {
     const rust = seeded();
     rust.status.identity = 'passphrase';
     await renderUnlocked();
@@ -59,12 +59,30 @@ describe('moving the vault key', () => {
     await fireEvent.click(radio('file'));
     expect(document.querySelector('#identity-passphrase')).toBeNull();
     expect(el('#identity-move')).toHaveTextContent('Move the key');
+    expect(el<HTMLButtonElement>('#identity-move').disabled).toBe(true); // no current passphrase yet
+
+    await type('#identity-current', 'not the one');
+    await fireEvent.click(el('#identity-move'));
+    expect(await screen.findByText('the current passphrase is wrong: nothing was changed')).toBeInTheDocument();
+    expect(rust.status.identity).toBe('passphrase');
+
+    await type('#identity-current', rust.passphrase);
     await fireEvent.click(el('#identity-move'));
     await waitFor(() => expect(rust.status.identity).toBe('file'));
-    expect(rust.callsOf('move_identity')).toEqual([{ request: { to: 'file', passphrase: null } }]);
+    expect(rust.callsOf('move_identity').at(-1)).toEqual({ request: { to: 'file', passphrase: null, current: rust.passphrase } });
     expect(await screen.findByText("The vault's key is now in a plain file: keep it safe")).toBeInTheDocument();
+    expect(pageHolds(rust.passphrase)).toBe(false);
     await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
     expect(screen.getByText('in an identity file')).toBeInTheDocument();
+  });
+
+  it('offers no move for a key LATCHKEY_IDENTITY names', async () => {
+    const rust = seeded();
+    rust.status.identityMovable = false;
+    await renderUnlocked();
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(document.querySelector('#identity-change')).toBeNull();
+    expect(screen.getByText('(LATCHKEY_IDENTITY)')).toBeInTheDocument();
   });
 
   it('keeps the dialog open with Rust’s reason when the move fails, and offers no unreachable keychain', async () => {
