@@ -118,6 +118,10 @@ fn the_identity_moves_between_a_file_a_passphrase_and_the_keychain_and_still_unl
         assert_eq!(d.err("unlock", json!({"passphrase": wrong}))["code"], "wrong_passphrase");
     }
     relock(json!("third horse"));
+    // Even right after an unlock with it, the passphrase is asked for again.
+    let err = d.err("move_identity", json!({"request": {"to": "file", "passphrase": null, "current": null}}));
+    assert_eq!(err["code"], "passphrase_required", "{err}");
+    assert!(protected.is_file() && !plain.exists());
 
     // Into the OS keychain: no identity file is left in the data directory.
     let moved = d.ok(

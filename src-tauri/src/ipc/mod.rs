@@ -146,7 +146,8 @@ pub struct MoveIdentityRequest {
     #[ts(type = "string | null")]
     pub passphrase: Option<SecretString>,
     /// The passphrase the identity is behind now, when it is behind one: an unlocked
-    /// window alone does not let anyone take it off or replace it.
+    /// window alone does not let anyone take it off or replace it, however recently it
+    /// was unlocked.
     #[ts(type = "string | null")]
     pub current: Option<SecretString>,
 }

@@ -64,7 +64,8 @@ pub fn run(command: IdentityCommand) -> Result<()> {
                 }
             };
             // The unlock above asked for the current passphrase, if there is one.
-            let request = IdentityMove { to: target, current_passphrase: None, allow_tracked };
+            let request =
+                IdentityMove { to: target, current_passphrase: super::typed_passphrase(), allow_tracked };
             let moved = vault.move_identity(request).context("cannot move the identity")?;
             match &moved.settings.identity {
                 IdentityLocation::Keychain => eprintln!("The identity is now in the OS keychain."),

@@ -27,7 +27,7 @@ pub(crate) mod set;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use latchkey_core::{Home, Vault};
+use latchkey_core::{ExposeSecret, Home, SecretString, Vault};
 
 /// The vault this invocation unlocked, to print its notices at the end.
 static UNLOCKED: std::sync::OnceLock<std::sync::Arc<Vault>> = std::sync::OnceLock::new();
@@ -85,6 +85,15 @@ fn catalog() -> Result<latchkey_core::Catalog> {
 
 /// Unlocks the vault, with the identity from `LATCHKEY_IDENTITY` or the settings.
 /// Its notices are printed when the command ends.
+/// The passphrase this process's unlock was given, if it asked for one: what proves to
+/// `identity move` that the user knows it, without asking twice.
+static TYPED_PASSPHRASE: std::sync::OnceLock<SecretString> = std::sync::OnceLock::new();
+
+/// The passphrase typed to unlock, for a command that must show it knows it.
+fn typed_passphrase() -> Option<SecretString> {
+    TYPED_PASSPHRASE.get().map(|p| SecretString::from(p.expose_secret()))
+}
+
 fn unlock() -> Result<std::sync::Arc<Vault>> {
     if std::env::var_os(latchkey_core::sandbox::INSIDE_ENV).is_some() {
         anyhow::bail!(
@@ -93,8 +102,12 @@ fn unlock() -> Result<std::sync::Arc<Vault>> {
     }
     let home = home()?;
     let identity_file = std::env::var_os("LATCHKEY_IDENTITY").filter(|v| !v.is_empty()).map(PathBuf::from);
-    let vault = Vault::unlock(&home, identity_file.as_deref(), crate::input::existing_passphrase)
-        .context("cannot unlock the vault")?;
+    let vault = Vault::unlock(&home, identity_file.as_deref(), |path| {
+        let typed = crate::input::existing_passphrase(path)?;
+        let _ = TYPED_PASSPHRASE.set(SecretString::from(typed.expose_secret()));
+        Some(typed)
+    })
+    .context("cannot unlock the vault")?;
     let vault = std::sync::Arc::new(vault);
     let _ = UNLOCKED.set(vault.clone());
     Ok(vault)

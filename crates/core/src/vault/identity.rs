@@ -34,9 +34,9 @@ pub enum MoveIdentityError {
     /// A passphrase-protected file was asked for with an empty passphrase.
     #[error("the passphrase is empty: choose a passphrase")]
     EmptyPassphrase,
-    /// The identity is behind a passphrase, which was neither given for the move nor
-    /// typed to unlock moments ago: whoever holds an unlocked session must not be able to
-    /// take the passphrase off or replace it.
+    /// The identity is behind a passphrase, which was not given for the move: whoever
+    /// holds an unlocked session must not be able to take the passphrase off or replace
+    /// it.
     #[error("give the current passphrase to move the identity or change its passphrase")]
     PassphraseRequired,
     /// The current passphrase given does not open the identity file.
@@ -94,15 +94,12 @@ pub enum IdentityTarget {
 pub struct IdentityMove {
     /// Where the identity goes.
     pub to: IdentityTarget,
-    /// The current passphrase, when the identity is behind one. It may be left out only
-    /// right after an unlock that asked for it (the CLI's case).
+    /// The current passphrase, when the identity is behind one (the CLI passes the one
+    /// its unlock was given; the app asks for it).
     pub current_passphrase: Option<SecretString>,
     /// Allows a file target inside a git work tree that does not ignore it.
     pub allow_tracked: bool,
 }
-
-/// How long after an unlock that asked for the passphrase a move may go without it.
-const PASSPHRASE_FRESH: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What a move did.
 #[derive(Debug, Clone)]
@@ -129,34 +126,34 @@ impl Vault {
     pub fn move_identity(&self, request: IdentityMove) -> Result<MovedIdentity, MoveIdentityError> {
         self.check_identity_movable()?;
         let IdentityMove { to, current_passphrase, allow_tracked } = request;
-        let current = self.home.settings()?;
-        self.prove_passphrase(&current, current_passphrase)?;
+        if let IdentityTarget::Passphrase { passphrase, .. } = &to
+            && secrecy::ExposeSecret::expose_secret(passphrase).is_empty()
+        {
+            return Err(MoveIdentityError::EmptyPassphrase);
+        }
+        let io_err = |path: PathBuf| move |source| MoveIdentityError::Io { path, source };
+        // Everything below decides on the settings as they are under the lock, so a
+        // concurrent move cannot slip a passphrase in between the check and the change.
+        let _lock = file::lock(&self.home).map_err(io_err(self.home.dir().to_owned()))?;
+        let mut settings = self.home.settings()?;
+        let protected_at = prove_passphrase(&settings, current_passphrase)?;
         let to = match to {
             IdentityTarget::Keychain => IdentitySetup::Keychain,
             IdentityTarget::File { path } => IdentitySetup::File {
                 path: path.unwrap_or_else(|| self.home.plain_identity_path()),
                 passphrase: None,
             },
-            IdentityTarget::Passphrase { path, passphrase } => {
-                if secrecy::ExposeSecret::expose_secret(&passphrase).is_empty() {
-                    return Err(MoveIdentityError::EmptyPassphrase);
-                }
-                // A new passphrase for a protected file keeps it where it is.
-                let path = path.unwrap_or_else(|| match (&current.identity, current.identity_kind()) {
-                    (IdentityLocation::File { path }, IdentityKind::Passphrase) => path.clone(),
-                    _ => self.home.default_identity_path(),
-                });
-                IdentitySetup::File { path, passphrase: Some(passphrase) }
-            }
+            // A new passphrase for a protected file keeps it where it is.
+            IdentityTarget::Passphrase { path, passphrase } => IdentitySetup::File {
+                path: path.or(protected_at).unwrap_or_else(|| self.home.default_identity_path()),
+                passphrase: Some(passphrase),
+            },
         };
         if let IdentitySetup::File { path, .. } = &to
             && !allow_tracked
         {
             crate::export::guard_against_git(path)?;
         }
-        let io_err = |path: PathBuf| move |source| MoveIdentityError::Io { path, source };
-        let _lock = file::lock(&self.home).map_err(io_err(self.home.dir().to_owned()))?;
-        let mut settings = self.home.settings()?;
         let old = settings.identity.clone();
         let old_kind = settings.identity_kind();
         // An old identity path that is a symlink: the file it points at is the copy to
@@ -250,30 +247,25 @@ impl Vault {
         }
         Ok(MovedIdentity { settings, left_behind })
     }
+}
 
-    /// A protected identity moves only for someone who knows its passphrase: given now,
-    /// or typed to unlock moments ago.
-    fn prove_passphrase(
-        &self,
-        settings: &crate::home::Settings,
-        given: Option<SecretString>,
-    ) -> Result<(), MoveIdentityError> {
-        let IdentityLocation::File { path } = &settings.identity else { return Ok(()) };
-        if settings.identity_kind() != IdentityKind::Passphrase {
-            return Ok(());
-        }
-        let Some(given) = given else {
-            return match self.passphrase_typed_at {
-                Some(at) if at.elapsed() < PASSPHRASE_FRESH => Ok(()),
-                _ => Err(MoveIdentityError::PassphraseRequired),
-            };
-        };
-        let bytes = Zeroizing::new(
-            std::fs::read(path).map_err(|source| MoveIdentityError::Io { path: path.clone(), source })?,
-        );
-        match crate::Identity::from_file_bytes(&bytes, || Some(given)) {
-            Ok(found) if found.recipient().to_string() == settings.recipient => Ok(()),
-            _ => Err(MoveIdentityError::WrongPassphrase),
-        }
+/// A protected identity moves only for someone who gives its passphrase now: an unlocked
+/// session alone does not prove it. Returns the protected file's path, if it is one. An
+/// identity file that cannot be read counts as protected (fails closed).
+fn prove_passphrase(
+    settings: &crate::home::Settings,
+    given: Option<SecretString>,
+) -> Result<Option<PathBuf>, MoveIdentityError> {
+    let IdentityLocation::File { path } = &settings.identity else { return Ok(None) };
+    let bytes = Zeroizing::new(
+        std::fs::read(path).map_err(|source| MoveIdentityError::Io { path: path.clone(), source })?,
+    );
+    if !crate::identity::is_encrypted(&bytes) {
+        return Ok(None);
+    }
+    let given = given.ok_or(MoveIdentityError::PassphraseRequired)?;
+    match crate::Identity::from_file_bytes(&bytes, || Some(given)) {
+        Ok(found) if found.recipient().to_string() == settings.recipient => Ok(Some(path.clone())),
+        _ => Err(MoveIdentityError::WrongPassphrase),
     }
 }

@@ -101,8 +101,6 @@ pub struct Vault {
     /// Whether that file was named by the caller (`LATCHKEY_IDENTITY`) rather than the
     /// settings.
     identity_overridden: bool,
-    /// When the unlock asked for the identity's passphrase (and it opened the file).
-    passphrase_typed_at: Option<std::time::Instant>,
 }
 
 impl Vault {
@@ -219,18 +217,14 @@ impl Vault {
             (None, IdentityLocation::File { path }) => Some(path.clone()),
             (None, IdentityLocation::Keychain) => None,
         };
-        let mut typed_at = None;
         let (identity, from) = match file.clone() {
             Some(path) => {
                 let bytes = Zeroizing::new(
                     fs::read(&path)
                         .map_err(|source| UnlockError::IdentityFile { path: path.clone(), source })?,
                 );
-                let identity = Identity::from_file_bytes(&bytes, || {
-                    typed_at = Some(std::time::Instant::now());
-                    passphrase(&path)
-                })
-                .map_err(|source| UnlockError::Identity { path: path.display().to_string(), source })?;
+                let identity = Identity::from_file_bytes(&bytes, || passphrase(&path))
+                    .map_err(|source| UnlockError::Identity { path: path.display().to_string(), source })?;
                 (identity, path.display().to_string())
             }
             None => {
@@ -248,7 +242,6 @@ impl Vault {
         let mut vault = Vault::new(home.clone(), settings, identity);
         vault.identity_file = file;
         vault.identity_overridden = identity_file.is_some();
-        vault.passphrase_typed_at = typed_at;
         vault.check_permissions(identity_file);
         Ok(vault)
     }
@@ -271,7 +264,6 @@ impl Vault {
             notices: std::sync::Mutex::new(Vec::new()),
             identity_file: None,
             identity_overridden: false,
-            passphrase_typed_at: None,
         }
     }
 
