@@ -16,6 +16,7 @@ to: IdentityKind,
 passphrase: string | null, 
 /**
  * The passphrase the identity is behind now, when it is behind one: an unlocked
- * window alone does not let anyone take it off or replace it.
+ * window alone does not let anyone take it off or replace it, however recently it
+ * was unlocked.
  */
 current: string | null, };
