@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use secrecy::SecretString;
 
-use super::{IdentitySetup, Vault, file};
+use super::{Vault, file};
 use crate::home::{HomeError, IdentityKind, IdentityLocation, Settings};
 use crate::keychain::{Keychain, KeychainError};
 
@@ -66,6 +66,22 @@ pub enum MoveIdentityError {
         path: PathBuf,
         /// The OS error.
         source: io::Error,
+    },
+}
+
+/// How a new vault's identity is kept.
+#[derive(Debug)]
+pub enum IdentitySetup {
+    /// In the OS keychain.
+    Keychain,
+    /// In an identity file at `path`, which must not exist yet. With a passphrase, the
+    /// file is age-encrypted with it (scrypt); without, it is a plain 0600 file for
+    /// automation.
+    File {
+        /// Where to write the identity file.
+        path: PathBuf,
+        /// The passphrase that protects it, if any.
+        passphrase: Option<SecretString>,
     },
 }
 

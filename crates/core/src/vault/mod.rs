@@ -38,26 +38,10 @@ pub use errors::{
 pub use exports::{
     ExportError, ExportRequest, Exported, ExportedText, ForgetExportError, IdentityExportError,
 };
-pub use identity::{IdentityMove, IdentityTarget, MoveIdentityError, MovedIdentity};
+pub use identity::{IdentityMove, IdentitySetup, IdentityTarget, MoveIdentityError, MovedIdentity};
 pub use profiles::ProfileError;
 pub use rotation::{Due, HistoryError, PastEntry, RolledBack, RotateError, Rotated, ValueHistory};
 pub use variables::{EnforceChecks, MetadataEdit, NewValue, Removed, SetOutcome, Stored};
-
-/// How a new vault's identity is kept.
-#[derive(Debug)]
-pub enum IdentitySetup {
-    /// In the OS keychain.
-    Keychain,
-    /// In an identity file at `path`, which must not exist yet. With a passphrase, the
-    /// file is age-encrypted with it (scrypt); without, it is a plain 0600 file for
-    /// automation.
-    File {
-        /// Where to write the identity file.
-        path: PathBuf,
-        /// The passphrase that protects it, if any.
-        passphrase: Option<SecretString>,
-    },
-}
 
 /// Reads variables' values, opening the OS keychain once, and only when a value lives
 /// there.
