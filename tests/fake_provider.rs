@@ -73,12 +73,7 @@ impl FakeProvider {
             for stream in listener.incoming().flatten() {
                 let (answer, log, high, in_flight) =
                     (answer.clone(), log.clone(), high.clone(), in_flight.clone());
-                thread::spawn(move || {
-                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                    high.fetch_max(now, Ordering::SeqCst);
-                    serve(stream, &answer, delay, &log);
-                    in_flight.fetch_sub(1, Ordering::SeqCst);
-                });
+                thread::spawn(move || serve(stream, &answer, delay, &log, &Concurrency { in_flight, high }));
             }
         });
         FakeProvider { origin, received, peak }
@@ -100,7 +95,20 @@ impl FakeProvider {
     }
 }
 
-fn serve(stream: TcpStream, answer: &Answer, delay: Duration, log: &Mutex<Vec<Received>>) {
+/// Requests being answered: counted from the whole request read to the answer's first
+/// byte, so a client that starts its next request on an answer is never counted twice.
+struct Concurrency {
+    in_flight: Arc<AtomicUsize>,
+    high: Arc<AtomicUsize>,
+}
+
+fn serve(
+    stream: TcpStream,
+    answer: &Answer,
+    delay: Duration,
+    log: &Mutex<Vec<Received>>,
+    concurrency: &Concurrency,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
@@ -122,7 +130,10 @@ fn serve(stream: TcpStream, answer: &Answer, delay: Duration, log: &Mutex<Vec<Re
     let mut body = vec![0; length];
     let _ = reader.read_exact(&mut body);
     log.lock().unwrap().push(Received { line: line.trim().to_owned(), headers });
+    let now = concurrency.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    concurrency.high.fetch_max(now, Ordering::SeqCst);
     thread::sleep(delay);
+    concurrency.in_flight.fetch_sub(1, Ordering::SeqCst);
     let mut stream = reader.into_inner();
     match answer {
         Answer::Silence => thread::sleep(Duration::from_secs(30)),
