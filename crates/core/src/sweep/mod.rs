@@ -33,6 +33,7 @@ pub mod schedule;
 mod search;
 pub mod servers;
 mod sqlite;
+mod starts;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
