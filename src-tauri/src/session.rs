@@ -181,22 +181,21 @@ impl AppState {
     /// for (a lock or the auto-lock meanwhile drops the session's hold, not this one).
     fn held_vault(&self) -> Result<Arc<Vault>, IpcError> {
         self.with_vault(|_| Ok(()))?;
-        self.session()
-            .vault
-            .clone()
-            .ok_or_else(|| IpcError::new(ErrorCode::Locked, "The vault is locked: unlock it to continue."))
+        self.session().vault.clone().ok_or_else(locked)
     }
 
     /// Runs `f` on the unlocked vault, counting it as activity.
     pub fn with_vault<T>(&self, f: impl FnOnce(&Vault) -> Result<T, IpcError>) -> Result<T, IpcError> {
         let mut session = self.session();
         session.last_activity = Instant::now();
-        let vault = session
-            .vault
-            .as_ref()
-            .ok_or_else(|| IpcError::new(ErrorCode::Locked, "The vault is locked: unlock it to continue."))?;
+        let vault = session.vault.as_ref().ok_or_else(locked)?;
         f(vault)
     }
+}
+
+/// The error of a command that needs the vault unlocked.
+fn locked() -> IpcError {
+    IpcError::new(ErrorCode::Locked, "The vault is locked: unlock it to continue.")
 }
 
 #[cfg(test)]
