@@ -1,6 +1,6 @@
-//! `latchkey-launcher --confine`: the command's own process confines itself, then
-//! becomes the command. What it sets is inherited by every process the command starts,
-//! and none of it can be undone:
+//! The sandbox's confinement, which its first process applies to itself before it
+//! starts the command. What it sets is inherited by the command and every process it
+//! starts, and none of it can be undone:
 //!
 //! - Landlock: writing only beneath the writable paths (the working directory, the
 //!   sandbox's `/tmp`, `/dev`, `--writable`); TCP connections only to the broker's
@@ -8,14 +8,13 @@
 //! - seccomp: no UDP, raw or other non-TCP sockets (DNS lookups included), no
 //!   io_uring (which would go around the socket rules), no ptrace, no keyrings, no
 //!   typing into the terminal (TIOCSTI);
-//! - no new privileges, a session of its own (with its terminal when it has one), and
-//!   death with the sandbox's first process.
+//! - no capabilities and no new privileges.
 //!
-//! Reading is confined by what the sandbox shows (bubblewrap hides the vault, the
-//! identity, the keychain's socket and the credential stores), not here.
+//! Reading is confined by what the sandbox shows (bubblewrap and [`crate::standin`]
+//! hide the vault, the identity, the keychain's socket and the credential stores), not
+//! here.
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::PathBuf;
 
 use landlock::{
@@ -26,7 +25,7 @@ use seccompiler::{
     BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter, SeccompRule,
 };
 
-/// What `--confine` is given.
+/// How the sandbox confines its processes.
 #[derive(Debug, Default, PartialEq)]
 pub struct Confine {
     /// The broker's port: the only TCP port the command may connect to.
@@ -212,12 +211,4 @@ fn filter() -> Result<BpfProgram, seccompiler::BackendError> {
     let filter =
         SeccompFilter::new(rules, SeccompAction::Allow, SeccompAction::Errno(libc::EPERM as u32), arch)?;
     filter.try_into()
-}
-
-/// Replaces `command`'s image with `program`; returns only on failure, with the status.
-pub fn exec(program: &OsString, args: &[OsString]) -> std::process::ExitCode {
-    use std::os::unix::process::CommandExt;
-    let err = std::process::Command::new(program).args(args).exec();
-    eprintln!("latchkey: cannot start `{}`: {err}", std::path::Path::new(program).display());
-    std::process::ExitCode::from(if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 })
 }

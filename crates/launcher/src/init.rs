@@ -4,15 +4,29 @@
 //! - the broker's door: the sandbox has a network of its own with only loopback in it,
 //!   so it listens on `127.0.0.1:PORT` there and carries every connection to the
 //!   broker's Unix socket, which is bound into the sandbox;
-//! - the command: it starts it confined (`--confine`), relays the signals latchkey
-//!   sends it to the command's process group, and exits with the command's status;
+//! - the command: it builds the directories shown entry by entry (see
+//!   [`crate::standin`]), gives up its capabilities and confines itself (see
+//!   [`crate::confine`]), so that the command it then starts, and everything that
+//!   starts, is confined from its first instruction; and it exits with the command's
+//!   status;
 //! - the reaper: orphans of the command come to it, and when it exits every process
 //!   left in the sandbox is killed with it.
+//!
+//! It leads a session of its own (with the terminal latchkey masks as its controlling
+//! terminal, when there is one), and a process group that the command joins. The group
+//! is the terminal's foreground from the start (Ctrl-C reaches the command at once),
+//! and orphaned (no member's parent is in the session but outside the group), so that
+//! Ctrl-Z cannot stop the command for good, as in a plain run. latchkey signals the
+//! group, which this process, the namespace's first, ignores (it handles no signal).
+//! Writing to `/dev/tty` cannot reach the user's own terminal.
 
+use std::ffi::OsString;
 use std::io::Read;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::process::{Command, ExitCode};
+
+use crate::confine::Confine;
 
 /// What `--sandbox-init` is given.
 #[derive(Debug, Default, PartialEq)]
@@ -21,8 +35,14 @@ pub struct Init {
     pub port: u16,
     /// The broker's Unix socket, inside the sandbox.
     pub socket: std::path::PathBuf,
-    /// Everything `--confine` needs, passed on.
-    pub confine: Vec<std::ffi::OsString>,
+    /// The directories shown entry by entry.
+    pub stand_ins: Vec<crate::standin::StandIn>,
+    /// How the sandbox confines its processes.
+    pub confine: Confine,
+    /// The command's program.
+    pub program: OsString,
+    /// Its arguments.
+    pub args: Vec<OsString>,
 }
 
 /// Closes every descriptor above standard error that latchkey's caller left open
@@ -45,6 +65,14 @@ pub fn run(init: Init) -> ExitCode {
     // The command cannot open this process's memory (`/proc/1/mem`) or trace it, even
     // where Landlock's scopes are missing (best effort).
     let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
+    let confined = crate::standin::build(&init.stand_ins)
+        .and_then(|()| crate::standin::drop_capabilities())
+        .and_then(|()| own_session(init.confine.ctty))
+        .and_then(|()| crate::confine::apply(&init.confine));
+    if let Err(e) = confined {
+        eprintln!("latchkey: {e}");
+        return ExitCode::from(125);
+    }
     let listener = match TcpListener::bind(("127.0.0.1", init.port)) {
         Ok(listener) => listener,
         Err(e) => {
@@ -59,16 +87,15 @@ pub fn run(init: Init) -> ExitCode {
             std::thread::spawn(move || relay(client, &socket));
         }
     });
-    let me = std::env::current_exe().unwrap_or_else(|_| "latchkey-launcher".into());
-    let child = match Command::new(me).arg("--confine").args(&init.confine).spawn() {
+    let child = match Command::new(&init.program).args(&init.args).spawn() {
         Ok(child) => child,
         Err(e) => {
-            eprintln!("latchkey: cannot start the command in the sandbox: {e}");
-            return ExitCode::from(125);
+            let name = std::path::Path::new(&init.program).display();
+            eprintln!("latchkey: cannot start `{name}`: {e}");
+            return ExitCode::from(if e.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 });
         }
     };
     let pid = child.id() as i32;
-    relay_signals(pid);
     // Every process of the sandbox is ours to reap; the command's status is ours.
     drop(child);
     loop {
@@ -86,6 +113,17 @@ pub fn run(init: Init) -> ExitCode {
             Err(_) => return ExitCode::from(1),
         }
     }
+}
+
+/// Makes this process the leader of a new session, with standard input (the terminal
+/// latchkey masks) as its controlling terminal when `ctty`.
+fn own_session(ctty: bool) -> Result<(), String> {
+    rustix::process::setsid().map_err(|e| format!("new session: {e}"))?;
+    if ctty {
+        rustix::process::ioctl_tiocsctty(std::io::stdin())
+            .map_err(|e| format!("controlling terminal: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Carries one client connection to the broker's socket and back.
@@ -114,26 +152,4 @@ fn copy(from: &mut impl Read, to: &mut impl std::io::Write) -> std::io::Result<(
         }
         to.write_all(&buf[..n])?;
     }
-}
-
-/// Relays the signals latchkey sends to the command's process group (it leads one).
-fn relay_signals(pid: i32) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
-    let Ok(mut signals) =
-        signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2])
-    else {
-        return;
-    };
-    std::thread::spawn(move || {
-        for signal in signals.forever() {
-            let (Some(group), Some(signal)) =
-                (rustix::process::Pid::from_raw(pid), rustix::process::Signal::from_named_raw(signal))
-            else {
-                continue;
-            };
-            if rustix::process::kill_process_group(group, signal).is_err() {
-                let _ = rustix::process::kill_process(group, signal);
-            }
-        }
-    });
 }

@@ -21,16 +21,18 @@
 //! Exit statuses of its own: 127 when the program cannot be found, 126 when it cannot
 //! be run, 125 when the launcher was misused; otherwise the program's.
 //!
-//! In a sandboxed run (`latchkey run --sandbox`) it plays two more parts inside the
-//! sandbox bubblewrap makes: `--sandbox-init`, the sandbox's first process (see
-//! [`init`]), and `--confine`, the command's process confining itself before it
-//! becomes the command (see [`confine`]). `--probe` prints what this kernel offers.
+//! In a sandboxed run (`latchkey run --sandbox`) it plays one more part inside the
+//! sandbox bubblewrap makes: `--sandbox-init`, the sandbox's first process, which
+//! confines itself and starts the command (see [`init`] and [`confine`]). `--probe`
+//! prints what this kernel offers.
 #![forbid(unsafe_code)]
 
 #[cfg(target_os = "linux")]
 mod confine;
 #[cfg(target_os = "linux")]
 mod init;
+#[cfg(target_os = "linux")]
+mod standin;
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
@@ -92,13 +94,11 @@ fn prepare(_steps: &Steps) -> Result<(), String> {
     Ok(())
 }
 
-/// The options of `--sandbox-init` and `--confine` (one set: init passes them on).
+/// The options of `--sandbox-init`.
 #[cfg(target_os = "linux")]
-fn parse_sandbox(
-    args: Vec<OsString>,
-) -> Result<(init::Init, confine::Confine, OsString, Vec<OsString>), String> {
-    let mut init = init::Init { confine: args.clone(), ..Default::default() };
-    let mut confine = confine::Confine::default();
+fn parse_sandbox(args: Vec<OsString>) -> Result<init::Init, String> {
+    let mut init = init::Init::default();
+    let confine = &mut init.confine;
     let mut args = args.into_iter();
     loop {
         let Some(arg) = args.next() else { return Err("no program after `--`".into()) };
@@ -110,6 +110,20 @@ fn parse_sandbox(
             }
             Some("--socket") => init.socket = value()?.into(),
             Some("--writable") => confine.writable.push(value()?.into()),
+            Some("--stand-in") => {
+                let dir = value()?.into();
+                init.stand_ins.push(standin::StandIn { dir, ..Default::default() });
+            }
+            Some("--bind-back") => {
+                let path = value()?.into();
+                init.stand_ins.last_mut().ok_or("--bind-back comes after its --stand-in")?.binds.push(path);
+            }
+            Some("--link-back") => {
+                let target = value()?.into();
+                let at = value()?.into();
+                let stand_in = init.stand_ins.last_mut().ok_or("--link-back comes after its --stand-in")?;
+                stand_in.links.push((target, at));
+            }
             Some("--pretend-missing") => {
                 confine.pretend_missing.push(value()?.to_string_lossy().into_owned())
             }
@@ -119,8 +133,9 @@ fn parse_sandbox(
             _ => return Err(format!("unknown option {}", arg.to_string_lossy())),
         }
     }
-    let program = args.next().ok_or("no program after `--`")?;
-    Ok((init, confine, program, args.collect()))
+    init.program = args.next().ok_or("no program after `--`")?;
+    init.args = args.collect();
+    Ok(init)
 }
 
 /// `--probe`: what this kernel offers the sandbox, one fact a line.
@@ -133,27 +148,6 @@ fn probe() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `--confine`: a session of its own (and its terminal), death with the sandbox's first
-/// process, the confinement, then the program.
-#[cfg(target_os = "linux")]
-fn confined(confine: &confine::Confine, program: &OsString, args: &[OsString]) -> ExitCode {
-    use rustix::process::{Signal, ioctl_tiocsctty, set_parent_process_death_signal, setsid};
-    let prepared = (|| {
-        set_parent_process_death_signal(Some(Signal::KILL))
-            .map_err(|e| format!("parent-death signal: {e}"))?;
-        setsid().map_err(|e| format!("new session: {e}"))?;
-        if confine.ctty {
-            ioctl_tiocsctty(std::io::stdin()).map_err(|e| format!("controlling terminal: {e}"))?;
-        }
-        confine::apply(confine)
-    })();
-    if let Err(e) = prepared {
-        eprintln!("latchkey: {e}");
-        return ExitCode::from(125);
-    }
-    confine::exec(program, args)
-}
-
 fn main() -> ExitCode {
     #[cfg(target_os = "linux")]
     {
@@ -161,11 +155,10 @@ fn main() -> ExitCode {
         let mode = all.first().and_then(|a| a.to_str()).map(str::to_owned);
         match mode.as_deref() {
             Some("--probe") => return probe(),
-            Some(mode @ ("--sandbox-init" | "--confine")) => {
+            Some("--sandbox-init") => {
                 all.remove(0);
                 return match parse_sandbox(all) {
-                    Ok((init, _, _, _)) if mode == "--sandbox-init" => init::run(init),
-                    Ok((_, confine, program, args)) => confined(&confine, &program, &args),
+                    Ok(init) => init::run(init),
                     Err(e) => {
                         eprintln!("latchkey-launcher: {e}");
                         ExitCode::from(125)

@@ -168,9 +168,10 @@ impl PreparedLaunch {
             .collect();
         Ok(Running {
             pid: child.id(),
-            // Signals for a sandboxed command go to the sandbox's first process, which
-            // relays them: bubblewrap would die of them and kill everything.
-            signalled: supervisor.map_or((child.id() as i32, session), |pid| (pid, false)),
+            // Signals for a sandboxed command go to the group of the sandbox's first
+            // process, which the command shares (bubblewrap, outside it, would die of
+            // them and kill everything).
+            signalled: supervisor.map_or((child.id() as i32, session), |pid| (pid, true)),
             child,
             pumps,
             started: Instant::now(),

@@ -5,7 +5,9 @@
 //! login`), the new one would show. So each directory on the way to a hidden path is
 //! instead a fresh, empty directory in the sandbox, into which every entry that existed
 //! at the start is bound back, except the hidden ones. Entries that appear later, in
-//! place of a hidden one or anew, are not in the sandbox at all.
+//! place of a hidden one or anew, are not in the sandbox at all. The sandbox's first
+//! process builds them (`latchkey-launcher --sandbox-init --stand-in DIR`), with the
+//! mount calls themselves.
 
 use std::path::{Path, PathBuf};
 
@@ -18,8 +20,6 @@ const MOST: usize = 4000;
 pub(crate) struct Listed {
     /// The directory (canonical).
     pub(crate) dir: PathBuf,
-    /// Its permission bits, for the empty directory that stands in for it.
-    pub(crate) mode: u32,
     /// What is bound back into it.
     pub(crate) entries: Vec<Entry>,
 }
@@ -57,7 +57,6 @@ pub(crate) fn listed(hidden: &[PathBuf], guarded: &[PathBuf], writable: &[PathBu
     let mut count = 0;
     let mut all = Vec::new();
     for dir in &dirs {
-        let mode = mode_of(&std::fs::metadata(dir).ok()?);
         let mut entries = Vec::new();
         for entry in std::fs::read_dir(dir).ok()?.flatten() {
             let path = entry.path();
@@ -80,19 +79,7 @@ pub(crate) fn listed(hidden: &[PathBuf], guarded: &[PathBuf], writable: &[PathBu
         if count > MOST {
             return None;
         }
-        all.push(Listed { dir: dir.to_path_buf(), mode, entries });
+        all.push(Listed { dir: dir.to_path_buf(), entries });
     }
     Some(all)
-}
-/// A directory's permission bits, for the tmpfs that stands in for it.
-#[cfg(unix)]
-fn mode_of(meta: &std::fs::Metadata) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o7777
-}
-
-/// Private, where there are no Unix permission bits (there is no sandbox there either).
-#[cfg(not(unix))]
-fn mode_of(_meta: &std::fs::Metadata) -> u32 {
-    0o700
 }

@@ -6,9 +6,10 @@
 //! only loopback in it, a private `/tmp`, a read-only view of the rest, and hides the
 //! vault, the identity, latchkey's config, the keychain's socket and the credential
 //! stores of [`hidden.toml`](hidden.toml). Inside, `latchkey-launcher` carries the
-//! broker's port to the broker and confines the command with Landlock (writes, TCP
-//! connections, scopes) and seccomp (UDP, raw sockets, io_uring, ptrace); see
-//! `crates/launcher`.
+//! broker's port to the broker, builds the directories shown entry by entry (see
+//! `listed`), gives up its capabilities and confines itself, then the command, with
+//! Landlock (writes, TCP connections, scopes) and seccomp (UDP, raw sockets, io_uring,
+//! ptrace); see `crates/launcher`.
 //!
 //! This module decides what a sandbox shows and builds bubblewrap's command line. It
 //! does not start anything: the launch does.
@@ -143,6 +144,8 @@ pub enum SandboxError {
     },
 }
 
+/// Where the broker's directory (its socket and certificate bundle) is inside a sandbox.
+pub const INSIDE_DIR: &str = "/tmp/.latchkey";
 /// Where the broker's socket is inside a sandbox.
 pub const INSIDE_SOCKET: &str = "/tmp/.latchkey/broker.sock";
 /// Where the certificate bundle is inside a sandbox.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::hidden::hidden_list;
 use super::listed::{Entry, Listed, listed};
-use super::{INSIDE_BUNDLE, INSIDE_SOCKET, Mode, PRETEND_ENV, SandboxError, Settings};
+use super::{INSIDE_DIR, INSIDE_SOCKET, Mode, PRETEND_ENV, SandboxError, Settings};
 
 /// What a sandbox shows, decided before the start.
 #[derive(Debug, Clone)]
@@ -214,8 +214,9 @@ impl Plan {
     }
 
     /// bubblewrap's arguments and the launcher's, up to the command: a sandbox whose
-    /// first process is `launcher --sandbox-init`, with the broker's `socket` and the
-    /// certificate `bundle` bound inside at [`INSIDE_SOCKET`] and [`INSIDE_BUNDLE`].
+    /// first process is `launcher --sandbox-init`, with the `broker`'s directory bound
+    /// inside at [`INSIDE_DIR`] (its socket at [`INSIDE_SOCKET`], the certificate bundle
+    /// at [`super::INSIDE_BUNDLE`]).
     pub(crate) fn arguments(
         &self,
         launcher: &Path,
@@ -247,17 +248,11 @@ impl Plan {
             &"--tmpfs",
             &"/tmp",
         ]);
-        // The listed directories: empty, with what they held bound back but the hidden.
-        let perms: Vec<String> = self.listed.iter().map(|l| format!("{:o}", l.mode)).collect();
-        for (listed, mode) in self.listed.iter().zip(&perms) {
-            push(&[&"--perms", mode, &"--tmpfs", &listed.dir]);
-            for entry in &listed.entries {
-                match entry {
-                    // Gone since the listing: left out.
-                    Entry::Bind(path) => push(&[&"--ro-bind-try", path, path]),
-                    Entry::Symlink { target, at } => push(&[&"--symlink", target, at]),
-                }
-            }
+        // The listed directories are built by the first process, with the mount calls
+        // themselves (bubblewrap's take ten times longer each): it needs to mount, then
+        // drops every capability before anything else runs.
+        if !self.listed.is_empty() {
+            push(&[&"--cap-add", &"CAP_SYS_ADMIN", &"--cap-add", &"CAP_SETPCAP"]);
         }
         // Writable binds next: the hides after them cover what they would expose.
         for path in &self.writable {
@@ -266,8 +261,8 @@ impl Plan {
         for path in &self.read_only {
             push(&[&"--ro-bind", path, path]);
         }
-        push(&[&"--ro-bind", &broker.join("broker.sock"), &INSIDE_SOCKET]);
-        push(&[&"--ro-bind", &broker.join("ca-bundle.pem"), &INSIDE_BUNDLE]);
+        // The broker's directory holds its socket and the certificate bundle, no more.
+        push(&[&"--ro-bind", &broker, &INSIDE_DIR]);
         // What a listed directory left out is not there at all; the rest is mounted over.
         let absent = |p: &Path| self.listed.iter().any(|l| Some(l.dir.as_path()) == p.parent());
         for path in self.hidden.iter().filter(|p| !absent(p)) {
@@ -277,15 +272,22 @@ impl Plan {
                 push(&[&"--ro-bind", &"/dev/null", path]);
             }
         }
-        // The stand-in directories are read-only, like the rest, once everything is in.
-        for listed in &self.listed {
-            push(&[&"--remount-ro", &listed.dir]);
-        }
         let fd = info_fd.to_string();
         push(&[&"--info-fd", &fd, &"--chdir", &self.writable[0], &"--"]);
         push(&[&launcher, &"--sandbox-init", &"--port", &port.to_string(), &"--socket", &INSIDE_SOCKET]);
         for path in self.writable.iter().map(PathBuf::as_path).chain([Path::new("/tmp"), Path::new("/dev")]) {
             push(&[&"--writable", &path]);
+        }
+        // The listed directories: each an empty one, with what it held bound back but the
+        // hidden (and its sockets, FIFOs and devices).
+        for listed in &self.listed {
+            push(&[&"--stand-in", &listed.dir]);
+            for entry in &listed.entries {
+                match entry {
+                    Entry::Bind(path) => push(&[&"--bind-back", path]),
+                    Entry::Symlink { target, at } => push(&[&"--link-back", target, at]),
+                }
+            }
         }
         if self.settings.mode == Mode::BestEffort {
             push(&[&"--best-effort"]);
