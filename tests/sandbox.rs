@@ -492,4 +492,54 @@ fn for_a_user_other_than_root_the_sandbox_hides_the_same() {
     assert!(!stdout.contains("SSH-PRIVATE-KEY-CONTENT"), "{stdout}");
     assert!(stdout.contains(" project ") && stdout.contains(".config"), "{stdout}");
     assert_eq!(std::fs::read_to_string(h.project.join("written")).unwrap(), "ok\n");
+    // A bubblewrap installed setuid refuses such a user what the sandbox needs: one line.
+    let setuid = root.join("setuid");
+    std::fs::create_dir(&setuid).unwrap();
+    std::fs::copy("/usr/bin/bwrap", setuid.join("bwrap")).unwrap();
+    std::fs::set_permissions(setuid.join("bwrap"), std::os::unix::fs::PermissionsExt::from_mode(0o4755))
+        .unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(setuid).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(bin.join("latchkey"))
+        .args(["run", "--sandbox", "--", "true"])
+        .current_dir(&h.project)
+        .env("HOME", &h.home)
+        .env("LATCHKEY_HOME", &h.s.home)
+        .env("PATH", path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("installed setuid") && stderr.lines().count() == 1, "{stderr}");
+}
+
+#[test]
+fn a_signal_that_comes_while_the_sandbox_starts_is_not_lost() {
+    // Before the command is in the first process's group, a signal reaches that process
+    // alone; it must pass it on, not drop it (the command would then run to its end).
+    if !available() {
+        return;
+    }
+    let h = home();
+    for delay in [0, 5, 10, 15, 20, 25, 30, 40] {
+        let child =
+            h.s.command(&["run", "--sandbox", "--", "sh", "-c", "sleep 3; echo survived"])
+                .current_dir(&h.project)
+                .env("HOME", &h.home)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains("survived") && !out.status.success(), "a SIGTERM after {delay} ms was lost");
+    }
 }

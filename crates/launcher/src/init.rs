@@ -35,6 +35,9 @@ pub struct Init {
     pub port: u16,
     /// The broker's Unix socket, inside the sandbox.
     pub socket: std::path::PathBuf,
+    /// The descriptor on which to say the command has started (latchkey signals its
+    /// group from then on).
+    pub started_fd: Option<i32>,
     /// The directories shown entry by entry.
     pub stand_ins: Vec<crate::standin::StandIn>,
     /// How the sandbox confines its processes.
@@ -48,20 +51,29 @@ pub struct Init {
 /// Closes every descriptor above standard error that latchkey's caller left open
 /// without close-on-exec (a shell's `9<~`, a terminal's master, a socket): through one,
 /// the command could read or reach what the sandbox hides. Run first, before this
-/// process opens anything of its own.
-fn close_inherited() {
-    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else { return };
-    let fds: Vec<i32> =
-        entries.flatten().filter_map(|e| e.file_name().to_str()?.parse().ok()).filter(|fd| *fd > 2).collect();
+/// process opens anything of its own. `keep` (latchkey's pipe) is kept, reopened.
+fn close_inherited(keep: Option<i32>) -> Option<std::fs::File> {
+    // The one to keep, reopened with close-on-exec (the command must not hold it).
+    let kept =
+        keep.and_then(|fd| std::fs::OpenOptions::new().write(true).open(format!("/proc/self/fd/{fd}")).ok());
+    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else { return kept };
+    let kept_fd = kept.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
+    let fds: Vec<i32> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .filter(|fd| *fd > 2 && Some(*fd) != kept_fd)
+        .collect();
     // The directory's own descriptor is closed by now: closing it again fails, harmlessly.
     for fd in fds {
         let _ = nix::unistd::close(fd);
     }
+    kept
 }
 
 /// Runs the sandbox's first process; returns the command's status.
 pub fn run(init: Init) -> ExitCode {
-    close_inherited();
+    let started = close_inherited(init.started_fd);
+    let held = hold_signals();
     // The command cannot open this process's memory (`/proc/1/mem`) or trace it, even
     // where Landlock's scopes are missing (best effort).
     let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
@@ -95,6 +107,11 @@ pub fn run(init: Init) -> ExitCode {
             return ExitCode::from(if e.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 });
         }
     };
+    pass_on(held);
+    // latchkey signals the group from now on; the pipe's end says so.
+    if let Some(mut started) = started {
+        let _ = std::io::Write::write_all(&mut started, b"1");
+    }
     let pid = child.id() as i32;
     // Every process of the sandbox is ours to reap; the command's status is ours.
     drop(child);
@@ -111,6 +128,33 @@ pub fn run(init: Init) -> ExitCode {
             Ok(_) => {}
             Err(rustix::io::Errno::INTR) => {}
             Err(_) => return ExitCode::from(1),
+        }
+    }
+}
+
+/// The signals latchkey forwards, held from the start: until the command is in this
+/// process's group, they come to this process alone, which (the namespace's first)
+/// would drop them. `None` where they cannot be held.
+fn hold_signals() -> Option<nix::sys::signalfd::SignalFd> {
+    use nix::sys::signal::{SigSet, SigmaskHow, Signal, sigprocmask};
+    use nix::sys::signalfd::{SfdFlags, SignalFd};
+    let mut set = SigSet::empty();
+    for signal in
+        [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP, Signal::SIGQUIT, Signal::SIGUSR1, Signal::SIGUSR2]
+    {
+        set.add(signal);
+    }
+    sigprocmask(SigmaskHow::SIG_BLOCK, Some(&set), None).ok()?;
+    SignalFd::with_flags(&set, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC).ok()
+}
+
+/// Passes the signals held until the command started on to the group it is now in (the
+/// command starts with none blocked). Later ones reach the group directly.
+fn pass_on(held: Option<nix::sys::signalfd::SignalFd>) {
+    let Some(held) = held else { return };
+    while let Ok(Some(info)) = held.read_signal() {
+        if let Some(signal) = rustix::process::Signal::from_named_raw(info.ssi_signo as i32) {
+            let _ = rustix::process::kill_current_process_group(signal);
         }
     }
 }

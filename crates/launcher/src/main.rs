@@ -129,6 +129,13 @@ fn parse_sandbox(args: Vec<OsString>) -> Result<init::Init, String> {
             }
             Some("--best-effort") => confine.best_effort = true,
             Some("--ctty") => confine.ctty = true,
+            Some("--started-fd") => {
+                let fd = value()?
+                    .to_str()
+                    .and_then(|f| f.parse().ok())
+                    .ok_or("--started-fd takes a descriptor")?;
+                init.started_fd = Some(fd);
+            }
             Some("--") => break,
             _ => return Err(format!("unknown option {}", arg.to_string_lossy())),
         }

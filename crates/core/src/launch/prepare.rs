@@ -322,8 +322,12 @@ impl Vault {
         });
         let sandbox = match sandbox_settings {
             Some(settings) => {
-                if crate::sandbox::bubblewrap().is_none() {
-                    return Err(crate::sandbox::SandboxError::NoBubblewrap.into());
+                match crate::sandbox::bubblewrap() {
+                    None => return Err(crate::sandbox::SandboxError::NoBubblewrap.into()),
+                    Some(path) if crate::sandbox::setuid_for_us(&path) => {
+                        return Err(crate::sandbox::SandboxError::SetuidBubblewrap(path).into());
+                    }
+                    Some(_) => {}
                 }
                 crate::sandbox::user_namespaces().map_err(crate::sandbox::SandboxError::NoUserNamespaces)?;
                 let here = match &cwd {

@@ -82,9 +82,9 @@ impl PreparedLaunch {
         let mut info = None;
         let mut cmd = match (&sandbox, &broker) {
             (Some(plan), Some(broker)) => {
-                let (cmd, read, write) = sandbox_command(plan, broker, &parts.program, &parts.args, ctty)
+                let (cmd, pipes) = sandbox_command(plan, broker, &parts.program, &parts.args, ctty)
                     .inspect_err(|_| not_started(&audit, &exit))?;
-                info = Some((read, write));
+                info = Some(pipes);
                 cmd
             }
             _ => launcher_command(&parts.program, &parts.args, session, ctty),
@@ -127,7 +127,7 @@ impl PreparedLaunch {
         }
         let spawned = cmd.spawn();
         // Our copies of the terminal's slave side must close, or its output never ends;
-        // so must our copy of the info pipe's writing end.
+        // so must our copies of the sandbox pipes' writing ends.
         drop(cmd);
         let supervisor = info.and_then(sandbox_supervisor);
         let mut child = match spawned {

@@ -32,6 +32,22 @@ pub fn bubblewrap() -> Option<PathBuf> {
     crate::launch::find_program(std::ffi::OsStr::new("bwrap"), std::env::var_os("PATH").as_deref())
 }
 
+/// Whether `bwrap` is installed setuid and this user is not root: bubblewrap then
+/// refuses the capability the sandbox's first process needs.
+pub fn setuid_for_us(bwrap: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let setuid = std::fs::metadata(bwrap).is_ok_and(|m| m.permissions().mode() & 0o4000 != 0);
+        setuid && !rustix::process::geteuid().is_root()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = bwrap;
+        false
+    }
+}
+
 /// What this machine offers the sandbox, for `latchkey doctor`.
 #[derive(Debug, Clone)]
 pub struct Report {

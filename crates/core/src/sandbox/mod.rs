@@ -29,7 +29,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use hidden::{Hidden, USER_FILE, hidden_list};
-pub use machine::{Report, bubblewrap, report, user_namespaces};
+pub use machine::{Report, bubblewrap, report, setuid_for_us, user_namespaces};
 pub use plan::Plan;
 
 /// What a sandbox does when the kernel lacks a part of it.
@@ -95,6 +95,12 @@ pub enum SandboxError {
         "the sandbox needs bubblewrap (bwrap), which is not installed: install it (apt-get install bubblewrap)"
     )]
     NoBubblewrap,
+    /// bubblewrap is installed setuid: it then refuses a user other than root the
+    /// capability with which the sandbox's first process builds its directories.
+    #[error(
+        "the sandbox cannot use {0}, which is installed setuid: install your distribution's bubblewrap (not setuid), or put one first on PATH"
+    )]
+    SetuidBubblewrap(PathBuf),
     /// latchkey-launcher is not installed.
     #[error("the sandbox needs latchkey-launcher, beside latchkey or on PATH: reinstall latchkey")]
     NoLauncher,

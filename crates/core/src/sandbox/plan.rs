@@ -214,7 +214,8 @@ impl Plan {
     }
 
     /// bubblewrap's arguments and the launcher's, up to the command: a sandbox whose
-    /// first process is `launcher --sandbox-init`, with the `broker`'s directory bound
+    /// first process is `launcher --sandbox-init` (bubblewrap tells its pid on `info_fd`;
+    /// it says it started the command on `started_fd`), with the `broker`'s directory bound
     /// inside at [`INSIDE_DIR`] (its socket at [`INSIDE_SOCKET`], the certificate bundle
     /// at [`super::INSIDE_BUNDLE`]).
     pub(crate) fn arguments(
@@ -223,7 +224,7 @@ impl Plan {
         port: u16,
         broker: &Path,
         ctty: bool,
-        info_fd: i32,
+        (info_fd, started_fd): (i32, i32),
     ) -> Vec<OsString> {
         let mut a: Vec<OsString> = Vec::new();
         let mut push =
@@ -298,6 +299,7 @@ impl Plan {
         if ctty {
             push(&[&"--ctty"]);
         }
+        push(&[&"--started-fd", &started_fd.to_string()]);
         push(&[&"--"]);
         a
     }
