@@ -54,8 +54,8 @@ enum Kernel {
 }
 
 /// `latchkey run --sandbox EXTRA -- sh -c SCRIPT` in the project directory, HOME the
-/// fake one, the provider's host mapped to `fake`, on the `kernel` given.
-fn sandboxed(h: &Home, fake: Option<&Fake>, kernel: Kernel, extra: &[&str], script: &str) -> Output {
+/// fake one, on the `kernel` given (best effort, when it pretends to lack Landlock).
+fn sandbox_command(h: &Home, kernel: Kernel, extra: &[&str], script: &str) -> Command {
     let mut args =
         vec!["run", if kernel == Kernel::WithoutLandlock { "--sandbox=best-effort" } else { "--sandbox" }];
     args.extend_from_slice(extra);
@@ -64,9 +64,14 @@ fn sandboxed(h: &Home, fake: Option<&Fake>, kernel: Kernel, extra: &[&str], scri
     if kernel == Kernel::WithoutLandlock {
         command.env("LATCHKEY_SANDBOX_PRETEND_MISSING", "landlock-files");
     }
+    command.current_dir(&h.project).env("HOME", &h.home);
     command
-        .current_dir(&h.project)
-        .env("HOME", &h.home)
+}
+
+/// That command run to its end, the provider's host mapped to `fake`.
+fn sandboxed(h: &Home, fake: Option<&Fake>, kernel: Kernel, extra: &[&str], script: &str) -> Output {
+    let mut command = sandbox_command(h, kernel, extra, script);
+    command
         .env("PATH", path_with_latchkey())
         .env("BUS", std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default())
         .stdin(Stdio::null());
@@ -432,17 +437,8 @@ fn a_signal_to_latchkey_reaches_the_sandboxed_command_and_its_status_comes_back(
 /// `latchkey run --sandbox -- sh -c SCRIPT` started in the project directory, once the
 /// script has printed its first line, `ready`; and its output after that.
 fn started(h: &Home, kernel: Kernel, script: &str) -> (std::process::Child, impl std::io::BufRead) {
-    let sandbox = if kernel == Kernel::WithoutLandlock { "--sandbox=best-effort" } else { "--sandbox" };
-    let mut command = h.s.command(&["run", sandbox, "--", "sh", "-c", script]);
-    if kernel == Kernel::WithoutLandlock {
-        command.env("LATCHKEY_SANDBOX_PRETEND_MISSING", "landlock-files");
-    }
-    command
-        .current_dir(&h.project)
-        .env("HOME", &h.home)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut command = sandbox_command(h, kernel, &[], script);
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
@@ -474,18 +470,23 @@ fn for_a_user_other_than_root_the_sandbox_hides_the_same() {
     assert!(Command::new("chown").args(["-R", "65534:65534"]).arg(&root).status().unwrap().success());
     let script = "cat ~/.ssh/id_ed25519 2>&1; cat ../.ssh/id_ed25519 2>&1; cat \"$LATCHKEY_HOME/vault.age\" 2>&1; \
                   echo ok > written && ls -a ~ | tr '\\n' ' '";
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(bin.join("latchkey"))
-        .args(["run", "--sandbox", "--", "sh", "-c", script])
-        .current_dir(&h.project)
-        .env("HOME", &h.home)
-        .env("LATCHKEY_HOME", &h.s.home)
-        .env_remove("XDG_RUNTIME_DIR")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    // `latchkey run --sandbox -- ARGS` as nobody, in the project directory.
+    let as_nobody = |args: &[&str]| {
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(bin.join("latchkey"))
+            .args(["run", "--sandbox", "--"])
+            .args(args)
+            .current_dir(&h.project)
+            .env("HOME", &h.home)
+            .env("LATCHKEY_HOME", &h.s.home)
+            .env_remove("XDG_RUNTIME_DIR")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(Stdio::null());
+        command
+    };
+    let out = as_nobody(&["sh", "-c", script]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(stdout.matches("No such file or directory").count(), 3, "{stdout}");
@@ -502,17 +503,7 @@ fn for_a_user_other_than_root_the_sandbox_hides_the_same() {
         std::iter::once(setuid).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )
     .unwrap();
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(bin.join("latchkey"))
-        .args(["run", "--sandbox", "--", "true"])
-        .current_dir(&h.project)
-        .env("HOME", &h.home)
-        .env("LATCHKEY_HOME", &h.s.home)
-        .env("PATH", path)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = as_nobody(&["true"]).env("PATH", path).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(stderr.contains("installed setuid") && stderr.lines().count() == 1, "{stderr}");
@@ -527,15 +518,12 @@ fn a_signal_that_comes_while_the_sandbox_starts_is_not_lost() {
     }
     let h = home();
     for delay in [0, 5, 10, 15, 20, 25, 30, 40] {
-        let child =
-            h.s.command(&["run", "--sandbox", "--", "sh", "-c", "sleep 3; echo survived"])
-                .current_dir(&h.project)
-                .env("HOME", &h.home)
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
+        let child = sandbox_command(&h, Kernel::Full, &[], "sleep 3; echo survived")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay));
         assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
         let out = child.wait_with_output().unwrap();

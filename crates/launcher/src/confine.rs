@@ -36,8 +36,6 @@ pub struct Confine {
     pub best_effort: bool,
     /// Parts to treat as missing (tests of the refusal; `doctor` support).
     pub pretend_missing: Vec<String>,
-    /// Its standard input is its controlling terminal.
-    pub ctty: bool,
 }
 
 /// A part of the sandbox the kernel may lack.

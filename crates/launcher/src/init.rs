@@ -17,8 +17,10 @@
 //! is the terminal's foreground from the start (Ctrl-C reaches the command at once),
 //! and orphaned (no member's parent is in the session but outside the group), so that
 //! Ctrl-Z cannot stop the command for good, as in a plain run. latchkey signals the
-//! group, which this process, the namespace's first, ignores (it handles no signal).
-//! Writing to `/dev/tty` cannot reach the user's own terminal.
+//! group once this process says, on `--started-fd`, that the command is in it; the
+//! forwarded signals that came before, to this process alone, it passes on, and it
+//! keeps them blocked for itself. Writing to `/dev/tty` cannot reach the user's own
+//! terminal.
 
 use std::ffi::OsString;
 use std::io::Read;
@@ -42,6 +44,8 @@ pub struct Init {
     pub stand_ins: Vec<crate::standin::StandIn>,
     /// How the sandbox confines its processes.
     pub confine: Confine,
+    /// Its standard input (the terminal latchkey masks) becomes its controlling terminal.
+    pub ctty: bool,
     /// The command's program.
     pub program: OsString,
     /// Its arguments.
@@ -79,7 +83,7 @@ pub fn run(init: Init) -> ExitCode {
     let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
     let confined = crate::standin::build(&init.stand_ins)
         .and_then(|()| crate::standin::drop_capabilities())
-        .and_then(|()| own_session(init.confine.ctty))
+        .and_then(|()| crate::own_session(init.ctty))
         .and_then(|()| crate::confine::apply(&init.confine));
     if let Err(e) = confined {
         eprintln!("latchkey: {e}");
@@ -101,11 +105,7 @@ pub fn run(init: Init) -> ExitCode {
     });
     let child = match Command::new(&init.program).args(&init.args).spawn() {
         Ok(child) => child,
-        Err(e) => {
-            let name = std::path::Path::new(&init.program).display();
-            eprintln!("latchkey: cannot start `{name}`: {e}");
-            return ExitCode::from(if e.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 });
-        }
+        Err(e) => return crate::cannot_start(&init.program, &e),
     };
     pass_on(held);
     // latchkey signals the group from now on; the pipe's end says so.
@@ -157,17 +157,6 @@ fn pass_on(held: Option<nix::sys::signalfd::SignalFd>) {
             let _ = rustix::process::kill_current_process_group(signal);
         }
     }
-}
-
-/// Makes this process the leader of a new session, with standard input (the terminal
-/// latchkey masks) as its controlling terminal when `ctty`.
-fn own_session(ctty: bool) -> Result<(), String> {
-    rustix::process::setsid().map_err(|e| format!("new session: {e}"))?;
-    if ctty {
-        rustix::process::ioctl_tiocsctty(std::io::stdin())
-            .map_err(|e| format!("controlling terminal: {e}"))?;
-    }
-    Ok(())
 }
 
 /// Carries one client connection to the broker's socket and back.

@@ -71,7 +71,7 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Steps, String> {
 
 #[cfg(target_os = "linux")]
 fn prepare(steps: &Steps) -> Result<(), String> {
-    use rustix::process::{Signal, getppid, ioctl_tiocsctty, set_parent_process_death_signal, setsid};
+    use rustix::process::{Signal, getppid, set_parent_process_death_signal};
     if let Some(parent) = steps.parent {
         set_parent_process_death_signal(Some(Signal::KILL))
             .map_err(|e| format!("parent-death signal: {e}"))?;
@@ -81,12 +81,28 @@ fn prepare(steps: &Steps) -> Result<(), String> {
         }
     }
     if steps.session {
-        setsid().map_err(|e| format!("new session: {e}"))?;
-        if steps.ctty {
-            ioctl_tiocsctty(std::io::stdin()).map_err(|e| format!("controlling terminal: {e}"))?;
-        }
+        own_session(steps.ctty)?;
     }
     Ok(())
+}
+
+/// Makes this process the leader of a new session, with standard input (the terminal
+/// latchkey masks) as its controlling terminal when `ctty`.
+#[cfg(target_os = "linux")]
+fn own_session(ctty: bool) -> Result<(), String> {
+    rustix::process::setsid().map_err(|e| format!("new session: {e}"))?;
+    if ctty {
+        rustix::process::ioctl_tiocsctty(std::io::stdin())
+            .map_err(|e| format!("controlling terminal: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The line and status for a program that could not start: 127 when it cannot be
+/// found, 126 when it cannot be run.
+fn cannot_start(program: &std::ffi::OsStr, err: &std::io::Error) -> ExitCode {
+    eprintln!("latchkey: cannot start `{}`: {err}", std::path::Path::new(program).display());
+    ExitCode::from(if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 })
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -128,7 +144,7 @@ fn parse_sandbox(args: Vec<OsString>) -> Result<init::Init, String> {
                 confine.pretend_missing.push(value()?.to_string_lossy().into_owned())
             }
             Some("--best-effort") => confine.best_effort = true,
-            Some("--ctty") => confine.ctty = true,
+            Some("--ctty") => init.ctty = true,
             Some("--started-fd") => {
                 let fd = value()?
                     .to_str()
@@ -187,9 +203,7 @@ fn main() -> ExitCode {
         return ExitCode::from(125);
     }
     let err = Command::new(&steps.program).args(&steps.args).exec();
-    let name = std::path::Path::new(&steps.program).display();
-    eprintln!("latchkey: cannot start `{name}`: {err}");
-    ExitCode::from(if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 })
+    cannot_start(&steps.program, &err)
 }
 
 #[cfg(test)]

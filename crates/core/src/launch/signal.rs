@@ -24,11 +24,11 @@ impl ProcessGroup {
 fn signal_pid(pid: i32, signal: i32, group: bool) {
     let Some(pid) = rustix::process::Pid::from_raw(pid) else { return };
     let Some(signal) = rustix::process::Signal::from_named_raw(signal) else { return };
-    // A group not made yet (a sandbox's first process before its own session) or gone:
-    // the process itself.
-    if !group || rustix::process::kill_process_group(pid, signal).is_err() {
-        let _ = rustix::process::kill_process(pid, signal);
-    }
+    let _ = if group {
+        rustix::process::kill_process_group(pid, signal)
+    } else {
+        rustix::process::kill_process(pid, signal)
+    };
 }
 
 /// Stops a running command: SIGTERM to its group, then SIGKILL after a grace period
